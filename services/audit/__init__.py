@@ -1,0 +1,1 @@
+"""The audit service: the event log of everything that happens, stored once and queried."""

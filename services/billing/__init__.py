@@ -1,0 +1,1 @@
+"""The billing service: plans, prices and the subscriptions of client organizations."""

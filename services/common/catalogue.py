@@ -1,0 +1,79 @@
+"""The catalogue of every event Custodian publishes.
+
+One entry per CloudEvents `type`. The NATS subject is `<service>.<type>`; `code` is the
+Bitwarden `EventType` number where Bitwarden has one, so that integrators who already map
+Bitwarden's event log can map ours. Events Bitwarden has no number for use the 9000 range,
+which Bitwarden does not use. `docs/events.md` documents this table for integrators and a
+test keeps the two in step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """One kind of event: who publishes it, what it is called, what it carries."""
+
+    service: str
+    type: str
+    code: int
+    name: str
+    description: str
+    data: tuple[str, ...]
+
+    @property
+    def subject(self) -> str:
+        """The NATS subject this event is published on."""
+        return f"{self.service}.{self.type}"
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents `source` of this event."""
+        return f"/services/{self.service}"
+
+
+CATALOGUE: dict[str, EventSpec] = {
+    spec.type: spec
+    for spec in (
+        EventSpec("identity", "user.registered", 9000, "Custodian_User_Registered",
+                  "An account was created.", ("user_id", "email", "name")),
+        EventSpec("identity", "user.logged_in", 1000, "User_LoggedIn",
+                  "A user logged in with the right master password.", ("user_id",)),
+        EventSpec("identity", "user.login_failed", 1005, "User_FailedLogIn",
+                  "A log-in to an existing account failed (wrong master password).", ("user_id",)),
+        EventSpec("identity", "invitation.mailed", 9001, "Custodian_Invitation_Mailed",
+                  "The invitation e-mail of an invited member was handed to the mail server.",
+                  ("member_id", "email")),
+        EventSpec("orgs", "provider.created", 9100, "Custodian_Provider_Created",
+                  "A provider was set up.", ("provider_id", "name")),
+        EventSpec("orgs", "provider.user.confirmed", 1801, "ProviderUser_Confirmed",
+                  "A provider user was confirmed: the provider key is wrapped to them.",
+                  ("provider_user_id", "user_id", "email", "role")),
+        EventSpec("orgs", "org.created", 1900, "ProviderOrganization_Created",
+                  "A provider created a client organization.",
+                  ("organization_id", "name", "plan", "seats", "billing_email")),
+        EventSpec("orgs", "org.member.invited", 1500, "OrganizationUser_Invited",
+                  "A member was invited to an organization.",
+                  ("member_id", "organization_id", "organization_name", "email", "role")),
+        EventSpec("orgs", "org.seats.changed", 9101, "Custodian_Organization_SeatsChanged",
+                  "An organization's seat count changed.",
+                  ("organization_id", "plan", "seats", "previous_seats")),
+        EventSpec("orgs", "org.unlinked", 1902, "ProviderOrganization_Removed",
+                  "A client organization was unlinked from its provider.",
+                  ("organization_id", "name")),
+        EventSpec("billing", "subscription.created", 9200, "Custodian_Subscription_Created",
+                  "A client organization's subscription started.",
+                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents")),
+        EventSpec("billing", "subscription.updated", 9201, "Custodian_Subscription_Updated",
+                  "A subscription's seats changed.",
+                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents")),
+    )
+}
+
+STREAMS = {"identity": "IDENTITY", "orgs": "ORGS", "billing": "BILLING"}
+
+
+def spec_for(event_type: str) -> EventSpec:
+    """The catalogue entry of `event_type`; KeyError names an event nobody declared."""
+    return CATALOGUE[event_type]

@@ -1,0 +1,88 @@
+"""Settings read once per process from the environment.
+
+Every process of Custodian (the gateway, each service and each worker) builds one
+`Settings` at start-up. A missing secret stops the process with a message that names the
+variable, so a misconfigured production instance never starts half-secured.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("identity", "orgs", "billing", "audit")
+DEFAULT_PORTS = {"gateway": 8000, "identity": 8101, "orgs": 8102, "billing": 8103, "audit": 8104}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot run this process safely."""
+
+
+def _secret(env: dict, name: str) -> bytes:
+    value = env.get(name, "")
+    if len(value) < 32:
+        raise ConfigurationError(
+            f"{name} must be set to a random secret of at least 32 characters "
+            f"(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    return value.encode()
+
+
+def _service_url(env: dict, name: str) -> str:
+    return env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one process needs to know about its environment."""
+
+    process: str
+    database_url: str
+    nats_url: str
+    internal_secret: bytes = field(repr=False)
+    service_urls: dict[str, str]
+    var_dir: Path
+    log_level: str = "INFO"
+    # gateway only
+    secret_key: bytes = field(default=b"", repr=False)
+    public_url: str = ""
+    secure_cookies: bool = True
+    session_idle_seconds: int = 1800
+    kdf_iterations: int = 600_000
+    # identity only
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_sender: str = "Custodian <no-reply@custodian.localhost>"
+    service_key: bytes = field(default=b"", repr=False)
+    min_kdf_iterations: int = 600_000
+
+    @classmethod
+    def from_env(cls, process: str, env: dict | None = None, **overrides) -> "Settings":
+        """Read the settings of `process` ('gateway' or a service name) from `env`."""
+        env = dict(os.environ if env is None else env)
+        var_dir = Path(env.get("CUSTODIAN_VAR", ROOT / "var"))
+        default_db = f"sqlite:///{var_dir / (process + '.db')}"
+        values = dict(
+            process=process,
+            database_url=env.get(f"{process.upper()}_DATABASE_URL") or env.get("DATABASE_URL") or default_db,
+            nats_url=env.get("NATS_URL", "nats://127.0.0.1:4222"),
+            internal_secret=_secret(env, "CUSTODIAN_INTERNAL_SECRET"),
+            service_urls={name: _service_url(env, name) for name in SERVICES},
+            var_dir=var_dir,
+            log_level=env.get("LOG_LEVEL", "INFO"),
+            public_url=env.get("CUSTODIAN_PUBLIC_URL", f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}").rstrip("/"),
+            smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
+            smtp_port=int(env.get("SMTP_PORT", "8025")),
+            mail_sender=env.get("MAIL_SENDER", "Custodian <no-reply@custodian.localhost>"),
+            min_kdf_iterations=int(env.get("KDF_MIN_ITERATIONS", "600000")),
+            kdf_iterations=int(env.get("KDF_ITERATIONS", "600000")),
+            session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", "1800")),
+            secure_cookies=env.get("SECURE_COOKIES", "true").lower() not in ("0", "false", "no"),
+        )
+        if process == "gateway":
+            values["secret_key"] = _secret(env, "GATEWAY_SECRET_KEY")
+        if process == "identity":
+            values["service_key"] = _secret(env, "IDENTITY_SERVICE_KEY")
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,84 @@
+"""Signed HTTP calls to a Custodian service, for the gateway and for service-to-service asks."""
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+import requests
+
+from .internal_auth import HEADER, Caller, CallerSigner, request_target
+from .observability import REQUEST_ID_HEADER
+
+
+class ServiceError(Exception):
+    """A service refused the call; `message` is meant for the person who asked."""
+
+    def __init__(self, status: int, message: str, field: str | None = None, error: str = "",
+                 retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.field = field
+        self.error = error
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(ServiceError):
+    """The service did not answer (down, overloaded or unreachable)."""
+
+    def __init__(self, service: str):
+        super().__init__(503, f"The {service} service is not answering right now. Nothing was changed; "
+                              "try again in a moment.", error="ServiceUnavailable")
+
+
+class ServiceClient:
+    """Calls one service, signing the caller into every request."""
+
+    def __init__(self, service: str, base_url: str, signer: CallerSigner, timeout: float = 10):
+        self.service = service
+        self.base_url = base_url.rstrip("/")
+        self._signer = signer
+        self._timeout = timeout
+        self._http = requests.Session()
+
+    def call(self, method: str, path: str, caller: Caller, json=None, params=None):
+        """The JSON answer of `method path`; ServiceError for a refusal."""
+        prepared = requests.Request(method, self.base_url + path, json=json, params=params).prepare()
+        target = urlsplit(prepared.url)
+        prepared.headers[HEADER] = self._signer.sign(caller, method, request_target(unquote(target.path), target.query))
+        prepared.headers[REQUEST_ID_HEADER] = caller.request_id
+        try:
+            response = self._http.send(prepared, timeout=self._timeout)
+        except requests.RequestException as error:
+            raise ServiceUnavailable(self.service) from error
+        if response.status_code >= 500:
+            raise ServiceUnavailable(self.service)
+        body = response.json() if response.content else None
+        if response.status_code >= 400:
+            body = body or {}
+            message = body.get("message") or "The request was refused."
+            detail = body.get("detail")
+            if detail and not body.get("field"):
+                message, field = _first_validation_problem(detail, message)
+            else:
+                field = body.get("field")
+            raise ServiceError(response.status_code, message, field, body.get("error", ""),
+                               int(response.headers.get("Retry-After", "0")) or None)
+        return body
+
+    def get(self, path: str, caller: Caller, **params):
+        """GET `path` with query `params`."""
+        return self.call("GET", path, caller, params=params or None)
+
+    def post(self, path: str, caller: Caller, json=None):
+        """POST `json` to `path`."""
+        return self.call("POST", path, caller, json=json if json is not None else {})
+
+
+def _first_validation_problem(detail: dict, fallback: str) -> tuple[str, str | None]:
+    # APIFlask reports validation errors as {"json": {"field": ["message", ...]}}.
+    for location in detail.values():
+        if isinstance(location, dict):
+            for field, messages in location.items():
+                text = messages[0] if isinstance(messages, list) and messages else str(messages)
+                return str(text), field
+    return fallback, None

@@ -1,0 +1,109 @@
+"""Logs, request ids and metrics, the same in every process.
+
+Every log line is one JSON object carrying the request id. The id comes in from the
+gateway (`X-Request-Id`), goes out on every internal call, and is written into events as
+their `traceparent`, so one user action can be followed across processes.
+"""
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID_HEADER = "X-Request-Id"
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_VALID_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def current_request_id() -> str:
+    """The request id of the work in progress ('' outside a request)."""
+    return _request_id.get()
+
+
+def traceparent(request_id: str | None = None) -> str:
+    """A W3C traceparent whose trace id is the request id."""
+    trace = request_id or current_request_id() or uuid.uuid4().hex
+    return f"00-{trace}-{uuid.uuid4().hex[:16]}-01"
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = _request_id.get()
+        return True
+
+
+def configure_logging(process: str, level: str = "INFO") -> None:
+    """Send this process's logs to stderr as JSON lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        static_fields={"process": process},
+        rename_fields={"asctime": "time", "levelname": "level"},
+    ))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def init_app(app: Flask, process: str, readiness: dict) -> None:
+    """Give `app` request ids, JSON access logs, /healthz, /readyz and /metrics.
+
+    `readiness` maps a dependency name to a callable answering whether it is reachable.
+    """
+    registry = CollectorRegistry()
+    requests_total = Counter("http_requests_total", "HTTP requests", ["endpoint", "method", "status"],
+                             registry=registry)
+    latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint"],
+                        registry=registry)
+    app.extensions["metrics_registry"] = registry
+    access = logging.getLogger(f"{process}.access")
+
+    @app.before_request
+    def _start():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        g.request_token = _request_id.set(g.request_id)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        endpoint = request.endpoint or "unknown"
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        requests_total.labels(endpoint, request.method, response.status_code).inc()
+        latency.labels(endpoint).observe(elapsed)
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        if endpoint not in ("healthz", "readyz", "metrics", "static"):
+            access.info("request", extra={"method": request.method, "path": request.path,
+                                          "status": response.status_code, "ms": round(elapsed * 1000, 1)})
+        return response
+
+    @app.teardown_request
+    def _forget(_exc):
+        token = g.pop("request_token", None)
+        if token is not None:
+            _request_id.reset(token)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok", "process": process}
+
+    @app.get("/readyz")
+    def readyz():
+        checks = {name: bool(check()) for name, check in readiness.items()}
+        ready = all(checks.values())
+        return {"status": "ready" if ready else "unavailable", "checks": checks}, (200 if ready else 503)
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+    for view in (healthz, readyz, metrics):
+        app.extensions.setdefault("public_endpoints", set()).add(view.__name__)

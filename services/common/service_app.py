@@ -1,0 +1,137 @@
+"""What every service's Flask app has in common: the parts each `create_app` joins.
+
+A service app is an APIFlask app: request bodies are typed (pydantic) models, and the
+OpenAPI document at `/openapi.json` is generated from them. Every route but the health,
+metrics and OpenAPI ones demands a signed caller (see `internal_auth`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from apiflask import APIFlask
+from flask import current_app, g, jsonify, request
+from sqlalchemy import text
+
+from . import observability
+from .bus import nats_reachable
+from .config import Settings
+from .database import UnitOfWork, make_engine
+from .errors import DomainError, Forbidden, NotFound, TooManyAttempts, Unauthenticated, Unavailable
+from .internal_http import ServiceClient, ServiceError, ServiceUnavailable
+from .internal_auth import HEADER, Caller, CallerSigner, NotSigned, request_target
+
+OPEN_ENDPOINTS = {"healthz", "readyz", "metrics", "openapi.spec", "openapi.docs", "openapi.redoc", "static"}
+log = logging.getLogger(__name__)
+
+
+def create_service_app(name: str, settings: Settings, models, blueprint, version: str = "1.0") -> APIFlask:
+    """The Flask app of service `name`, its routes from `blueprint`, its tables in `models`."""
+    app = APIFlask(f"services.{name}", title=f"Custodian {name} service", version=version,
+                   docs_path="/docs", spec_path="/openapi.json")
+    app.config.update(
+        VALIDATION_ERROR_STATUS_CODE=422,
+        VALIDATION_ERROR_DESCRIPTION="The request does not match the expected fields and types.",
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["custodian"] = {
+        "settings": settings,
+        "engine": engine,
+        "signer": CallerSigner(settings.internal_secret),
+        "outbox": models.OutboxMessage,
+    }
+    observability.configure_logging(name, settings.log_level)
+    observability.init_app(app, name, {
+        "database": lambda: _database_answers(engine),
+        "nats": lambda: asyncio.run(nats_reachable(settings.nats_url)),
+    })
+
+    @app.before_request
+    def _verify_caller():
+        if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+            return None
+        signer = app.extensions["custodian"]["signer"]
+        try:
+            g.caller = signer.verify(request.headers.get(HEADER), request.method,
+                                     request_target(request.path, request.query_string.decode("latin-1")))
+        except NotSigned as error:
+            log.warning("refused an unsigned call to %s: %s", request.path, error)
+            return jsonify(message="This service only answers signed internal calls.", error="NotSigned"), 401
+        return None
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        response = jsonify(error.as_json())
+        response.status_code = error.status
+        if isinstance(error, TooManyAttempts):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    app.register_blueprint(blueprint)
+    return app
+
+
+def ask(service: str, path: str) -> dict:
+    """GET `path` of another service on behalf of the current caller (a small internal call).
+
+    The other service's refusal becomes ours: 404 stays 404, so nothing leaks through us.
+    """
+    ext = current_app.extensions["custodian"]
+    clients = ext.setdefault("clients", {})
+    if service not in clients:
+        clients[service] = ServiceClient(service, ext["settings"].service_urls[service], ext["signer"], timeout=5)
+    call = g.caller
+    on_behalf = Caller(by=ext["settings"].process, actor_id=call.actor_id, request_id=g.get("request_id", ""),
+                       ip=call.ip, device=call.device)
+    try:
+        return clients[service].get(path, on_behalf)
+    except ServiceUnavailable as error:
+        raise Unavailable(error.message) from error
+    except ServiceError as error:
+        refusal = {404: NotFound, 403: Forbidden, 401: Unauthenticated}.get(error.status, DomainError)
+        raise refusal(error.message, error.field) from error
+
+
+def _database_answers(engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return False
+
+
+def caller() -> Caller:
+    """The verified caller of the current request."""
+    return g.caller
+
+
+def acting_user() -> str:
+    """The id of the user the current request acts for; 401 if it acts for nobody."""
+    actor = g.caller.actor_id
+    if not actor:
+        raise Unauthenticated("Log in first.")
+    return actor
+
+
+def unit_of_work() -> UnitOfWork:
+    """A new unit of work on this service's database."""
+    ext = current_app.extensions["custodian"]
+    return UnitOfWork(ext["engine"], ext["outbox"])
+
+
+def settings() -> Settings:
+    """This process's settings."""
+    return current_app.extensions["custodian"]["settings"]
+
+
+def event_context() -> dict:
+    """The envelope fields every event raised during this request carries."""
+    call = g.caller
+    return {"actorid": call.actor_id, "ip": call.ip, "devicetype": call.device,
+            "traceparent": observability.traceparent(g.get("request_id"))}
+
+
+__all__ = ["create_service_app", "caller", "acting_user", "unit_of_work", "settings", "event_context", "ask"]

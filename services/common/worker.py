@@ -1,0 +1,67 @@
+"""The worker process of a service: its outbox relay and its consumers, until SIGTERM."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Callable
+
+from nats.errors import NoServersError
+
+from .bus import Consumer, connect, consume_forever, relay_forever
+from .config import Settings
+from .database import make_engine
+from .observability import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+async def run_worker(settings: Settings, models, consumers: list[Consumer], publishes: bool = True,
+                     stop: asyncio.Event | None = None) -> None:
+    """Relay the outbox of `settings.process` and run `consumers` until stopped.
+
+    SIGTERM and SIGINT drain the connection: in-flight messages finish and are acked.
+    """
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests run workers in threads)
+            pass
+    engine = make_engine(settings.database_url)
+    nc = await _connect_when_up(settings, stop)
+    if nc is None:
+        return
+    js = nc.jetstream()
+    tasks = [asyncio.create_task(consume_forever(js, engine, models, consumer, stop))
+             for consumer in consumers]
+    if publishes:
+        tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop)))
+    log.info("worker of %s started: %d consumers", settings.process, len(consumers))
+    await stop.wait()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await nc.drain()
+    engine.dispose()
+    log.info("worker of %s stopped", settings.process)
+
+
+async def _connect_when_up(settings: Settings, stop: asyncio.Event):
+    """Connect to NATS, waiting for it as long as it takes: a worker outlives an outage."""
+    while not stop.is_set():
+        try:
+            return await connect(settings.nats_url, name=f"{settings.process}-worker")
+        except (OSError, NoServersError, asyncio.TimeoutError) as error:
+            log.warning("worker of %s waiting for NATS at start: %s", settings.process, error)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=1)
+            except asyncio.TimeoutError:
+                pass
+    return None
+
+
+def main(process: str, models, consumers: Callable[[Settings], list[Consumer]], publishes: bool = True) -> None:
+    """Entry point of `python -m services.<name>.worker`; `consumers` makes its consumers."""
+    settings = Settings.from_env(process)
+    configure_logging(f"{process}-worker", settings.log_level)
+    asyncio.run(run_worker(settings, models, consumers(settings), publishes))

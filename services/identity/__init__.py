@@ -1,0 +1,1 @@
+"""The identity service: accounts, KDF parameters, log-in and outgoing mail."""

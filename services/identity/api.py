@@ -1,0 +1,97 @@
+"""The identity service's HTTP API: thin views that parse, call one handler and answer."""
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.service_app import acting_user, caller, event_context, settings, unit_of_work
+
+from . import domain
+
+bp = APIBlueprint("identity", __name__)
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RegistrationIn(Strict):
+    email: str = Field(max_length=1000)
+    name: str = Field(max_length=1000)
+    kdf: str = Field(max_length=20)
+    kdf_iterations: int
+    kdf_memory_mib: int | None = None
+    kdf_parallelism: int | None = None
+    master_password_hash: str = Field(max_length=200)
+    protected_user_key: str = Field(max_length=4000)
+    public_key: str = Field(max_length=4000)
+    encrypted_private_key: str = Field(max_length=8000)
+
+
+class PreloginIn(Strict):
+    email: str = Field(max_length=1000)
+
+
+class LoginIn(Strict):
+    email: str = Field(max_length=1000)
+    master_password_hash: str = Field(max_length=200)
+
+
+class LookupQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=1000)
+
+
+def _account_json(user) -> dict:
+    return {"user_id": user.id, "email": user.email, "name": user.name, "kdf": user.kdf,
+            "kdf_iterations": user.kdf_iterations, "kdf_memory_mib": user.kdf_memory_mib,
+            "kdf_parallelism": user.kdf_parallelism, "protected_user_key": user.protected_user_key,
+            "public_key": user.public_key, "encrypted_private_key": user.encrypted_private_key}
+
+
+@bp.post("/accounts")
+@bp.input(RegistrationIn)
+def register(json_data: RegistrationIn):
+    """Open an account."""
+    with unit_of_work() as uow:
+        user = domain.register(uow, domain.Registration(**json_data.model_dump()),
+                               settings().min_kdf_iterations, event_context())
+    return {"user_id": user.id, "email": user.email, "name": user.name}, 201
+
+
+@bp.post("/prelogin")
+@bp.input(PreloginIn)
+def prelogin(json_data: PreloginIn):
+    """The KDF parameters for an email (the same shape whether or not it has an account)."""
+    with unit_of_work() as uow:
+        return domain.prelogin(uow, json_data.email)
+
+
+@bp.post("/sessions")
+@bp.input(LoginIn)
+def log_in(json_data: LoginIn):
+    """Check a master password hash; answer the account's wrapped keys."""
+    with unit_of_work() as uow:
+        user = domain.log_in(uow, json_data.email, json_data.master_password_hash, caller().ip, event_context())
+    return _account_json(user)
+
+
+@bp.get("/users/<user_id>")
+def user_profile(user_id: str):
+    """A user's public profile: name, email and public key."""
+    acting_user()
+    with unit_of_work() as uow:
+        user = domain.user_by_id(uow, user_id)
+    return {"user_id": user.id, "email": user.email, "name": user.name, "public_key": user.public_key}
+
+
+@bp.get("/users")
+@bp.input(LookupQuery, location="query")
+def find_user(query_data: LookupQuery):
+    """The public profile of the account using an email (to wrap a key to its public key)."""
+    acting_user()
+    with unit_of_work() as uow:
+        user = domain.user_by_email(uow, query_data.email)
+    return {"user_id": user.id, "email": user.email, "name": user.name, "public_key": user.public_key}

@@ -1,0 +1,198 @@
+"""The rules of accounts and log-in. No Flask here.
+
+Identity receives the *master password hash* (derived in the gateway), never the master
+password, and stores only a slow argon2id hash of it. Log-in failures say the same thing
+whether or not the email exists, and take about as long.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from services.common.database import utcnow
+from services.common.envelope import Event
+from services.common.errors import Conflict, Invalid, NotFound, TooManyAttempts, Unauthenticated
+from services.common.validation import normalize_email, require_encstring, require_public_key
+
+from .models import LoginThrottle, User
+
+_HASHER = PasswordHasher()
+# Verified against when the email is unknown, so both answers cost the same time.
+_DECOY_HASH = _HASHER.hash("decoy master password hash, never a real one")
+
+DEFAULT_KDF = {"kdf": "pbkdf2", "kdf_iterations": 600_000, "kdf_memory_mib": None, "kdf_parallelism": None}
+ACCOUNT_FREE_FAILURES = 5
+IP_FREE_FAILURES = 20
+FAILURE_MEMORY = timedelta(minutes=15)
+MAX_BLOCK_SECONDS = 15 * 60
+
+
+class EmailTaken(Conflict):
+    """An account already uses this email."""
+
+
+class WrongCredentials(Unauthenticated):
+    """Wrong email or master password (which of the two is never said)."""
+
+    def __init__(self):
+        super().__init__("Wrong email address or master password.")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the gateway sends to open an account: no password, only derived values."""
+
+    email: str
+    name: str
+    kdf: str
+    kdf_iterations: int
+    kdf_memory_mib: int | None
+    kdf_parallelism: int | None
+    master_password_hash: str
+    protected_user_key: str
+    public_key: str
+    encrypted_private_key: str
+
+
+def _kdf_params(registration: Registration, min_iterations: int) -> dict:
+    if registration.kdf == "pbkdf2":
+        if not min_iterations <= registration.kdf_iterations <= 2_000_000:
+            raise Invalid(f"PBKDF2 needs {min_iterations:,} to 2,000,000 iterations.", "kdf_iterations")
+        return {"kdf": "pbkdf2", "kdf_iterations": registration.kdf_iterations,
+                "kdf_memory_mib": None, "kdf_parallelism": None}
+    if registration.kdf == "argon2id":
+        if not (1 <= registration.kdf_iterations <= 10 and 16 <= (registration.kdf_memory_mib or 0) <= 1024
+                and 1 <= (registration.kdf_parallelism or 0) <= 16):
+            raise Invalid("Argon2id needs 1-10 iterations, 16-1024 MiB and parallelism 1-16.", "kdf")
+        return {"kdf": "argon2id", "kdf_iterations": registration.kdf_iterations,
+                "kdf_memory_mib": registration.kdf_memory_mib, "kdf_parallelism": registration.kdf_parallelism}
+    raise Invalid("The key derivation function must be pbkdf2 or argon2id.", "kdf")
+
+
+def person_name(value: str) -> str:
+    """A person's display name, trimmed; Invalid when empty or too long."""
+    name = " ".join((value or "").split())
+    if not name:
+        raise Invalid("Enter your name.", "name")
+    if len(name) > 50:
+        raise Invalid("Your name must be 50 characters or fewer.", "name")
+    return name
+
+
+def register(uow, registration: Registration, min_iterations: int, context: dict) -> User:
+    """Open an account from values the gateway derived from the master password."""
+    email = normalize_email(registration.email)
+    name = person_name(registration.name)
+    params = _kdf_params(registration, min_iterations)
+    if not registration.master_password_hash or len(registration.master_password_hash) > 200:
+        raise Invalid("master_password_hash is missing.", "master_password_hash")
+    if uow.first(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken("An account with this email address already exists. Log in instead.", "email")
+    user = User(email=email, name=name, auth_hash=_HASHER.hash(registration.master_password_hash),
+                protected_user_key=require_encstring(registration.protected_user_key, 2, "protected_user_key"),
+                public_key=require_public_key(registration.public_key),
+                encrypted_private_key=require_encstring(registration.encrypted_private_key, 2,
+                                                        "encrypted_private_key"),
+                **params)
+    uow.add(user)
+    uow.publish(Event("user.registered", {"user_id": user.id, "email": email, "name": name},
+                      subject=user.id, **context))
+    try:
+        uow.commit()
+    except IntegrityError as error:
+        raise EmailTaken("An account with this email address already exists. Log in instead.", "email") from error
+    return user
+
+
+def prelogin(uow, email: str) -> dict:
+    """The KDF parameters to derive this email's master key (defaults for unknown emails)."""
+    user = uow.first(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        return dict(DEFAULT_KDF)
+    return {"kdf": user.kdf, "kdf_iterations": user.kdf_iterations, "kdf_memory_mib": user.kdf_memory_mib,
+            "kdf_parallelism": user.kdf_parallelism}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def _throttle_keys(email: str, ip: str | None) -> list[tuple[str, int]]:
+    keys = [(f"account:{email}", ACCOUNT_FREE_FAILURES)]
+    if ip:
+        keys.append((f"ip:{ip}", IP_FREE_FAILURES))
+    return keys
+
+
+def _refuse_if_blocked(uow, keys, now: datetime) -> None:
+    for key, _free in keys:
+        row = uow.get(LoginThrottle, key)
+        blocked_until = _aware(row.blocked_until) if row else None
+        if blocked_until and blocked_until > now:
+            wait = max(1, int((blocked_until - now).total_seconds() + 0.999))
+            raise TooManyAttempts(f"Too many failed log-in attempts. Try again in {wait} seconds.", wait)
+
+
+def _record_failure(uow, keys, now: datetime) -> None:
+    for key, free in keys:
+        row = uow.get(LoginThrottle, key) or LoginThrottle(key=key)
+        if _aware(row.last_failure_at) and now - _aware(row.last_failure_at) > FAILURE_MEMORY:
+            row.failures = 0
+        row.failures = (row.failures or 0) + 1
+        row.last_failure_at = now
+        if row.failures >= free:
+            row.blocked_until = now + timedelta(seconds=min(MAX_BLOCK_SECONDS, 5 * 2 ** (row.failures - free)))
+        uow.add(row)
+
+
+def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: dict) -> User:
+    """The account if the master password hash matches; slowed down after repeated failures."""
+    email = (email or "").strip().lower()[:256]
+    now = utcnow()
+    keys = _throttle_keys(email, ip)
+    _refuse_if_blocked(uow, keys, now)
+    user = uow.first(select(User).where(User.email == email))
+    try:
+        _HASHER.verify(user.auth_hash if user else _DECOY_HASH, master_password_hash or "")
+        matched = user is not None
+    except (VerificationError, InvalidHashError):
+        matched = False
+    if not matched:
+        _record_failure(uow, keys, now)
+        if user is not None:
+            uow.publish(Event("user.login_failed", {"user_id": user.id}, subject=user.id, **context))
+        uow.commit()
+        raise WrongCredentials()
+    account_row = uow.get(LoginThrottle, keys[0][0])
+    if account_row is not None:
+        uow.session.delete(account_row)
+    if _HASHER.check_needs_rehash(user.auth_hash):
+        user.auth_hash = _HASHER.hash(master_password_hash)
+        uow.add(user)
+    uow.publish(Event("user.logged_in", {"user_id": user.id}, subject=user.id, actorid=user.id,
+                      **{k: v for k, v in context.items() if k != "actorid"}))
+    uow.commit()
+    return user
+
+
+def user_by_id(uow, user_id: str) -> User:
+    """The account with this id; NotFound otherwise."""
+    user = uow.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def user_by_email(uow, email: str) -> User:
+    """The account with this email; NotFound otherwise."""
+    user = uow.first(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise NotFound("No account uses this email address yet.", "email")
+    return user

@@ -1,0 +1,47 @@
+"""The identity service's tables. It never sees a master password: only a slow hash of the
+master password hash, and keys wrapped by the user's own keys."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from services.common.database import messaging_tables, utcnow
+
+
+class IdentityTable(SQLModel, registry=registry()):
+    """Base of the identity service's tables."""
+
+
+OutboxMessage, InboxMessage = messaging_tables(IdentityTable)
+
+
+class User(IdentityTable, table=True):
+    """An account: who the person is and the wrapped keys only they can open."""
+
+    __tablename__ = "users"
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    email: str = Field(unique=True, index=True, max_length=256)
+    name: str = Field(max_length=100)
+    kdf: str = Field(max_length=20)
+    kdf_iterations: int
+    kdf_memory_mib: int | None = None
+    kdf_parallelism: int | None = None
+    auth_hash: str = Field(max_length=200)  # argon2id of the master password hash
+    protected_user_key: str = Field(max_length=1000)
+    public_key: str = Field(max_length=1000)
+    encrypted_private_key: str = Field(max_length=4000)
+    email_verified: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginThrottle(IdentityTable, table=True):
+    """Recent failed log-ins of one account or one IP address, to slow guessing down."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow)
+    blocked_until: datetime | None = None

@@ -1,0 +1,1 @@
+"""The orgs service: providers and their users, client organizations, members and seats."""

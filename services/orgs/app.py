@@ -1,0 +1,13 @@
+"""The orgs service's app factory."""
+from __future__ import annotations
+
+from services.common.config import Settings
+from services.common.service_app import create_service_app
+
+from . import models
+from .api import bp
+
+
+def create_app(settings: Settings | None = None):
+    """The orgs service, configured from the environment unless `settings` is given."""
+    return create_service_app("orgs", settings or Settings.from_env("orgs"), models, bp)

@@ -1,0 +1,89 @@
+"""The orgs service's tables. Keys are stored only wrapped (EncStrings), never in the clear."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from services.common.database import messaging_tables, utcnow
+
+
+def new_id() -> str:
+    """A fresh random identifier."""
+    return str(uuid.uuid4())
+
+
+class OrgsTable(SQLModel, registry=registry()):
+    """Base of the orgs service's tables (its own metadata, its own database)."""
+
+
+OutboxMessage, InboxMessage = messaging_tables(OrgsTable)
+
+
+class Provider(OrgsTable, table=True):
+    """A managed service provider: the company whose staff administer client organizations."""
+
+    __tablename__ = "providers"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    name: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProviderUser(OrgsTable, table=True):
+    """A member of a provider's staff; confirmed once the provider key is wrapped to them."""
+
+    __tablename__ = "provider_users"
+    __table_args__ = (UniqueConstraint("provider_id", "user_id"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    provider_id: str = Field(foreign_key="providers.id", index=True, max_length=36)
+    user_id: str = Field(index=True, max_length=36)
+    email: str = Field(max_length=256)
+    role: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    wrapped_provider_key: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Organization(OrgsTable, table=True):
+    """An organization: a client of a provider, with its plan, seats and org key pair."""
+
+    __tablename__ = "organizations"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    name: str = Field(max_length=100, index=True)
+    plan: str = Field(max_length=20)
+    seats: int
+    billing_email: str = Field(max_length=256)
+    public_key: str = Field(max_length=1000)
+    encrypted_private_key: str = Field(max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProviderOrganization(OrgsTable, table=True):
+    """The link between a provider and a client; holds the client's org key under the provider key."""
+
+    __tablename__ = "provider_organizations"
+    __table_args__ = (UniqueConstraint("provider_id", "client_name_key"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    provider_id: str = Field(foreign_key="providers.id", index=True, max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", unique=True, max_length=36)
+    client_name_key: str = Field(max_length=100)
+    encrypted_org_key: str = Field(max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Member(OrgsTable, table=True):
+    """A person's place in an organization: invited, accepted, then confirmed (org key wrapped)."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("organization_id", "email"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", index=True, max_length=36)
+    user_id: str | None = Field(default=None, index=True, max_length=36)
+    email: str = Field(max_length=256)
+    role: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    wrapped_org_key: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -30,11 +30,16 @@ DUPLICATE_WINDOW_SECONDS = 600
 PASSING_FAULTS = (OperationalError, ConnectionError, OSError, asyncio.TimeoutError, NatsTimeout)
 
 
+async def _log_connection_error(error: Exception) -> None:
+    log.warning("NATS connection problem: %r", error)
+
+
 async def connect(url: str, name: str, **options):
     """A connection that keeps reconnecting for as long as the process runs."""
     return await nats.connect(
         url,
         name=name,
+        error_cb=_log_connection_error,
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,
         connect_timeout=2,
@@ -123,7 +128,7 @@ async def consume_forever(js, engine, models, consumer: Consumer, stop: asyncio.
         except NatsTimeout:
             continue  # idle
         except (ConnectionClosedError, NoServersError, *PASSING_FAULTS) as error:
-            log.warning("consumer %s waiting for NATS: %s", consumer.name, error)
+            log.warning("consumer %s waiting for NATS: %r", consumer.name, error)
             subscription = None
             await _sleep_unless(stop, 1)
             continue
@@ -163,7 +168,7 @@ async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Ev
                 ready = True
             published = await publish_pending(js, engine, outbox_model)
         except (ConnectionClosedError, NoServersError, *PASSING_FAULTS) as error:
-            log.warning("outbox relay of %s waiting: %s", service, error)
+            log.warning("outbox relay of %s waiting: %r", service, error)
             ready = False
             await _sleep_unless(stop, 1)
             continue
@@ -185,7 +190,7 @@ async def nats_reachable(url: str, timeout: float = 1.5) -> bool:
     except (NoServersError, OSError, asyncio.TimeoutError, NatsTimeout):
         return False
     try:
-        await nc.jetstream().account_info(timeout=timeout)
+        await asyncio.wait_for(nc.jetstream().account_info(), timeout)
         return True
     except Exception:  # noqa: BLE001 - any failure here means "not ready"
         return False

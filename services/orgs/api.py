@@ -97,6 +97,14 @@ def my_providers():
                            "wrapped_provider_key": staff.wrapped_provider_key} for provider, staff in found]}
 
 
+@bp.get("/me/organizations")
+def my_organizations():
+    """The organizations the caller administers as a member."""
+    with unit_of_work() as uow:
+        found = domain.organizations_administered(uow, acting_user())
+    return {"organizations": [{"organization_id": o.id, "name": o.name, "role": m.role} for o, m in found]}
+
+
 @bp.get("/providers/<provider_id>/access")
 def provider_access(provider_id: str):
     """The caller's role in the provider (404 when they have none): asked by other services."""

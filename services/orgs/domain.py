@@ -327,6 +327,13 @@ def organization_access(uow, actor_id: str, organization_id: str) -> Organizatio
     raise NotFound("No such organization.")
 
 
+def organizations_administered(uow, actor_id: str) -> list[tuple[Organization, Member]]:
+    """The organizations where the actor is a confirmed owner or admin."""
+    return list(uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
+                            .where(Member.user_id == actor_id, Member.status == "confirmed",
+                                   Member.role.in_(("owner", "admin"))).order_by(Organization.name)))
+
+
 def organization_overview(uow, actor_id: str, organization_id: str):
     """The organization, its members and the actor's access, for the Admin Console."""
     access = organization_access(uow, actor_id, organization_id)

@@ -13,12 +13,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-try:
-    import gateway.crypto  # noqa: F401
-except ModuleNotFoundError:  # pragma: no cover - depends on how pytest was invoked
-    # Without project-level pytest config the repo root is not on sys.path; keep this file runnable alone.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes

@@ -1,0 +1,34 @@
+"""Who may see a page: a logged-in user, or a user of the provider in the URL."""
+from __future__ import annotations
+
+import functools
+
+from flask import abort, g, request, url_for
+
+from .render import see_other
+
+
+def login_required(view):
+    """Send a visitor who is not logged in to the log-in page."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("vault_session") is None:
+            return see_other(url_for("auth.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def provider_role(provider_id: str) -> str:
+    """The user's role in the provider; 404 for anyone else, whatever id they type."""
+    role = g.vault_session.role_in(provider_id)
+    if role is None:
+        abort(404)
+    return role
+
+
+def current_provider(provider_id: str) -> dict:
+    """The provider of the URL as the session knows it."""
+    provider_role(provider_id)
+    return next(p for p in g.vault_session.providers if p["provider_id"] == provider_id)

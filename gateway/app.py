@@ -1,0 +1,129 @@
+"""The gateway's app factory: every adapter joins here through its `init_app`."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import requests
+from flask import Flask, g, render_template, request
+from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from services.common import observability
+from services.common.bus import nats_reachable
+from services.common.config import Settings
+from services.common.internal_http import ServiceError
+
+from .backends import Backends
+from .render import htmx, render
+from .sessions import COOKIE, SessionsUnavailable, SessionStore
+from .views import auth, console, portal, preferences, vault
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                           "form-action 'self'")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """The gateway, configured from the environment unless `settings` is given."""
+    settings = settings or Settings.from_env("gateway")
+    app = Flask(__name__, static_folder=str(WEB / "static"), template_folder=str(WEB / "templates"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="custodian_csrf",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        BABEL_TRANSLATION_DIRECTORIES=str(WEB / "translations"),
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    app.extensions["settings"] = settings
+    app.extensions["backends"] = Backends.from_settings(settings)
+    app.extensions["sessions"] = SessionStore(settings.nats_url, settings.session_idle_seconds)
+
+    observability.configure_logging("gateway", settings.log_level)
+    observability.init_app(app, "gateway", {
+        "nats": lambda: asyncio.run(nats_reachable(settings.nats_url)),
+        **{name: _answers(url) for name, url in settings.service_urls.items()},
+    })
+    CSRFProtect(app)
+    Babel(app, locale_selector=_choose_language)
+    htmx.init_app(app)
+
+    for blueprint in (auth.bp, portal.bp, console.bp, vault.bp, preferences.bp):
+        app.register_blueprint(blueprint)
+
+    app.before_request(_open_session)
+    app.after_request(_secure_headers)
+    _register_error_pages(app)
+    app.jinja_env.globals.update(LANGUAGES=preferences.LANGUAGES, current_language=_choose_language)
+    return app
+
+
+def _answers(base_url: str):
+    def check() -> bool:
+        try:
+            return requests.get(f"{base_url}/healthz", timeout=1).ok
+        except requests.RequestException:
+            return False
+    return check
+
+
+def _choose_language() -> str:
+    chosen = request.cookies.get(preferences.LANGUAGE_COOKIE)
+    if chosen in preferences.LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(preferences.LANGUAGES) or "en"
+
+
+def _open_session() -> None:
+    if request.endpoint in ("static", "healthz", "readyz", "metrics"):
+        return
+    from flask import current_app
+
+    g.vault_session = current_app.extensions["sessions"].load(request.cookies.get(COOKIE))
+
+
+def _secure_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    def error_page(status: int, title: str, message: str):
+        return render("pages/error.html", "partials/error.html", status=status, title=title, message=message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error):
+        return error_page(400, _("This form has expired"),
+                          _("Reload the page and try again. Nothing was changed."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return error_page(404, _("Page not found"), _("There is nothing here, or it is not yours to see."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return error_page(403, _("Not allowed"), _("Your role does not allow this."))
+
+    @app.errorhandler(ServiceError)
+    def service_refused(error: ServiceError):
+        if error.status == 404:
+            return not_found(error)
+        if error.status == 403:
+            return forbidden(error)
+        return error_page(error.status if error.status >= 400 else 500, _("Something went wrong"), _(error.message))
+
+    @app.errorhandler(SessionsUnavailable)
+    def sessions_down(_error):
+        return error_page(503, _("Custodian is not available"),
+                          _("The session store is not answering. Nothing was changed; try again in a moment."))

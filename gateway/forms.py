@@ -1,0 +1,64 @@
+"""The forms people fill in. Labels are what screen readers and tests find fields by.
+
+The forms check shape (present, a number); the rules (name length, seat range, unique
+names) belong to the services, whose refusals are shown next to the field they name.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
+
+from services.common.errors import DomainError
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[InputRequired(_l("Enter your email address.")),
+                                                        Length(max=256)])
+    master_password = PasswordField(_l("Master password"),
+                                    validators=[InputRequired(_l("Enter your master password.")),
+                                                Length(max=1024)])
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[InputRequired(_l("Enter your email address.")),
+                                                        Length(max=256)])
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter your name.")), Length(max=50)])
+    master_password = PasswordField(_l("Master password"), validators=[
+        InputRequired(_l("Enter a master password.")),
+        Length(min=12, max=1024, message=_l("The master password must be at least 12 characters long."))])
+    master_password_confirm = PasswordField(_l("Re-type master password"), validators=[
+        InputRequired(_l("Re-type your master password.")),
+        EqualTo("master_password", _l("The master passwords do not match."))])
+
+
+class ClientForm(FlaskForm):
+    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name."))])
+    plan = SelectField(_l("Plan"), choices=[("Teams", _l("Teams")), ("Enterprise", _l("Enterprise"))],
+                       validate_choice=False)
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
+    owner_email = EmailField(_l("Owner email"), validators=[InputRequired(_l("Enter the owner's email address."))])
+    billing_email = EmailField(_l("Billing email"),
+                               validators=[InputRequired(_l("Enter the billing email address."))])
+
+
+class SeatsForm(FlaskForm):
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
+
+
+def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> None:
+    """Put a service's or domain's refusal next to the field it names (or on the form)."""
+    from flask_babel import gettext
+
+    message = gettext(error.message)
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None and fallback_field:
+        field = getattr(form, fallback_field)
+    if field is not None:
+        field.errors = list(field.errors) + [message]
+    else:
+        form.form_errors.append(message)
+
+
+__all__ = ["LoginForm", "RegisterForm", "ClientForm", "SeatsForm", "show_refusal", "DomainError"]

@@ -1,0 +1,111 @@
+"""The vault client's key operations: what the gateway does with an unlocked session's keys.
+
+Plaintext keys exist only here, in memory, for the length of one request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .crypto import (KdfParams, KeyPair, SymmetricKey, derive_master_key, master_password_hash,
+                     stretch_master_key, unwrap, wrap)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What identity stores for a new account: nothing it could open."""
+
+    kdf: KdfParams
+    master_password_hash: str
+    protected_user_key: str
+    public_key: str
+    encrypted_private_key: str
+
+    def as_registration(self, email: str, name: str) -> dict:
+        """The body of identity's registration call."""
+        return {"email": email, "name": name, "kdf": self.kdf.kind, "kdf_iterations": self.kdf.iterations,
+                "kdf_memory_mib": self.kdf.memory_mib, "kdf_parallelism": self.kdf.parallelism,
+                "master_password_hash": self.master_password_hash, "protected_user_key": self.protected_user_key,
+                "public_key": self.public_key, "encrypted_private_key": self.encrypted_private_key}
+
+
+@dataclass(frozen=True)
+class UnlockedKeys:
+    """A logged-in user's keys, opened with their master password."""
+
+    user_key: SymmetricKey
+    key_pair: KeyPair
+
+    def provider_key(self, wrapped_provider_key: str) -> SymmetricKey:
+        """The provider key wrapped to this user (EncString type 4)."""
+        return SymmetricKey.from_bytes(unwrap(wrapped_provider_key, self.key_pair))
+
+
+def new_account(email: str, password: str, kdf: KdfParams) -> NewAccount:
+    """Derive and wrap the keys of a new account from its master password."""
+    master_key = derive_master_key(password, email, kdf)
+    user_key = SymmetricKey.generate()
+    key_pair = KeyPair.generate()
+    return NewAccount(kdf=kdf, master_password_hash=master_password_hash(master_key, password),
+                      protected_user_key=stretch_master_key(master_key).encrypt(user_key.raw),
+                      public_key=key_pair.public_key_b64,
+                      encrypted_private_key=user_key.encrypt(key_pair.private_key_der()))
+
+
+def log_in_hash(email: str, password: str, kdf: KdfParams) -> tuple[str, bytes]:
+    """The master password hash to show identity, and the master key to keep for unlocking."""
+    master_key = derive_master_key(password, email, kdf)
+    return master_password_hash(master_key, password), master_key
+
+
+def unlock(master_key: bytes, protected_user_key: str, encrypted_private_key: str) -> UnlockedKeys:
+    """Open the user key with the master key, then the private key with the user key."""
+    user_key = SymmetricKey.from_bytes(stretch_master_key(master_key).decrypt(protected_user_key))
+    key_pair = KeyPair.from_private_der(user_key.decrypt(encrypted_private_key))
+    return UnlockedKeys(user_key, key_pair)
+
+
+@dataclass(frozen=True)
+class NewProvider:
+    """A provider key, and it wrapped to its first admin."""
+
+    key: SymmetricKey
+    wrapped_for_admin: str
+
+
+def new_provider(admin_public_key: str) -> NewProvider:
+    """A fresh provider key wrapped to the admin who sets the provider up."""
+    key = SymmetricKey.generate()
+    return NewProvider(key, wrap(key.raw, admin_public_key))
+
+
+def wrap_provider_key(provider_key: SymmetricKey, public_key: str) -> str:
+    """The provider key wrapped to another provider user (this is what confirming them means)."""
+    return wrap(provider_key.raw, public_key)
+
+
+@dataclass(frozen=True)
+class NewOrganizationKeys:
+    """A client organization's keys, in the only forms the orgs service may store."""
+
+    public_key: str
+    encrypted_private_key: str  # under the org key
+    encrypted_org_key: str  # under the provider key
+
+
+def new_client_organization(provider_key: SymmetricKey) -> NewOrganizationKeys:
+    """A fresh org key and org key pair for a client, the org key sealed under the provider key."""
+    org_key = SymmetricKey.generate()
+    key_pair = KeyPair.generate()
+    return NewOrganizationKeys(public_key=key_pair.public_key_b64,
+                               encrypted_private_key=org_key.encrypt(key_pair.private_key_der()),
+                               encrypted_org_key=provider_key.encrypt(org_key.raw))
+
+
+def open_client_organization(provider_key: SymmetricKey, encrypted_org_key: str, encrypted_private_key: str,
+                             public_key: str) -> SymmetricKey:
+    """The client's org key, checked: it must open the org private key matching the public key."""
+    org_key = SymmetricKey.from_bytes(provider_key.decrypt(encrypted_org_key))
+    key_pair = KeyPair.from_private_der(org_key.decrypt(encrypted_private_key))
+    if key_pair.public_key_b64 != public_key:
+        raise ValueError("the organization's key pair does not match its public key")
+    return org_key

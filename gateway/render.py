@@ -1,0 +1,49 @@
+"""How the gateway answers: the page, or just its part for htmx, from the same URL."""
+from __future__ import annotations
+
+import json
+
+from flask import make_response, redirect, render_template, request
+from flask_htmx import HTMX
+
+htmx = HTMX()
+
+
+def render(page: str, partial: str | None = None, status: int = 200, toast: str | None = None,
+           partials: dict[str, str] | None = None, **context):
+    """Render `page`, or `partial` when htmx asks for a part.
+
+    `partials` maps an `HX-Target` id to the partial that fills it, for pages whose
+    several regions share one URL. Boosted requests want the whole page.
+    """
+    template = page
+    if htmx and not htmx.boosted:
+        template = (partials or {}).get(htmx.target or "", partial) or page
+    response = make_response(render_template(template, **context), status)
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    if toast:
+        notify(response, toast)
+    return response
+
+
+def notify(response, message: str):
+    """Have the page show `message` as a toast (through the HX-Trigger header)."""
+    response.headers["HX-Trigger"] = json.dumps({"toast": message})
+    return response
+
+
+def see_other(url: str, toast: str | None = None):
+    """Send the browser to `url`: a 303, or a full htmx navigation for htmx requests."""
+    if htmx and not htmx.boosted:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+    else:
+        response = redirect(url, 303)
+    if toast:
+        notify(response, toast)
+    return response
+
+
+def wants_partial() -> bool:
+    """Whether this request asks for a part of a page."""
+    return bool(htmx) and not htmx.boosted and request.method == "GET"

@@ -1,0 +1,167 @@
+"""The Provider Portal: the Clients table, adding and editing clients, the event log."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Blueprint, abort, g, request, url_for
+from flask_babel import gettext as _
+
+from services.common.catalogue import CATALOGUE
+from services.common.internal_http import ServiceError
+
+from .. import keyring
+from ..access import current_provider, login_required, provider_role
+from ..backends import backends, caller
+from ..forms import ClientForm, SeatsForm, show_refusal
+from ..render import htmx, render, see_other
+
+bp = Blueprint("portal", __name__)
+SORTS = ("name", "assigned", "used", "remaining", "plan")
+EVENT_NAMES = {spec.type: spec for spec in CATALOGUE.values()}
+
+
+@bp.get("/")
+@login_required
+def home():
+    """The first provider's Clients page, or the user's vault if they are no provider's staff."""
+    providers = g.vault_session.providers
+    if providers:
+        return see_other(url_for("portal.clients", provider_id=providers[0]["provider_id"]))
+    return see_other(url_for("vault.vault"))
+
+
+def _table_query(args) -> dict:
+    sort = args.get("sort", "name")
+    direction = args.get("dir", "asc")
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return {"sort": sort if sort in SORTS else "name", "dir": direction if direction in ("asc", "desc") else "asc",
+            "q": (args.get("q") or "")[:100], "page": page}
+
+
+def _clients_table(provider_id: str, query: dict) -> dict:
+    found = backends().orgs.get(f"/providers/{provider_id}/clients", caller(), sort=query["sort"],
+                                direction=query["dir"], q=query["q"], page=query["page"])
+    return {"clients": found["clients"], "total": found["total"], "page": found["page"], "pages": found["pages"],
+            "query": query}
+
+
+def _query_of_current_page() -> dict:
+    """The Clients table's sort, search and page as the browser currently shows them."""
+    current = request.headers.get("HX-Current-URL", "")
+    args = {key: values[0] for key, values in parse_qs(urlsplit(current).query).items()}
+    return _table_query(args)
+
+
+@bp.get("/providers/<provider_id>/clients")
+@login_required
+def clients(provider_id: str):
+    """The Clients table: sorted, searched and paged by the orgs service's database."""
+    provider = current_provider(provider_id)
+    table = _clients_table(provider_id, _table_query(request.args))
+    return render("pages/clients.html", "partials/clients_table.html", provider=provider, **table)
+
+
+@bp.route("/providers/<provider_id>/clients/new", methods=["GET", "POST"])
+@login_required
+def new_client(provider_id: str):
+    """The Add new organization dialog, and adding the client it describes."""
+    provider = current_provider(provider_id)
+    form = ClientForm()
+    if request.method == "GET":
+        form.plan.data = "Enterprise"
+        form.seats.data = form.seats.data or 10
+    if form.validate_on_submit():
+        try:
+            _create_client(provider_id, form)
+        except ServiceError as error:
+            show_refusal(form, error, "name")
+        else:
+            toast = _("%(name)s was added.", name=form.name.data.strip())
+            if htmx:
+                table = _clients_table(provider_id, _query_of_current_page())
+                return render("partials/client_added.html", status=201, toast=toast, provider=provider, **table)
+            return see_other(url_for("portal.clients", provider_id=provider_id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/client_new.html", "partials/client_dialog.html", status=status, form=form,
+                  provider=provider)
+
+
+def _create_client(provider_id: str, form: ClientForm) -> dict:
+    orgs = backends().orgs
+    wrapped = orgs.get("/me/providers", caller())["providers"]
+    membership = next((p for p in wrapped if p["provider_id"] == provider_id), None)
+    if membership is None:
+        abort(404)
+    provider_key = g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
+    keys = keyring.new_client_organization(provider_key)
+    return orgs.post(f"/providers/{provider_id}/clients", caller(), {
+        "name": form.name.data or "", "plan": form.plan.data or "", "seats": form.seats.data,
+        "owner_email": form.owner_email.data or "", "billing_email": form.billing_email.data or "",
+        "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
+        "encrypted_org_key": keys.encrypted_org_key})
+
+
+@bp.route("/providers/<provider_id>/clients/<organization_id>/seats", methods=["GET", "POST"])
+@login_required
+def edit_seats(provider_id: str, organization_id: str):
+    """The Edit seats dialog, and the change it asks for."""
+    provider = current_provider(provider_id)
+    orgs = backends().orgs
+    client = orgs.get(f"/providers/{provider_id}/clients/{organization_id}", caller())
+    form = SeatsForm()
+    if request.method == "GET":
+        form.seats.data = client["seats"]
+    if form.validate_on_submit():
+        try:
+            orgs.call("PUT", f"/providers/{provider_id}/clients/{organization_id}/seats", caller(),
+                      json={"seats": form.seats.data})
+        except ServiceError as error:
+            show_refusal(form, error, "seats")
+        else:
+            toast = _("%(name)s now has %(seats)s seats.", name=client["name"], seats=form.seats.data)
+            if htmx:
+                table = _clients_table(provider_id, _query_of_current_page())
+                return render("partials/client_added.html", toast=toast, provider=provider, **table)
+            return see_other(url_for("portal.clients", provider_id=provider_id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/seats_edit.html", "partials/seats_dialog.html", status=status, form=form,
+                  provider=provider, client=client)
+
+
+@bp.post("/providers/<provider_id>/clients/<organization_id>/unlink")
+@login_required
+def unlink(provider_id: str, organization_id: str):
+    """Unlink a client from the provider (provider admins only)."""
+    provider = current_provider(provider_id)
+    try:
+        backends().orgs.call("DELETE", f"/providers/{provider_id}/clients/{organization_id}", caller())
+    except ServiceError as error:
+        if error.status == 404:
+            abort(404)
+        table = _clients_table(provider_id, _query_of_current_page())
+        return render("pages/clients.html", "partials/clients_table.html", status=error.status,
+                      toast=_(error.message), provider=provider, **table)
+    if htmx:
+        table = _clients_table(provider_id, _query_of_current_page())
+        return render("partials/clients_table.html", toast=_("The client was unlinked."), provider=provider,
+                      **table)
+    return see_other(url_for("portal.clients", provider_id=provider_id))
+
+
+@bp.get("/providers/<provider_id>/events")
+@login_required
+def events(provider_id: str):
+    """The provider's event log, newest first (provider admins only)."""
+    provider = current_provider(provider_id)
+    if provider_role(provider_id) != "admin":
+        abort(403)
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    found = backends().audit.get(f"/providers/{provider_id}/events", caller(), page=page)
+    return render("pages/events.html", "partials/events_table.html", provider=provider, events=found["events"],
+                  page=found["page"], pages=found["pages"], total=found["total"], names=EVENT_NAMES)

@@ -9,16 +9,16 @@ from flask_htmx import HTMX
 htmx = HTMX()
 
 
-def render(page: str, partial: str | None = None, status: int = 200, toast: str | None = None,
+def render(page_template: str, partial_template: str | None = None, status: int = 200, toast: str | None = None,
            partials: dict[str, str] | None = None, **context):
-    """Render `page`, or `partial` when htmx asks for a part.
+    """Render the page template, or the partial template when htmx asks for a part.
 
     `partials` maps an `HX-Target` id to the partial that fills it, for pages whose
     several regions share one URL. Boosted requests want the whole page.
     """
-    template = page
+    template = page_template
     if htmx and not htmx.boosted:
-        template = (partials or {}).get(htmx.target or "", partial) or page
+        template = (partials or {}).get(htmx.target or "", partial_template) or page_template
     response = make_response(render_template(template, **context), status)
     response.headers["Vary"] = "HX-Request, HX-Target"
     if toast:

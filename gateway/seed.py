@@ -42,7 +42,8 @@ def _anonymous() -> Caller:
     return Caller(by="gateway", actor_id=None, request_id=uuid.uuid4().hex, device="seed")
 
 
-def _account(backends: Backends, email: str, name: str, password: str, kdf: KdfParams) -> DemoUser:
+def open_account(backends: Backends, email: str, name: str, password: str, kdf: KdfParams) -> DemoUser:
+    """Register the account unless it exists, then log in and unlock its keys."""
     try:
         backends.identity.post("/accounts", _anonymous(),
                                keyring.new_account(email, password, kdf).as_registration(email, name))
@@ -62,8 +63,8 @@ def seed(settings: Settings, password: str) -> str:
     """Make sure the demo data exists; returns the demo provider's id."""
     backends = Backends.from_settings(settings)
     kdf = KdfParams("pbkdf2", settings.kdf_iterations)
-    admin = _account(backends, *ADMIN, password, kdf)
-    service_user = _account(backends, *SERVICE_USER, password, kdf)
+    admin = open_account(backends, *ADMIN, password, kdf)
+    service_user = open_account(backends, *SERVICE_USER, password, kdf)
 
     mine = backends.orgs.get("/me/providers", admin.caller())["providers"]
     provider = next((p for p in mine if p["name"] == PROVIDER_NAME), None)

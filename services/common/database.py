@@ -84,7 +84,8 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info):
-        self.session.rollback()
+        # close() rolls back whatever was not committed, and unlike rollback() it leaves the
+        # rows already read usable by the caller.
         self.session.close()
 
     def publish(self, event: Event) -> None:

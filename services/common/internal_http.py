@@ -26,8 +26,9 @@ class ServiceUnavailable(ServiceError):
     """The service did not answer (down, overloaded or unreachable)."""
 
     def __init__(self, service: str):
-        super().__init__(503, f"The {service} service is not answering right now. Nothing was changed; "
+        super().__init__(503, "Part of Custodian is not answering right now. Nothing was changed; "
                               "try again in a moment.", error="ServiceUnavailable")
+        self.service = service
 
 
 class ServiceClient:

@@ -1,0 +1,42 @@
+# `make run` starts the whole system; `make test` installs what the tests need and runs them.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test test-db install chromium extract-messages clean
+
+run: install
+	$(PY) -m embedded
+
+test: install chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The database-touching tests again, on PostgreSQL (TEST_DATABASE_URL must be set).
+test-db: install
+	$(PY) -m pytest -m "not browser and not unit" $(PYTEST_ARGS)
+
+install: $(STAMP) $(CATALOGUES)
+
+$(STAMP): requirements.txt requirements-test.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-test.txt
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d web/translations -f >/dev/null
+
+# Debian's Chromium, for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Services' refusals are shown to people too: their messages are extracted from the error classes.
+ERROR_KEYWORDS := Invalid NotFound Conflict Forbidden Unauthenticated ClientNameTaken SeatsBelowUsed EmailTaken __init__
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l $(foreach k,$(ERROR_KEYWORDS),-k $(k)) --no-location --sort-output -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,185 @@
+"""Use cases of the portal over HTTP, against every real process of the system."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import wait_for
+from tests.support import Visitor, new_provider_admin, service_backends
+
+SEED_ROWS = [
+    ("My Client's Organization", "15", "1", "14", "Enterprise"),
+    ("Second Client's Organization", "20", "1", "19", "Teams"),
+    ("Third Client's Organization", "10", "1", "9", "Enterprise"),
+]
+ROW = re.compile(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>\s*<td class=\"num\">(\d+)</td>\s*<td class=\"num\">(\d+)</td>"
+                 r"\s*<td class=\"num\">(\d+)</td>\s*<td>([^<]+)</td>")
+
+
+def rows(html: str) -> list[tuple[str, ...]]:
+    """The Clients table's rows as text."""
+    return [tuple(cell.replace("&#39;", "'") for cell in row) for row in ROW.findall(html)]
+
+
+@pytest.fixture
+def demo_admin(system):
+    visitor = Visitor(system.url)
+    response = visitor.log_in(system.admin_email, system.password)
+    assert response.status_code == 200 and "/providers/" in response.url
+    return visitor
+
+
+def test_the_demo_provider_sees_the_seed_pages_clients(demo_admin):
+    assert rows(demo_admin.last_html) == SEED_ROWS
+
+
+def test_every_column_of_the_clients_table_sorts_in_both_directions(demo_admin):
+    base = demo_admin.last_html and re.search(r"/providers/[^/]+/clients", demo_admin.http.get(
+        demo_admin.base + "/").url).group(0)
+    assigned_desc = rows(demo_admin.get(f"{base}?sort=assigned&dir=desc").text)
+    assert [r[1] for r in assigned_desc][:3] == ["20", "15", "10"] or \
+        [int(r[1]) for r in assigned_desc] == sorted([int(r[1]) for r in assigned_desc], reverse=True)
+    for column, index in (("name", 0), ("used", 2), ("remaining", 3), ("plan", 4), ("assigned", 1)):
+        ascending = rows(demo_admin.get(f"{base}?sort={column}&dir=asc").text)
+        descending = rows(demo_admin.get(f"{base}?sort={column}&dir=desc").text)
+        key = (lambda r: int(r[index])) if index in (1, 2, 3) else (lambda r: r[index].lower())
+        assert [key(r) for r in ascending] == sorted(key(r) for r in ascending)
+        assert [key(r) for r in descending] == sorted((key(r) for r in descending), reverse=True)
+
+
+def test_a_wrong_password_is_refused_without_saying_whether_the_email_exists(system, unique_email):
+    known = Visitor(system.url).log_in(system.admin_email, "not the password at all")
+    unknown = Visitor(system.url).log_in(unique_email(), "not the password at all")
+    assert known.status_code == unknown.status_code == 422
+    assert "Wrong email address or master password." in known.text
+    assert "Wrong email address or master password." in unknown.text
+
+
+def test_repeated_failures_slow_the_account_down(system, unique_email):
+    email = unique_email()
+    visitor = Visitor(system.url)
+    assert visitor.register(email, "Slow Down", "purple-otter-glides-softly-42").status_code == 200
+    for _ in range(5):
+        assert visitor.log_in(email, "wrong-master-password").status_code == 422
+    blocked = visitor.log_in(email, "purple-otter-glides-softly-42")
+    assert blocked.status_code == 422
+    assert "Too many failed log-in attempts" in blocked.text
+
+
+def test_registering_then_logging_in_and_out(system, unique_email):
+    email = unique_email()
+    visitor = Visitor(system.url)
+    response = visitor.register(email, "Reg Ister", "quiet-falcon-river-stone-7")
+    assert response.status_code == 200 and "/login" in response.url
+    response = visitor.log_in(email, "quiet-falcon-river-stone-7")
+    assert response.status_code == 200 and response.url.endswith("/vault")
+    page = visitor.get("/vault")
+    visitor.http.post(system.url + "/logout", data={"csrf_token": visitor.csrf_token(page.text)})
+    after = visitor.get("/vault")
+    assert "/login" in after.url
+
+
+@pytest.mark.parametrize("password, confirm, message", [
+    ("short", "short", "at least 12 characters"),
+    ("passwordpassword", "passwordpassword", "too easy to guess"),
+    ("quiet-falcon-river-stone-7", "quiet-falcon-river-stone-8", "do not match"),
+])
+def test_registration_refuses_weak_or_mismatched_master_passwords(system, unique_email, password, confirm, message):
+    visitor = Visitor(system.url)
+    response = visitor.submit("/register", {"email": unique_email(), "name": "Weak", "master_password": password,
+                                            "master_password_confirm": confirm})
+    assert response.status_code == 422
+    assert message in response.text
+
+
+def test_registering_an_email_twice_is_refused(system, unique_email):
+    email = unique_email()
+    Visitor(system.url).register(email, "First", "quiet-falcon-river-stone-7")
+    again = Visitor(system.url).register(email, "Second", "quiet-falcon-river-stone-7")
+    assert again.status_code == 422
+    assert "already exists" in again.text
+
+
+def test_adding_a_client_creates_its_subscription_invites_its_owner_and_logs_it_once(system, smtp, unique_email):
+    _controller, mailbox = smtp
+    email = unique_email("admin")
+    admin, provider_id = new_provider_admin(system, email, "amber-canyon-harbor-meadow-1")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "amber-canyon-harbor-meadow-1")
+    owner = unique_email("owner")
+    response = visitor.submit(f"/providers/{provider_id}/clients/new", {
+        "name": "Acme Corp", "plan": "Teams", "seats": "12", "owner_email": owner,
+        "billing_email": unique_email("billing")})
+    assert response.status_code == 200
+    assert ("Acme Corp", "12", "1", "11", "Teams") in rows(response.text)
+
+    backends = service_backends(system)
+    organization_id = backends.orgs.get(f"/providers/{provider_id}/clients", admin.caller())["clients"][0][
+        "organization_id"]
+    subscription = wait_for(lambda: _subscription(backends, admin, organization_id), message="the subscription")
+    assert (subscription["plan"], subscription["seats"], subscription["monthly_price_cents"]) == ("Teams", 12, 4800)
+    invitation = wait_for(lambda: mailbox.to(owner), message="the invitation mail")[0]
+    assert "Acme Corp" in invitation["Subject"]
+
+    def logged():
+        events = backends.audit.get(f"/providers/{provider_id}/events", admin.caller())["events"]
+        types = [e["type"] for e in events]
+        return types if {"org.created", "org.member.invited", "subscription.created",
+                         "invitation.mailed"} <= set(types) else None
+    types = wait_for(logged, message="the event log")
+    assert types.count("org.created") == 1 and types.count("org.member.invited") == 1
+
+    page = visitor.get(f"/providers/{provider_id}/events")
+    assert "A provider created a client organization." in page.text and "1900" in page.text
+
+
+def _subscription(backends, admin, organization_id):
+    from services.common.internal_http import ServiceError
+
+    try:
+        return backends.billing.get(f"/organizations/{organization_id}/subscription", admin.caller())
+    except ServiceError:
+        return None
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "", "Enter the organization"),
+    ("name", "x" * 100, "shorter than 100 characters"),
+    ("seats", "0", "from 1 to 10,000"),
+    ("seats", "10001", "from 1 to 10,000"),
+    ("seats", "many", "Not a valid integer value"),
+    ("plan", "Free", "Teams or Enterprise"),
+    ("owner_email", "not-an-email", "valid email address"),
+    ("billing_email", "a@b", "valid email address"),
+])
+def test_bad_client_input_shows_a_field_error_and_writes_nothing(system, demo_admin, field, value, message):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    before = rows(demo_admin.get(f"/providers/{provider_id}/clients").text)
+    data = {"name": "Valid Name Ltd", "plan": "Teams", "seats": "5", "owner_email": "owner@valid.example",
+            "billing_email": "billing@valid.example", field: value}
+    response = demo_admin.submit(f"/providers/{provider_id}/clients/new", data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert f'id="{field}-error"' in response.text
+    assert rows(demo_admin.get(f"/providers/{provider_id}/clients").text) == before
+
+
+def test_a_name_the_provider_already_uses_is_refused(system, demo_admin):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    response = demo_admin.submit(f"/providers/{provider_id}/clients/new", {
+        "name": "second client's organization", "plan": "Teams", "seats": "5",
+        "owner_email": "owner@valid.example", "billing_email": "billing@valid.example"})
+    assert response.status_code == 422
+    assert "already have a client with this name" in response.text
+
+
+def test_manage_opens_the_clients_admin_console_with_its_key_unlocked(system, demo_admin):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    html = demo_admin.get(f"/providers/{provider_id}/clients?q=Third").text
+    organization_id = re.search(r'href="/organizations/([^"]+)"', html).group(1)
+    page = demo_admin.get(f"/organizations/{organization_id}")
+    assert page.status_code == 200
+    assert "Third Client&#39;s Organization" in page.text
+    assert "Organization key unlocked" in page.text
+    assert "owner@third-client.example" in page.text

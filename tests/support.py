@@ -1,0 +1,71 @@
+"""How tests act on the running system: as a browser without JavaScript, or as a service."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import requests
+
+from gateway import keyring
+from gateway.backends import Backends
+from gateway.crypto import KdfParams
+from gateway.seed import DemoUser, open_account
+from services.common.internal_auth import Caller
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class Visitor:
+    """A person using the portal over plain HTTP (forms and links, no JavaScript)."""
+
+    def __init__(self, base_url: str, language: str = "en"):
+        self.base = base_url
+        self.http = requests.Session()
+        self.http.headers["Accept-Language"] = language
+        self.last_html = ""
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        response = self.http.get(self.base + path, **kwargs)
+        self.last_html = response.text
+        return response
+
+    def csrf_token(self, html: str | None = None) -> str:
+        match = CSRF.search(html or self.last_html)
+        assert match, "the page has no CSRF token"
+        return match.group(1) or match.group(2)
+
+    def submit(self, form_path: str, data: dict, action: str | None = None, **kwargs) -> requests.Response:
+        """Open the form's page, then post it back with its CSRF token (as a browser does)."""
+        page = self.get(form_path)
+        response = self.http.post(self.base + (action or form_path), data={**data, "csrf_token": self.csrf_token(
+            page.text)}, **kwargs)
+        self.last_html = response.text
+        return response
+
+    def register(self, email: str, name: str, password: str) -> requests.Response:
+        return self.submit("/register", {"email": email, "name": name, "master_password": password,
+                                         "master_password_confirm": password})
+
+    def log_in(self, email: str, password: str) -> requests.Response:
+        return self.submit("/login", {"email": email, "master_password": password})
+
+
+def service_backends(system) -> Backends:
+    """Signed clients of every service, as the gateway holds them."""
+    return Backends.from_settings(system.settings("gateway"))
+
+
+def new_provider_admin(system, email: str, password: str, name: str = "Test Admin",
+                       provider_name: str | None = None) -> tuple[DemoUser, str]:
+    """An account that is the admin of a provider of its own; returns it and the provider id."""
+    backends = service_backends(system)
+    admin = open_account(backends, email, name, password, KdfParams("pbkdf2", 600_000))
+    created = keyring.new_provider(admin.public_key)
+    provider_id = backends.orgs.post("/providers", admin.caller(), {
+        "name": provider_name or f"Provider {uuid.uuid4().hex[:6]}", "admin_email": email,
+        "wrapped_provider_key": created.wrapped_for_admin})["provider_id"]
+    return admin, provider_id
+
+
+def anonymous() -> Caller:
+    return Caller(by="gateway", actor_id=None, request_id=uuid.uuid4().hex)

@@ -185,8 +185,11 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
 
 async def nats_reachable(url: str, timeout: float = 1.5) -> bool:
     """Whether a NATS server with JetStream answers at `url` now."""
+    async def quiet(_error):
+        pass
     try:
-        nc = await nats.connect(url, connect_timeout=timeout, max_reconnect_attempts=0, allow_reconnect=False)
+        nc = await asyncio.wait_for(nats.connect(url, connect_timeout=timeout, max_reconnect_attempts=0,
+                                                 allow_reconnect=False, error_cb=quiet), timeout)
     except (NoServersError, OSError, asyncio.TimeoutError, NatsTimeout):
         return False
     try:

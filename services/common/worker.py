@@ -20,7 +20,7 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
                      stop: asyncio.Event | None = None) -> None:
     """Relay the outbox of `settings.process` and run `consumers` until stopped.
 
-    SIGTERM and SIGINT drain the connection: in-flight messages finish and are acked.
+    SIGTERM and SIGINT stop it gracefully: the batch in hand is applied and acked first.
     """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -41,7 +41,9 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
     await stop.wait()
     await asyncio.gather(*tasks, return_exceptions=True)
-    await nc.drain()
+    # The loops have finished and acked the batch in hand, which is what draining means here;
+    # nats.py's drain() would wait forever on the pull subscriptions' internal queues.
+    await nc.close()
     engine.dispose()
     log.info("worker of %s stopped", settings.process)
 

@@ -141,9 +141,11 @@ def unlink(provider_id: str, organization_id: str):
     except ServiceError as error:
         if error.status == 404:
             abort(404)
-        table = _clients_table(provider_id, _query_of_current_page())
-        return render("pages/clients.html", "partials/clients_table.html", status=error.status,
-                      toast=_(error.message), provider=provider, **table)
+        message = _(error.message)
+        table = _clients_table(provider_id, _query_of_current_page() if htmx else _table_query({}))
+        # htmx swaps only successful answers: the refusal travels as a toast over an unchanged table.
+        return render("pages/clients.html", "partials/clients_table.html", status=200 if htmx else error.status,
+                      toast=message, alert=message, provider=provider, **table)
     if htmx:
         table = _clients_table(provider_id, _query_of_current_page())
         return render("partials/clients_table.html", toast=_("The client was unlinked."), provider=provider,

@@ -88,10 +88,10 @@ def environment(var_dir: Path) -> dict[str, str]:
     gateway_port = int(env.get("PORT") or free_port(DEFAULT_PORTS["gateway"]))
     env["GATEWAY_BIND"] = f"127.0.0.1:{gateway_port}"
     env.setdefault("CUSTODIAN_PUBLIC_URL", f"http://127.0.0.1:{gateway_port}")
-    if "NATS_URL" not in os.environ:
+    if not os.environ.get("NATS_URL"):
         env["NATS_PORT"] = str(free_port(4222))
         env["NATS_URL"] = f"nats://127.0.0.1:{env['NATS_PORT']}"
-    if "SMTP_PORT" not in os.environ:
+    if not os.environ.get("SMTP_PORT"):
         env["SMTP_PORT"] = str(free_port(8025))
     return env
 
@@ -99,9 +99,9 @@ def environment(var_dir: Path) -> dict[str, str]:
 def processes(env: dict[str, str]) -> list[str]:
     """The Procfile entries to start: all, less NATS and mail when the environment gives them."""
     names = [line.split(":", 1)[0] for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line]
-    if "NATS_URL" in os.environ:
+    if os.environ.get("NATS_URL"):
         names.remove("nats")
-    if "SMTP_PORT" in os.environ:
+    if os.environ.get("SMTP_PORT"):
         names.remove("mail")
     return names
 

@@ -77,3 +77,17 @@ STREAMS = {"identity": "IDENTITY", "orgs": "ORGS", "billing": "BILLING"}
 def spec_for(event_type: str) -> EventSpec:
     """The catalogue entry of `event_type`; KeyError names an event nobody declared."""
     return CATALOGUE[event_type]
+
+
+def markdown_table() -> str:
+    """The catalogue as the table `docs/events.md` shows integrators."""
+    lines = ["| NATS subject | CloudEvents type | Code | Bitwarden name | Data fields | Meaning |",
+             "|---|---|---|---|---|---|"]
+    for spec in sorted(CATALOGUE.values(), key=lambda s: (s.service, s.code, s.type)):
+        fields = ", ".join(f"`{name}`" for name in spec.data)
+        lines.append(f"| `{spec.subject}` | `{spec.type}` | {spec.code} | {spec.name} | {fields} | {spec.description} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from cloudevents.core.exceptions import BaseCloudEventException
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
@@ -65,7 +66,7 @@ class Event:
             event = _FORMAT.read(None, raw)
             attributes = event.get_attributes()
             spec_for(attributes["type"])
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+        except (BaseCloudEventException, ValueError, KeyError, TypeError, AttributeError) as error:
             raise MalformedEvent(f"not a Custodian event: {error}") from error
         data = event.get_data()
         if not isinstance(data, dict):

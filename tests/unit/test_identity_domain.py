@@ -1,0 +1,100 @@
+"""Rules of accounts and log-in."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gateway import keyring
+from gateway.crypto import KdfParams
+from services.common.errors import Invalid, TooManyAttempts
+from services.identity import domain, models
+from services.identity.models import IdentityTable, LoginThrottle
+
+CONTEXT = {"actorid": None, "ip": None, "devicetype": "web", "traceparent": None}
+KDF = KdfParams("pbkdf2", 5000)
+
+
+@pytest.fixture
+def uow(make_uow):
+    return make_uow(models, IdentityTable)
+
+
+def registration(email="ada@example.com", password="a long enough passphrase", **changes) -> domain.Registration:
+    account = keyring.new_account(email, password, KDF)
+    values = {**account.as_registration(email, "Ada"), **changes}
+    return domain.Registration(**values)
+
+
+def auth_hash(email="ada@example.com", password="a long enough passphrase") -> str:
+    return keyring.log_in_hash(email, password, KDF)[0]
+
+
+def test_identity_stores_a_slow_hash_never_the_master_password_hash(uow):
+    with uow() as unit:
+        user = domain.register(unit, registration(), 5000, CONTEXT)
+    assert user.auth_hash.startswith("$argon2id$")
+    assert auth_hash() not in user.auth_hash
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"email": "not an email"}, "email"), ({"name": " "}, "name"), ({"name": "n" * 51}, "name"),
+    ({"kdf_iterations": 4999}, "kdf_iterations"), ({"kdf": "md5"}, "kdf"),
+    ({"protected_user_key": "plaintext-key"}, "protected_user_key"), ({"public_key": "short"}, "public_key"),
+])
+def test_a_bad_registration_is_refused_with_the_field_named(uow, changes, field):
+    with uow() as unit, pytest.raises(Invalid) as refusal:
+        domain.register(unit, registration(**changes), 5000, CONTEXT)
+    assert refusal.value.field == field
+
+
+def test_an_email_is_registered_once_whatever_its_case(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    with uow() as unit, pytest.raises(domain.EmailTaken):
+        domain.register(unit, registration(email="ADA@example.com"), 5000, CONTEXT)
+
+
+def test_prelogin_answers_the_same_shape_for_unknown_emails(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    with uow() as unit:
+        known = domain.prelogin(unit, "ada@example.com")
+        unknown = domain.prelogin(unit, "nobody@example.com")
+    assert known["kdf_iterations"] == 5000 and set(known) == set(unknown)
+
+
+def test_five_failures_slow_the_account_down_even_for_the_right_password(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    for _ in range(domain.ACCOUNT_FREE_FAILURES):
+        with uow() as unit, pytest.raises(domain.WrongCredentials):
+            domain.log_in(unit, "ada@example.com", "wrong", "192.0.2.1", CONTEXT)
+    with uow() as unit, pytest.raises(TooManyAttempts) as slowed:
+        domain.log_in(unit, "ada@example.com", auth_hash(), "192.0.2.1", CONTEXT)
+    assert 1 <= slowed.value.retry_after <= 5
+
+
+def test_the_block_ends_and_a_success_forgets_the_failures(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    for _ in range(domain.ACCOUNT_FREE_FAILURES):
+        with uow() as unit, pytest.raises(domain.WrongCredentials):
+            domain.log_in(unit, "ada@example.com", "wrong", None, CONTEXT)
+    with uow() as unit:
+        row = unit.get(LoginThrottle, "account:ada@example.com")
+        row.blocked_until = row.blocked_until - timedelta(minutes=1)
+        unit.add(row)
+        unit.commit()
+    with uow() as unit:
+        assert domain.log_in(unit, "ada@example.com", auth_hash(), None, CONTEXT).email == "ada@example.com"
+    with uow() as unit:
+        assert unit.get(LoginThrottle, "account:ada@example.com") is None
+
+
+def test_one_ip_guessing_many_accounts_is_slowed_down_too(uow):
+    for number in range(domain.IP_FREE_FAILURES):
+        with uow() as unit, pytest.raises(domain.WrongCredentials):
+            domain.log_in(unit, f"guess{number}@example.com", "wrong", "192.0.2.99", CONTEXT)
+    with uow() as unit, pytest.raises(TooManyAttempts):
+        domain.log_in(unit, "fresh@example.com", "wrong", "192.0.2.99", CONTEXT)

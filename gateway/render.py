@@ -44,6 +44,8 @@ def see_other(url: str, toast: str | None = None):
     return response
 
 
-def wants_partial() -> bool:
-    """Whether this request asks for a part of a page."""
-    return bool(htmx) and not htmx.boosted and request.method == "GET"
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site (never another host), else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

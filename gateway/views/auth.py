@@ -11,7 +11,7 @@ from .. import keyring
 from ..backends import backends, caller
 from ..crypto import EncStringError, KdfParams
 from ..forms import LoginForm, RegisterForm, show_refusal
-from ..render import render, see_other
+from ..render import local_path, render, see_other
 from ..sessions import COOKIE, VaultSession
 
 bp = Blueprint("auth", __name__)
@@ -71,7 +71,7 @@ def login():
         except (EncStringError, ValueError):
             form.form_errors.append(_("Your keys could not be opened. Contact your administrator."))
         else:
-            response = see_other(url_for("portal.home"))
+            response = see_other(local_path(request.args.get("next")) or url_for("portal.home"))
             settings = current_app.extensions["settings"]
             response.set_cookie(COOKIE, current_app.extensions["sessions"].create(session), httponly=True,
                                 secure=settings.secure_cookies, samesite="Lax", path="/")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from ..render import see_other
+from ..render import local_path, see_other
 
 bp = Blueprint("preferences", __name__)
 LANGUAGES = ("en", "fr")
@@ -14,10 +14,7 @@ LANGUAGE_COOKIE = "custodian_lang"
 def choose_language():
     """Remember the chosen language and go back to where the person was."""
     language = request.form.get("language", "")
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("portal.home")
-    response = see_other(back)
+    response = see_other(local_path(request.form.get("next")) or url_for("portal.home"))
     if language in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
                             secure=current_app.extensions["settings"].secure_cookies)

@@ -185,3 +185,43 @@ def test_manage_opens_the_clients_admin_console_with_its_key_unlocked(system, de
     assert "Third Client&#39;s Organization" in page.text
     assert "Organization key unlocked" in page.text
     assert "owner@third-client.example" in page.text
+
+
+def test_logging_in_returns_to_the_page_first_asked_for_and_never_to_another_site(system):
+    visitor = Visitor(system.url)
+    first = visitor.get("/organizations")
+    assert "next=%2Forganizations" in first.url or "next=/organizations" in first.url
+    response = visitor.submit(first.url.replace(system.url, ""), {"email": system.admin_email,
+                                                                  "master_password": system.password})
+    assert response.url == system.url + "/organizations"
+    other = Visitor(system.url)
+    response = other.submit("/login?next=//evil.example/", {"email": system.admin_email,
+                                                           "master_password": system.password})
+    assert response.url.startswith(system.url) and "evil" not in response.url
+
+
+def test_one_request_id_follows_an_action_from_the_gateway_into_its_events(system, unique_email):
+    email = unique_email("trace")
+    admin, provider_id = new_provider_admin(system, email, "trace-the-river-stone-77")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "trace-the-river-stone-77")
+    request_id = "a1" * 16
+    page = visitor.get(f"/providers/{provider_id}/clients/new")
+    response = visitor.http.post(system.url + f"/providers/{provider_id}/clients/new", headers={
+        "X-Request-Id": request_id}, data={"csrf_token": visitor.csrf_token(page.text), "name": "Traced Ltd",
+                                           "plan": "Teams", "seats": "2", "owner_email": unique_email("o"),
+                                           "billing_email": unique_email("b")})
+    assert response.status_code == 200
+
+    def traced():
+        events = service_backends(system).audit.get(f"/providers/{provider_id}/events", admin.caller())["events"]
+        return [e for e in events if e["type"] == "org.created"]
+    created = wait_for(traced, message="the org.created event")[0]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(system.database_urls["audit"])
+    with engine.connect() as connection:
+        traceparent = connection.execute(text("SELECT traceparent FROM events WHERE id = :id"),
+                                         {"id": created["id"]}).scalar_one()
+    engine.dispose()
+    assert traceparent.split("-")[1] == request_id

@@ -8,7 +8,7 @@ import binascii
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from .symmetric import EncStringError
+from .symmetric import EncStringError, b64decode_part, split_encstring
 
 __all__ = ["KeyPair", "unwrap", "wrap"]
 
@@ -110,19 +110,8 @@ def unwrap(encstring: str, keypair: KeyPair) -> bytes:
     """Decrypt a type 4 EncString with keypair, raising EncStringError on any failure."""
     if not isinstance(keypair, KeyPair):
         raise TypeError("keypair must be a KeyPair")
-    if not isinstance(encstring, str):
-        raise EncStringError("EncString must be a str")
-    enc_type, sep, body = encstring.partition(".")
-    if not sep:
-        raise EncStringError("EncString has no type prefix")
-    if enc_type != _TYPE:
-        raise EncStringError("EncString is not type 4 (RSA-2048 OAEP-SHA1)")
-    if "|" in body:
-        raise EncStringError("type 4 EncString must have exactly 1 part")
-    try:
-        ciphertext = base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise EncStringError("EncString data is not valid base64") from None
+    (body,) = split_encstring(encstring, _TYPE, "RSA-2048 OAEP-SHA1", 1)
+    ciphertext = b64decode_part(body, "data")
     if len(ciphertext) != _CIPHERTEXT_LEN:
         raise EncStringError(f"type 4 EncString data must be {_CIPHERTEXT_LEN} bytes")
     try:

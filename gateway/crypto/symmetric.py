@@ -30,7 +30,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _b64decode(part: str, what: str) -> bytes:
+def b64decode_part(part: str, what: str) -> bytes:
     """Decode one strict base64 EncString component or raise EncStringError."""
     try:
         return base64.b64decode(part, validate=True)
@@ -132,21 +132,28 @@ class SymmetricKey:
             raise EncStringError("decrypted EncString is not valid UTF-8") from None
 
 
-def _parse_type2(encstring: str) -> tuple[bytes, bytes, bytes]:
-    """Split a type 2 EncString into (iv, ciphertext, mac), checking shape and lengths."""
+def split_encstring(encstring: str, enc_type: str, scheme: str, count: int) -> list[str]:
+    """The `count` parts of an EncString of type `enc_type`; EncStringError for any other shape."""
     if not isinstance(encstring, str):
         raise EncStringError("EncString must be a str")
-    enc_type, sep, body = encstring.partition(".")
+    found_type, sep, body = encstring.partition(".")
     if not sep:
         raise EncStringError("EncString has no type prefix")
-    if enc_type != _TYPE:
-        raise EncStringError("EncString is not type 2 (AES-256-CBC + HMAC-SHA256)")
+    if found_type != enc_type:
+        raise EncStringError(f"EncString is not type {enc_type} ({scheme})")
     parts = body.split("|")
-    if len(parts) != 3:
-        raise EncStringError(f"type 2 EncString needs 3 parts, got {len(parts)}")
-    iv = _b64decode(parts[0], "iv")
-    ciphertext = _b64decode(parts[1], "ciphertext")
-    mac = _b64decode(parts[2], "mac")
+    if len(parts) != count:
+        raise EncStringError(f"type {enc_type} EncString needs {count} part{'s' if count > 1 else ''}, "
+                             f"got {len(parts)}")
+    return parts
+
+
+def _parse_type2(encstring: str) -> tuple[bytes, bytes, bytes]:
+    """Split a type 2 EncString into (iv, ciphertext, mac), checking shape and lengths."""
+    parts = split_encstring(encstring, _TYPE, "AES-256-CBC + HMAC-SHA256", 3)
+    iv = b64decode_part(parts[0], "iv")
+    ciphertext = b64decode_part(parts[1], "ciphertext")
+    mac = b64decode_part(parts[2], "mac")
     if len(iv) != _IV_LEN:
         raise EncStringError(f"EncString iv must be {_IV_LEN} bytes")
     if not ciphertext or len(ciphertext) % _BLOCK_BYTES:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from services.common.errors import Forbidden
+from services.common.schemas import StrictQuery
 from services.common.service_app import ask, unit_of_work
 
 from . import domain
@@ -12,8 +13,7 @@ from . import domain
 bp = APIBlueprint("audit", __name__)
 
 
-class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PageQuery(StrictQuery):
     page: int = Field(default=1, ge=1, le=100_000)
 
 

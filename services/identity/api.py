@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, caller, event_context, settings, unit_of_work
 
 from . import domain
@@ -11,13 +12,7 @@ from . import domain
 bp = APIBlueprint("identity", __name__)
 
 
-class Strict(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class RegistrationIn(Strict):
+class RegistrationIn(StrictBody):
     email: str = Field(max_length=1000)
     name: str = Field(max_length=1000)
     kdf: str = Field(max_length=20)
@@ -30,17 +25,16 @@ class RegistrationIn(Strict):
     encrypted_private_key: str = Field(max_length=8000)
 
 
-class PreloginIn(Strict):
+class PreloginIn(StrictBody):
     email: str = Field(max_length=1000)
 
 
-class LoginIn(Strict):
+class LoginIn(StrictBody):
     email: str = Field(max_length=1000)
     master_password_hash: str = Field(max_length=200)
 
 
-class LookupQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class LookupQuery(StrictQuery):
     email: str = Field(max_length=1000)
 
 

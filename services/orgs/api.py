@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, unit_of_work
 
 from . import domain
@@ -11,26 +12,20 @@ from . import domain
 bp = APIBlueprint("orgs", __name__)
 
 
-class Strict(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class ProviderIn(Strict):
+class ProviderIn(StrictBody):
     name: str = Field(max_length=1000)
     admin_email: str = Field(max_length=1000)
     wrapped_provider_key: str = Field(max_length=4000)
 
 
-class ProviderUserIn(Strict):
+class ProviderUserIn(StrictBody):
     user_id: str = Field(min_length=1, max_length=36)
     email: str = Field(max_length=1000)
     role: str = Field(max_length=40)
     wrapped_provider_key: str = Field(max_length=4000)
 
 
-class ClientIn(Strict):
+class ClientIn(StrictBody):
     name: str = Field(max_length=1000)
     plan: str = Field(max_length=100)
     seats: int
@@ -41,12 +36,11 @@ class ClientIn(Strict):
     encrypted_org_key: str = Field(max_length=4000)
 
 
-class SeatsIn(Strict):
+class SeatsIn(StrictBody):
     seats: int
 
 
-class ClientQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ClientQuery(StrictQuery):
     sort: str = "name"
     direction: str = "asc"
     q: str = Field(default="", max_length=200)

@@ -1,7 +1,6 @@
 """The gateway's app factory: every adapter joins here through its `init_app`."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import requests
@@ -11,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from services.common import observability
-from services.common.bus import nats_reachable
+from services.common.bus import nats_probe
 from services.common.config import Settings
 from services.common.internal_http import ServiceError
 
@@ -47,7 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     observability.configure_logging("gateway", settings.log_level)
     observability.init_app(app, "gateway", {
-        "nats": lambda: asyncio.run(nats_reachable(settings.nats_url)),
+        "nats": nats_probe(settings.nats_url),
         **{name: _answers(url) for name, url in settings.service_urls.items()},
     })
     CSRFProtect(app)

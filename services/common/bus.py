@@ -17,6 +17,7 @@ import nats
 from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
 from nats.js import api
 from nats.js.errors import NotFoundError
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
@@ -220,7 +221,17 @@ class LoopThread:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
 
+def nats_probe(url: str):
+    """A readiness check of NATS for synchronous code, on its own loop thread.
+
+    Its own thread because the calling thread may already run an event loop of its own.
+    """
+    loop = LoopThread()
+    return lambda: loop.run(nats_reachable(url), timeout=5)
+
+
 def unpublished_count(engine, outbox_model) -> int:
-    """How many events wait in the outbox (for /metrics and tests)."""
+    """How many events wait in the outbox (a gauge in /metrics: it grows while NATS is away)."""
     with Session(engine) as session:
-        return len(list(session.exec(select(outbox_model.seq).where(outbox_model.published_at.is_(None)))))
+        return session.exec(select(func.count()).select_from(outbox_model)
+                            .where(outbox_model.published_at.is_(None))).one()

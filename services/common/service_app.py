@@ -6,15 +6,15 @@ metrics and OpenAPI ones demands a signed caller (see `internal_auth`).
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from apiflask import APIFlask
 from flask import current_app, g, jsonify, request
+from prometheus_client import Gauge
 from sqlalchemy import text
 
 from . import observability
-from .bus import nats_reachable
+from .bus import nats_probe, unpublished_count
 from .config import Settings
 from .database import UnitOfWork, make_engine
 from .errors import DomainError, Forbidden, NotFound, TooManyAttempts, Unauthenticated, Unavailable
@@ -45,8 +45,12 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
     observability.configure_logging(name, settings.log_level)
     observability.init_app(app, name, {
         "database": lambda: _database_answers(engine),
-        "nats": lambda: asyncio.run(nats_reachable(settings.nats_url)),
+        "nats": nats_probe(settings.nats_url),
     })
+
+    Gauge("outbox_pending_events", "Events committed but not yet published to NATS",
+          registry=app.extensions["metrics_registry"]).set_function(
+        lambda: unpublished_count(engine, models.OutboxMessage))
 
     @app.before_request
     def _verify_caller():

@@ -15,6 +15,7 @@ from gateway import keyring
 from gateway.crypto import KeyPair, SymmetricKey, wrap
 from services.audit import models as audit_models
 from services.audit.events import consumers as audit_consumers
+from services.common.bus import LoopThread
 from services.common.config import Settings
 from services.common.internal_auth import HEADER, Caller, CallerSigner
 from services.common.migrations import upgrade
@@ -119,6 +120,7 @@ def test_with_nats_down_a_client_is_still_created_and_its_events_arrive_once_nat
 
     assert client.get("/readyz").status_code == 503
     provider_id, organization_id = create_client_while(client, orgs, actor=str(uuid.uuid4()))
+    assert "outbox_pending_events 4.0" in client.get("/metrics").text
     assert unpublished(orgs) == 4  # provider created, its admin confirmed, client created, owner invited
     relay = WorkerThread(orgs, orgs_models, [])
     audit = WorkerThread(services["audit"], audit_models, audit_consumers(services["audit"]), publishes=False)
@@ -131,6 +133,7 @@ def test_with_nats_down_a_client_is_still_created_and_its_events_arrive_once_nat
         assert created[0].organization_id == organization_id and created[0].provider_id == provider_id
         assert created[0].code == 1900 and created[0].ip == "203.0.113.9"
         assert client.get("/readyz").status_code == 200
+        assert "outbox_pending_events 0.0" in client.get("/metrics").text
     finally:
         relay.stop()
         audit.stop()
@@ -164,7 +167,7 @@ def test_a_duplicated_or_redelivered_event_changes_nothing_twice(services, stopp
             await nc.close()
             return same_id, new_id, poison, info_stream
 
-        same_id, new_id, poison, _ = asyncio.run(replay())
+        same_id, new_id, poison, _ = LoopThread().run(replay(), timeout=30)
         assert same_id.duplicate is True  # JetStream's duplicate window dropped it
         assert new_id.duplicate is not True  # this copy really is delivered again
 
@@ -173,7 +176,7 @@ def test_a_duplicated_or_redelivered_event_changes_nothing_twice(services, stopp
             info = await nc.jetstream().consumer_info("ORGS", "audit-orgs")
             await nc.close()
             return info.num_pending == 0 and info.num_ack_pending == 0 and info.delivered.stream_seq >= poison.seq
-        wait_for(lambda: asyncio.run(settled()), 20, message="the consumer to settle")
+        wait_for(lambda: LoopThread().run(settled(), timeout=10), 20, message="the consumer to settle")
         assert len(logged(services["audit"], "org.created")) == 1
         assert len(logged(services["audit"])) == 4
     finally:

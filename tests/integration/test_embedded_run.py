@@ -1,0 +1,91 @@
+"""`make run`'s `python -m embedded` on its own: its own nats-server from the wheel, its own
+SMTP sink and SQLite files; Ctrl-C stops every process; a second run reuses the data."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from embedded.__main__ import free_port
+from tests.conftest import ROOT, wait_for
+from tests.support import Visitor
+
+
+def processes_of(var_dir: Path) -> list[int]:
+    """The pids of every process started with this data folder in its environment."""
+    marker = f"CUSTODIAN_VAR={var_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def start(var_dir: Path) -> tuple[subprocess.Popen, dict, list]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NATS_URL", "SMTP_PORT", "SMTP_HOST", "PORT") and not k.endswith(("_DATABASE_URL", "_PORT"))}
+    env.update({"CUSTODIAN_VAR": str(var_dir), "PORT": str(free_port()), "WEB_CONCURRENCY": "1",
+                "LOG_LEVEL": "WARNING"})
+    process = subprocess.Popen([sys.executable, "-m", "embedded"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    found: dict = {}
+    log: list = []
+
+    def read():
+        for line in process.stdout:
+            log.append(line)
+            if match := re.match(r"^Portal: (\S+)$", line.strip()):
+                found["url"] = match.group(1)
+            if match := re.match(r"^Demo login: (\S+) / (\S+)$", line.strip()):
+                found["login"] = match.groups()
+            if match := re.search(r"Listening for client connections on 127\.0\.0\.1:(\d+)", line):
+                found["nats_port"] = int(match.group(1))
+    threading.Thread(target=read, daemon=True).start()
+    wait_for(lambda: "login" in found or process.poll() is not None, 120, 0.2, "make run to print the demo login")
+    assert "login" in found, "".join(log[-60:])
+    return process, found, log
+
+
+def interrupt(process: subprocess.Popen, var_dir: Path) -> None:
+    """Ctrl-C, as a person at the terminal would."""
+    process.send_signal(signal.SIGINT)
+    process.wait(60)
+    wait_for(lambda: not processes_of(var_dir), 30, 0.2, "every process of the system to stop")
+
+
+def test_make_run_starts_everything_prints_the_login_stops_on_ctrl_c_and_reuses_its_data(tmp_path):
+    var_dir = tmp_path / "var"
+    process, found, log = start(var_dir)
+    try:
+        assert found["url"].startswith("http://127.0.0.1:")
+        assert found.get("nats_port"), "the embedded nats-server should have started"
+        email, password = found["login"]
+        visitor = Visitor(found["url"].rstrip("/"))
+        assert visitor.log_in(email, password).status_code == 200
+        assert "Second Client&#39;s Organization" in visitor.last_html
+        assert len(processes_of(var_dir)) >= 11  # nats, mail, 5 web apps, 4 workers (and honcho, gunicorn workers)
+    finally:
+        interrupt(process, var_dir)
+    assert process.returncode is not None
+
+    secrets_file = (var_dir / "secrets.env").read_text()
+    again, found_again, _ = start(var_dir)
+    try:
+        assert found_again["login"] == found["login"]
+        assert (var_dir / "secrets.env").read_text() == secrets_file
+        with sqlite3.connect(var_dir / "orgs.db") as db:
+            names = [row[0] for row in db.execute("SELECT name FROM organizations ORDER BY name")]
+            providers = db.execute("SELECT count(*) FROM providers").fetchone()[0]
+        assert names == ["My Client's Organization", "Second Client's Organization", "Third Client's Organization"]
+        assert providers == 1
+    finally:
+        interrupt(again, var_dir)

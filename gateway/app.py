@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import requests
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -82,8 +82,6 @@ def _choose_language() -> str:
 def _open_session() -> None:
     if request.endpoint in ("static", "healthz", "readyz", "metrics"):
         return
-    from flask import current_app
-
     g.vault_session = current_app.extensions["sessions"].load(request.cookies.get(COOKIE))
 
 

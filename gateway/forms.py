@@ -5,12 +5,12 @@ names) belong to the services, whose refusals are shown next to the field they n
 """
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from services.common.errors import DomainError
 
 
 class LoginForm(FlaskForm):
@@ -49,8 +49,6 @@ class SeatsForm(FlaskForm):
 
 def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> None:
     """Put a service's or domain's refusal next to the field it names (or on the form)."""
-    from flask_babel import gettext
-
     message = gettext(error.message)
     field = getattr(form, error.field, None) if error.field else None
     if field is None and fallback_field:
@@ -59,6 +57,3 @@ def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> N
         field.errors = list(field.errors) + [message]
     else:
         form.form_errors.append(message)
-
-
-__all__ = ["LoginForm", "RegisterForm", "ClientForm", "SeatsForm", "show_refusal", "DomainError"]

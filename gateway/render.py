@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import make_response, redirect, render_template, request
+from flask import make_response, redirect, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()

@@ -22,7 +22,6 @@ from email import message_from_bytes
 from pathlib import Path
 
 import pytest
-import requests
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url

@@ -6,7 +6,6 @@ event is never published for a change that rolled back, nor lost for one that co
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, Column, LargeBinary, event
@@ -129,8 +128,3 @@ def pending_outbox(session: Session, outbox_model, limit: int = 100):
         .with_for_update(skip_locked=True)
     )
     return list(session.exec(statement))
-
-
-def dumps(data) -> str:
-    """Stable JSON for hashing and comparing."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"))

@@ -225,3 +225,16 @@ def test_one_request_id_follows_an_action_from_the_gateway_into_its_events(syste
                                          {"id": created["id"]}).scalar_one()
     engine.dispose()
     assert traceparent.split("-")[1] == request_id
+
+
+def test_an_account_using_argon2id_logs_in_through_the_portal(system, unique_email):
+    from gateway.crypto import KdfParams
+    from gateway.seed import open_account
+
+    email = unique_email("argon")
+    argon2 = KdfParams("argon2id", 3, memory_mib=64, parallelism=4)
+    open_account(service_backends(system), email, "Argon User", "argon-two-keeps-memory-hard-9", argon2)
+    visitor = Visitor(system.url)
+    response = visitor.log_in(email, "argon-two-keeps-memory-hard-9")
+    assert response.status_code == 200 and response.url.endswith("/vault")
+    assert visitor.log_in(email, "argon-two-wrong-password-9").status_code == 422

@@ -6,8 +6,6 @@ import base64
 import hashlib
 import hmac
 import os
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

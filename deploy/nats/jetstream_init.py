@@ -1,0 +1,123 @@
+"""Create Custodian's JetStream streams and session bucket replicated on every node of the cluster.
+
+Run once per deployment (docker-compose.yml's one-shot `nats-init` service runs it before
+anything else touches NATS):
+
+    NATS_ADMIN_URL=nats://admin:PW@nats-1:4222,nats://admin:PW@nats-2:4222,... \
+    NATS_GATEWAY_ADMIN_URL=nats://gateway-admin:PW@nats-1:4222,... \
+    python deploy/nats/jetstream_init.py
+
+The services create their streams themselves when they are missing (services/common/bus.py,
+`ensure_stream`), and the gateway its KV bucket (gateway/sessions.py), but with one replica:
+on a cluster that stream would live on one node and stop with it. This script creates them
+first, with the same configuration and `NATS_REPLICAS` replicas (3), so the services find
+them and use them as they are. It is idempotent: a stream that exists keeps its data and
+only has its replica count raised when it has fewer.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+
+import nats
+from nats.js import api
+from nats.js.errors import NotFoundError
+
+from gateway.sessions import BUCKET
+from services.common.bus import DUPLICATE_WINDOW_SECONDS
+from services.common.catalogue import STREAMS
+
+DEADLINE_SECONDS = float(os.environ.get("NATS_INIT_TIMEOUT", "120"))
+
+
+def servers(variable: str) -> list[str]:
+    """The comma-separated server URLs in `variable`."""
+    value = os.environ.get(variable, "")
+    urls = [url.strip() for url in value.split(",") if url.strip()]
+    if not urls:
+        sys.exit(f"{variable} must name the NATS servers, e.g. nats://admin:PASSWORD@nats-1:4222,...")
+    return urls
+
+
+async def retrying(what: str, make):
+    """`make()` until it succeeds or the deadline passes: the cluster may still be electing."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        try:
+            return await make()
+        except Exception as error:  # noqa: BLE001 - anything but success means "not yet"
+            if time.monotonic() > deadline:
+                raise SystemExit(f"nats-init: {what} failed: {error!r}") from error
+            print(f"nats-init: waiting to {what}: {error!r}", flush=True)
+            await asyncio.sleep(2)
+
+
+async def connect(variable: str):
+    urls = servers(variable)
+
+    async def quiet(_error):
+        pass
+    return await retrying(f"connect ({variable})", lambda: nats.connect(
+        urls, connect_timeout=2, max_reconnect_attempts=2, reconnect_time_wait=1, error_cb=quiet))
+
+
+async def ensure(js, config: api.StreamConfig, replicas: int) -> None:
+    """Create the stream of `config` with `replicas`, or raise an existing stream's replicas."""
+    try:
+        info = await js.stream_info(config.name)
+    except NotFoundError:
+        config.num_replicas = replicas
+        await js.add_stream(config)
+        print(f"nats-init: stream {config.name} created with {replicas} replicas", flush=True)
+        return
+    if (info.config.num_replicas or 1) < replicas:
+        current = info.config
+        current.num_replicas = replicas
+        await js.update_stream(current)
+        print(f"nats-init: stream {config.name} now has {replicas} replicas", flush=True)
+    else:
+        print(f"nats-init: stream {config.name} present ({info.config.num_replicas} replicas, "
+              f"{info.state.messages} messages)", flush=True)
+
+
+async def main() -> None:
+    replicas = int(os.environ.get("NATS_REPLICAS", "3"))
+    idle_seconds = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
+
+    nc = await connect("NATS_ADMIN_URL")
+    js = nc.jetstream(timeout=10)
+    await retrying("reach JetStream", js.account_info)
+    for service, stream in STREAMS.items():
+        # The configuration services/common/bus.py ensure_stream() would create, replicated.
+        config = api.StreamConfig(
+            name=stream,
+            subjects=[f"{service}.>"],
+            storage=api.StorageType.FILE,
+            retention=api.RetentionPolicy.LIMITS,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        )
+        await retrying(f"create stream {stream}", lambda config=config: ensure(js, config, replicas))
+    await nc.close()
+
+    nc = await connect("NATS_GATEWAY_ADMIN_URL")
+    js = nc.jetstream(timeout=10)
+    await retrying("reach JetStream (gateway account)", js.account_info)
+
+    async def bucket():
+        try:
+            await js.stream_info(f"KV_{BUCKET}")
+        except NotFoundError:
+            # What gateway/sessions.py would create: one value per key, expiring after the idle timeout.
+            await js.create_key_value(bucket=BUCKET, ttl=idle_seconds, history=1, replicas=replicas)
+            print(f"nats-init: KV bucket {BUCKET} created with {replicas} replicas, ttl {idle_seconds}s",
+                  flush=True)
+            return
+        await ensure(js, api.StreamConfig(name=f"KV_{BUCKET}"), replicas)
+    await retrying(f"create KV bucket {BUCKET}", bucket)
+    await nc.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,9 +1,4 @@
-"""The rules of providers, client organizations, members and seats. No Flask here.
-
-Every handler takes the acting user's id and a unit of work, checks the actor may act,
-changes rows, records the events, and commits. An actor who is not a member of a
-provider learns nothing about it: every refusal of that kind is NotFound.
-"""
+"""Client organizations of a provider: the Clients table, adding, seats, unlinking."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,13 +7,13 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from services.common.envelope import Event
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring, require_public_key
 
-from .models import Member, Organization, Provider, ProviderOrganization, ProviderUser
+from ..models import Member, Organization, ProviderOrganization
+from .providers import provider_admin, provider_user
 
 PLANS = ("Teams", "Enterprise")
-PROVIDER_ROLES = ("admin", "service_user")
 MIN_SEATS, MAX_SEATS = 1, 10_000
 MAX_NAME_LENGTH = 99
 PAGE_SIZE = 50
@@ -31,20 +26,6 @@ class ClientNameTaken(Conflict):
 
 class SeatsBelowUsed(Invalid):
     """Fewer seats than members already placed."""
-
-
-class NotAProviderUser(NotFound):
-    """The actor is not a confirmed user of that provider (or it does not exist)."""
-
-    def __init__(self):
-        super().__init__("No such provider.")
-
-
-class NotAProviderAdmin(Forbidden):
-    """Only a provider admin may do this."""
-
-    def __init__(self):
-        super().__init__("Only a provider admin can do this.")
 
 
 @dataclass(frozen=True)
@@ -85,78 +66,6 @@ def plan_name(value: str) -> str:
     return value
 
 
-# --- providers -------------------------------------------------------------------------------
-
-def provider_user(uow, actor_id: str, provider_id: str) -> ProviderUser:
-    """The actor's confirmed place in the provider; NotAProviderUser otherwise."""
-    row = uow.first(select(ProviderUser).where(
-        ProviderUser.provider_id == provider_id, ProviderUser.user_id == actor_id,
-        ProviderUser.status == "confirmed"))
-    if row is None:
-        raise NotAProviderUser()
-    return row
-
-
-def provider_admin(uow, actor_id: str, provider_id: str) -> ProviderUser:
-    """The actor's place in the provider if they are its admin."""
-    row = provider_user(uow, actor_id, provider_id)
-    if row.role != "admin":
-        raise NotAProviderAdmin()
-    return row
-
-
-def create_provider(uow, actor_id: str, name: str, admin_email: str, wrapped_provider_key: str,
-                    context: dict) -> Provider:
-    """Set up a provider whose first admin (and confirmed user) is the actor."""
-    name = client_name(name)
-    provider = Provider(name=name)
-    admin = ProviderUser(provider_id=provider.id, user_id=actor_id, email=normalize_email(admin_email),
-                         role="admin", status="confirmed",
-                         wrapped_provider_key=require_encstring(wrapped_provider_key, 4, "wrapped_provider_key"))
-    uow.add(provider)
-    uow.flush()
-    uow.add(admin)
-    uow.publish(Event("provider.created", {"provider_id": provider.id, "name": name},
-                      subject=provider.id, providerid=provider.id, **context))
-    uow.publish(_provider_user_confirmed(admin, context))
-    uow.commit()
-    return provider
-
-
-def add_confirmed_provider_user(uow, actor_id: str, provider_id: str, user_id: str, email: str, role: str,
-                                wrapped_provider_key: str, context: dict) -> ProviderUser:
-    """Add a provider user to whom the admin has already wrapped the provider key."""
-    provider_admin(uow, actor_id, provider_id)
-    if role not in PROVIDER_ROLES:
-        raise Invalid("Choose the Provider Admin or Service User role.", "role")
-    existing = uow.first(select(ProviderUser).where(ProviderUser.provider_id == provider_id,
-                                                    ProviderUser.user_id == user_id))
-    if existing is not None:
-        raise Conflict("This person is already a user of the provider.", "email")
-    row = ProviderUser(provider_id=provider_id, user_id=user_id, email=normalize_email(email), role=role,
-                       status="confirmed",
-                       wrapped_provider_key=require_encstring(wrapped_provider_key, 4, "wrapped_provider_key"))
-    uow.add(row)
-    uow.publish(_provider_user_confirmed(row, context))
-    uow.commit()
-    return row
-
-
-def _provider_user_confirmed(row: ProviderUser, context: dict) -> Event:
-    return Event("provider.user.confirmed",
-                 {"provider_user_id": row.id, "user_id": row.user_id, "email": row.email, "role": row.role},
-                 subject=row.id, providerid=row.provider_id, **context)
-
-
-def providers_of(uow, actor_id: str) -> list[tuple[Provider, ProviderUser]]:
-    """The providers the actor is a confirmed user of, with their place in each."""
-    statement = (select(Provider, ProviderUser).join(ProviderUser, ProviderUser.provider_id == Provider.id)
-                 .where(ProviderUser.user_id == actor_id, ProviderUser.status == "confirmed")
-                 .order_by(Provider.name))
-    return list(uow.scalars(statement))
-
-
-# --- clients ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ClientRow:
@@ -299,45 +208,3 @@ def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, co
                       subject=organization.id, orgid=organization.id, providerid=provider_id, **context))
     uow.commit()
 
-
-# --- the Admin Console -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class OrganizationAccess:
-    """How the actor reaches an organization: through a provider, or as a member."""
-
-    provider_id: str | None
-    role: str
-    encrypted_org_key: str | None  # under the provider key when through a provider
-
-
-def organization_access(uow, actor_id: str, organization_id: str) -> OrganizationAccess:
-    """The actor's way into the organization; NotFound when there is none."""
-    link = uow.first(select(ProviderOrganization).where(ProviderOrganization.organization_id == organization_id))
-    if link is not None:
-        staff = uow.first(select(ProviderUser).where(
-            ProviderUser.provider_id == link.provider_id, ProviderUser.user_id == actor_id,
-            ProviderUser.status == "confirmed"))
-        if staff is not None:
-            return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key)
-    member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
-                                            Member.status == "confirmed", Member.role.in_(("owner", "admin"))))
-    if member is not None:
-        return OrganizationAccess(None, member.role, member.wrapped_org_key)
-    raise NotFound("No such organization.")
-
-
-def organizations_administered(uow, actor_id: str) -> list[tuple[Organization, Member]]:
-    """The organizations where the actor is a confirmed owner or admin."""
-    return list(uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
-                            .where(Member.user_id == actor_id, Member.status == "confirmed",
-                                   Member.role.in_(("owner", "admin"))).order_by(Organization.name)))
-
-
-def organization_overview(uow, actor_id: str, organization_id: str):
-    """The organization, its members and the actor's access, for the Admin Console."""
-    access = organization_access(uow, actor_id, organization_id)
-    organization = uow.get(Organization, organization_id)
-    members = list(uow.scalars(select(Member).where(Member.organization_id == organization_id)
-                               .order_by(Member.email)))
-    return organization, members, access

@@ -1,0 +1,52 @@
+"""How a user reaches an organization: through its provider, or as its owner or admin."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from services.common.errors import NotFound
+
+from ..models import Member, Organization, ProviderOrganization, ProviderUser
+
+
+@dataclass(frozen=True)
+class OrganizationAccess:
+    """How the actor reaches an organization: through a provider, or as a member."""
+
+    provider_id: str | None
+    role: str
+    encrypted_org_key: str | None  # under the provider key when through a provider
+
+
+def organization_access(uow, actor_id: str, organization_id: str) -> OrganizationAccess:
+    """The actor's way into the organization; NotFound when there is none."""
+    link = uow.first(select(ProviderOrganization).where(ProviderOrganization.organization_id == organization_id))
+    if link is not None:
+        staff = uow.first(select(ProviderUser).where(
+            ProviderUser.provider_id == link.provider_id, ProviderUser.user_id == actor_id,
+            ProviderUser.status == "confirmed"))
+        if staff is not None:
+            return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key)
+    member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
+                                            Member.status == "confirmed", Member.role.in_(("owner", "admin"))))
+    if member is not None:
+        return OrganizationAccess(None, member.role, member.wrapped_org_key)
+    raise NotFound("No such organization.")
+
+
+def organizations_administered(uow, actor_id: str) -> list[tuple[Organization, Member]]:
+    """The organizations where the actor is a confirmed owner or admin."""
+    return list(uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
+                            .where(Member.user_id == actor_id, Member.status == "confirmed",
+                                   Member.role.in_(("owner", "admin"))).order_by(Organization.name)))
+
+
+def organization_overview(uow, actor_id: str, organization_id: str):
+    """The organization, its members and the actor's access, for the Admin Console."""
+    access = organization_access(uow, actor_id, organization_id)
+    organization = uow.get(Organization, organization_id)
+    members = list(uow.scalars(select(Member).where(Member.organization_id == organization_id)
+                               .order_by(Member.email)))
+    return organization, members, access
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -87,3 +87,7 @@ class Member(OrgsTable, table=True):
     status: str = Field(max_length=20)
     wrapped_org_key: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
+    name: str | None = Field(default=None, max_length=100)
+    permissions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    status_before_revoke: str | None = Field(default=None, max_length=20)
+    updated_at: datetime = Field(default_factory=utcnow)

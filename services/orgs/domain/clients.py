@@ -11,6 +11,7 @@ from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring, require_public_key
 
 from ..models import Member, Organization, ProviderOrganization
+from .members import SEATED, seats_taken
 from .providers import provider_admin, provider_user
 
 PLANS = ("Teams", "Enterprise")
@@ -102,7 +103,7 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
     if direction not in ("asc", "desc"):
         raise Invalid("Sort direction must be asc or desc.", "direction")
     used = (select(Member.organization_id, func.count(Member.id).label("used"))
-            .where(Member.status != "revoked").group_by(Member.organization_id).subquery())
+            .where(Member.status.in_(SEATED)).group_by(Member.organization_id).subquery())
     used_count = func.coalesce(used.c.used, 0)
     columns = {"name": func.lower(Organization.name), "assigned": Organization.seats, "used": used_count,
                "remaining": Organization.seats - used_count, "plan": Organization.plan}
@@ -175,8 +176,7 @@ def client_of(uow, actor_id: str, provider_id: str, organization_id: str) -> tup
 
 def seats_used(uow, organization_id: str) -> int:
     """How many seats the organization's members take (invited members count)."""
-    return uow.session.exec(select(func.count(Member.id)).where(
-        Member.organization_id == organization_id, Member.status != "revoked")).one()
+    return seats_taken(uow, organization_id)
 
 
 def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, seats: int,

@@ -1,0 +1,332 @@
+"""Members of an organization: invite, accept, confirm, re-role, revoke, restore, remove.
+
+Who may do what is decided here, never only in a page: only owners (and the provider's
+staff, who act as owners of their clients) make owners; an admin grants at most admin; a
+custom user who may manage users grants at most custom; nobody changes their own type; the
+last owner can neither leave nor be revoked. Seats are counted under a lock on the
+organization row, so two invitations racing for the last seat cannot both win.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, update
+from sqlmodel import select
+
+from services.common.database import utcnow
+from services.common.envelope import Event
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.validation import normalize_email, require_encstring
+
+from ..models import Member, Organization, ProviderOrganization, ProviderUser
+
+ROLES = ("owner", "admin", "user", "custom")
+PERMISSIONS = ("access_event_logs", "access_import_export", "access_reports", "manage_all_collections",
+               "create_collections", "edit_collections", "delete_collections", "manage_groups", "manage_policies",
+               "manage_users", "manage_account_recovery")
+STATUSES = ("invited", "accepted", "confirmed", "revoked")
+SEATED = ("invited", "accepted", "confirmed")
+MAX_INVITES = 20
+MEMBER_SORTS = ("email", "name", "role", "status")
+MEMBERS_PAGE_SIZE = 50
+_RANK = {"owner": 3, "admin": 2, "custom": 1, "user": 1}
+
+
+class SeatLimitReached(Invalid):
+    """More members than the organization has seats for."""
+
+
+class LastOwner(Conflict):
+    """The organization would be left without an owner."""
+
+
+@dataclass(frozen=True)
+class Manager:
+    """The actor's power over an organization's members."""
+
+    user_id: str
+    role: str  # owner, admin, custom, or provider_admin / provider_service_user
+    organization: Organization
+
+    @property
+    def rank(self) -> int:
+        return 3 if self.role.startswith("provider_") else _RANK[self.role]
+
+    def may_grant(self, role: str) -> bool:
+        """Whether the actor may give someone the type `role`."""
+        return _RANK[role] <= self.rank
+
+    def may_manage(self, member: Member) -> bool:
+        """Whether the actor may change or remove `member`."""
+        return _RANK.get(member.role, 3) <= self.rank
+
+
+def manager_of(uow, actor_id: str, organization_id: str) -> Manager:
+    """The actor as a manager of the organization's members; NotFound or Forbidden otherwise."""
+    organization = uow.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("No such organization.")
+    staff = uow.first(select(ProviderUser).join(ProviderOrganization,
+                                                ProviderOrganization.provider_id == ProviderUser.provider_id)
+                      .where(ProviderOrganization.organization_id == organization_id,
+                             ProviderUser.user_id == actor_id, ProviderUser.status == "confirmed"))
+    if staff is not None:
+        return Manager(actor_id, "provider_" + staff.role, organization)
+    member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
+                                            Member.status == "confirmed"))
+    if member is None:
+        raise NotFound("No such organization.")
+    if member.role in ("owner", "admin") or (member.role == "custom" and "manage_users" in member.permissions):
+        return Manager(actor_id, member.role, organization)
+    raise Forbidden("Your role does not allow managing members.")
+
+
+def _member(uow, organization_id: str, member_id: str) -> Member:
+    member = uow.get(Member, member_id)
+    if member is None or member.organization_id != organization_id:
+        raise NotFound("No such member.")
+    return member
+
+
+def member_of(uow, actor_id: str, organization_id: str, member_id: str) -> Member:
+    """One member, for someone who manages the organization's members."""
+    manager_of(uow, actor_id, organization_id)
+    return _member(uow, organization_id, member_id)
+
+
+def _lock(uow, organization_id: str) -> Organization:
+    # A no-op write takes the row lock (PostgreSQL) or the write lock (SQLite) before seats are counted.
+    uow.session.exec(update(Organization).where(Organization.id == organization_id)
+                     .values(seats=Organization.seats))
+    return uow.get(Organization, organization_id)
+
+
+def seats_taken(uow, organization_id: str) -> int:
+    """Seats used: invited, accepted and confirmed members (revoked ones free theirs)."""
+    return uow.session.exec(select(func.count(Member.id)).where(
+        Member.organization_id == organization_id, Member.status.in_(SEATED))).one()
+
+
+def _require_seats(uow, organization: Organization, wanted: int) -> None:
+    remaining = organization.seats - seats_taken(uow, organization.id)
+    if wanted > remaining:
+        raise SeatLimitReached(
+            f"Not enough seats: {max(remaining, 0)} remaining, {wanted} needed. Add seats first.", "emails")
+
+
+def _role_and_permissions(role: str, permissions: list[str]) -> tuple[str, list[str]]:
+    if role not in ROLES:
+        raise Invalid("Choose the Owner, Admin, User or Custom type.", "role")
+    unknown = [p for p in permissions if p not in PERMISSIONS]
+    if unknown:
+        raise Invalid(f"Unknown permission: {unknown[0]}.", "permissions")
+    return role, sorted(set(permissions)) if role == "custom" else []
+
+
+def parse_emails(text: str) -> list[str]:
+    """The distinct addresses of a comma- or newline-separated list; Invalid for any bad one."""
+    candidates = [part.strip() for part in (text or "").replace("\n", ",").replace(";", ",").split(",")]
+    emails: list[str] = []
+    for candidate in filter(None, candidates):
+        try:
+            email = normalize_email(candidate, "emails")
+        except Invalid as error:
+            raise Invalid(f"{candidate[:60]} is not a valid email address.", "emails") from error
+        if email not in emails:
+            emails.append(email)
+    if not emails:
+        raise Invalid("Enter at least one email address.", "emails")
+    if len(emails) > MAX_INVITES:
+        raise Invalid(f"Invite at most {MAX_INVITES} people at a time.", "emails")
+    return emails
+
+
+def _event(event_type: str, member: Member, context: dict, **data) -> Event:
+    return Event(event_type, {"member_id": member.id, "organization_id": member.organization_id,
+                              "email": member.email, "role": member.role, **data},
+                 subject=member.id, orgid=member.organization_id, **context)
+
+
+def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, permissions: list[str],
+           context: dict) -> list[Member]:
+    """Invite people by email as `role`; each invitation is mailed by identity."""
+    manager = manager_of(uow, actor_id, organization_id)
+    addresses = parse_emails(emails)
+    role, permissions = _role_and_permissions(role, permissions)
+    if not manager.may_grant(role):
+        raise Forbidden(f"Your role cannot invite someone as {role}.", "role")
+    organization = _lock(uow, organization_id)
+    already = uow.scalars(select(Member.email).where(Member.organization_id == organization_id,
+                                                     Member.email.in_(addresses))).all()
+    if already:
+        raise Conflict(f"{already[0]} is already a member of this organization.", "emails")
+    _require_seats(uow, organization, len(addresses))
+    members = [Member(organization_id=organization_id, email=email, role=role, permissions=permissions,
+                      status="invited") for email in addresses]
+    for member in members:
+        uow.add(member)
+        uow.publish(_event("org.member.invited", member, context, organization_name=organization.name))
+    uow.commit()
+    return members
+
+
+def reinvite(uow, actor_id: str, organization_id: str, member_ids: list[str], context: dict) -> list[Member]:
+    """Send the invitations of still-invited members again (earlier links stop working)."""
+    manager = manager_of(uow, actor_id, organization_id)
+    members = [_member(uow, organization_id, member_id) for member_id in member_ids]
+    for member in members:
+        if member.status != "invited":
+            raise Conflict(f"{member.email} has already accepted.", "member")
+        uow.publish(_event("org.member.reinvited", member, context,
+                           organization_name=manager.organization.name))
+    uow.commit()
+    return members
+
+
+def accept(uow, actor_id: str, organization_id: str, member_id: str, actor_email: str, actor_name: str,
+           context: dict) -> Member:
+    """The invited person, logged in, accepts: the membership now waits for confirmation."""
+    member = _member(uow, organization_id, member_id)
+    if member.status != "invited":
+        raise Conflict("This invitation has already been used.")
+    if member.email != normalize_email(actor_email):
+        raise Forbidden("This invitation was sent to another email address.")
+    if uow.first(select(Member.id).where(Member.organization_id == organization_id, Member.user_id == actor_id)):
+        raise Conflict("You are already a member of this organization.")
+    member.user_id, member.name, member.status, member.updated_at = actor_id, actor_name[:100], "accepted", utcnow()
+    uow.add(member)
+    uow.publish(_event("org.member.accepted", member, {**context, "actorid": actor_id}))
+    uow.commit()
+    return member
+
+
+def confirm(uow, actor_id: str, organization_id: str, member_id: str, wrapped_org_key: str,
+            context: dict) -> Member:
+    """Confirm an accepted member with the org key wrapped to their public key."""
+    manager = manager_of(uow, actor_id, organization_id)
+    member = _member(uow, organization_id, member_id)
+    if not manager.may_manage(member):
+        raise Forbidden("Your role cannot confirm this member.")
+    if member.status != "accepted":
+        raise Conflict("Only accepted members can be confirmed.")
+    member.wrapped_org_key = require_encstring(wrapped_org_key, 4, "wrapped_org_key")
+    member.status, member.updated_at = "confirmed", utcnow()
+    uow.add(member)
+    uow.publish(_event("org.member.confirmed", member, context))
+    uow.commit()
+    return member
+
+
+def _require_other_owner(uow, member: Member) -> None:
+    if member.role != "owner":
+        return
+    others = uow.session.exec(select(func.count(Member.id)).where(
+        Member.organization_id == member.organization_id, Member.role == "owner", Member.id != member.id,
+        Member.status.in_(SEATED))).one()
+    if not others:
+        raise LastOwner("An organization needs an owner: make someone else owner first.")
+
+
+def _managed(uow, actor_id: str, organization_id: str, member_id: str) -> tuple[Manager, Member]:
+    manager = manager_of(uow, actor_id, organization_id)
+    member = _member(uow, organization_id, member_id)
+    if member.user_id == actor_id:
+        raise Forbidden("You cannot change your own membership.")
+    if not manager.may_manage(member):
+        raise Forbidden(f"Your role cannot change a member who is {member.role}.")
+    return manager, member
+
+
+def change_role(uow, actor_id: str, organization_id: str, member_id: str, role: str, permissions: list[str],
+                context: dict) -> Member:
+    """Give a member another type (and, for Custom, its permissions)."""
+    manager, member = _managed(uow, actor_id, organization_id, member_id)
+    role, permissions = _role_and_permissions(role, permissions)
+    if not manager.may_grant(role):
+        raise Forbidden(f"Your role cannot make someone {role}.", "role")
+    if role != "owner":
+        _require_other_owner(uow, member)
+    member.role, member.permissions, member.updated_at = role, permissions, utcnow()
+    uow.add(member)
+    uow.publish(_event("org.member.updated", member, context, permissions=permissions))
+    uow.commit()
+    return member
+
+
+def revoke(uow, actor_id: str, organization_id: str, member_id: str, context: dict) -> Member:
+    """Cut a member's access and free their seat, keeping them listed."""
+    _manager, member = _managed(uow, actor_id, organization_id, member_id)
+    if member.status == "revoked":
+        raise Conflict("This member is already revoked.")
+    _require_other_owner(uow, member)
+    member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
+    uow.add(member)
+    uow.publish(_event("org.member.revoked", member, context))
+    uow.commit()
+    return member
+
+
+def restore(uow, actor_id: str, organization_id: str, member_id: str, context: dict) -> Member:
+    """Give a revoked member back their access, if a seat is free."""
+    _manager, member = _managed(uow, actor_id, organization_id, member_id)
+    if member.status != "revoked":
+        raise Conflict("Only revoked members can be restored.")
+    _require_seats(uow, _lock(uow, organization_id), 1)
+    member.status, member.status_before_revoke = member.status_before_revoke or "invited", None
+    member.updated_at = utcnow()
+    uow.add(member)
+    uow.publish(_event("org.member.restored", member, context))
+    uow.commit()
+    return member
+
+
+def remove(uow, actor_id: str, organization_id: str, member_id: str, context: dict) -> None:
+    """Offboard a member: the row and the org key wrapped to them are deleted."""
+    _manager, member = _managed(uow, actor_id, organization_id, member_id)
+    _require_other_owner(uow, member)
+    uow.session.delete(member)
+    uow.publish(_event("org.member.removed", member, context))
+    uow.commit()
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """One page of the Members table."""
+
+    members: list[Member]
+    total: int
+    page: int
+    pages: int
+    seats: int
+    used: int
+
+
+def list_members(uow, actor_id: str, organization_id: str, search: str = "", status: str = "", role: str = "",
+                 sort: str = "email", direction: str = "asc", page: int = 1) -> MemberPage:
+    """The organization's members, filtered, searched, sorted and paged by the database."""
+    manager = manager_of(uow, actor_id, organization_id)
+    if sort not in MEMBER_SORTS or direction not in ("asc", "desc"):
+        raise Invalid("Sort by email, name, role or status, ascending or descending.", "sort")
+    statement = select(Member).where(Member.organization_id == organization_id)
+    if status:
+        if status not in STATUSES:
+            raise Invalid("Unknown status.", "status")
+        statement = statement.where(Member.status == status)
+    if role:
+        if role not in ROLES:
+            raise Invalid("Unknown member type.", "role")
+        statement = statement.where(Member.role == role)
+    needle = " ".join((search or "").split())[:100].lower()
+    if needle:
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(or_(func.lower(Member.email).like(f"%{escaped}%", escape="\\"),
+                                        func.lower(func.coalesce(Member.name, "")).like(f"%{escaped}%", escape="\\")))
+    total = uow.session.exec(select(func.count()).select_from(statement.subquery())).one()
+    pages = max(1, -(-total // MEMBERS_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    column = getattr(Member, sort)
+    order = column.asc() if direction == "asc" else column.desc()
+    rows = uow.session.exec(statement.order_by(order, Member.email, Member.id)
+                            .offset((page - 1) * MEMBERS_PAGE_SIZE).limit(MEMBERS_PAGE_SIZE)).all()
+    return MemberPage(list(rows), total, page, pages, manager.organization.seats,
+                      seats_taken(uow, organization_id))

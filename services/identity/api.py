@@ -4,10 +4,11 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from pydantic import Field
 
+from services.common.internal_auth import ClaimSigner
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, caller, event_context, settings, unit_of_work
 
-from . import domain
+from . import domain, invitations
 
 bp = APIBlueprint("identity", __name__)
 
@@ -89,3 +90,29 @@ def find_user(query_data: LookupQuery):
     with unit_of_work() as uow:
         user = domain.user_by_email(uow, query_data.email)
     return {"user_id": user.id, "email": user.email, "name": user.name, "public_key": user.public_key}
+
+
+class InvitationIn(StrictBody):
+    token: str = Field(min_length=1, max_length=200)
+
+
+@bp.post("/invitations/preview")
+@bp.input(InvitationIn)
+def preview_invitation(json_data: InvitationIn):
+    """What an invitation link invites to (the token travels in the body, never in a logged URL)."""
+    with unit_of_work() as uow:
+        found = invitations.preview(uow, json_data.token)
+    return {"organization_id": found.organization_id, "organization_name": found.organization_name,
+            "email": found.email, "member_id": found.member_id}
+
+
+@bp.post("/invitations/redeem")
+@bp.input(InvitationIn)
+def redeem_invitation(json_data: InvitationIn):
+    """Check the caller may accept; answer a statement orgs verifies before accepting."""
+    actor = acting_user()
+    with unit_of_work() as uow:
+        found, proof = invitations.redeem(uow, json_data.token, actor,
+                                          ClaimSigner(settings().internal_secret, "invitation"))
+    return {"organization_id": found.organization_id, "organization_name": found.organization_name,
+            "member_id": found.member_id, "email": found.email, "proof": proof}

@@ -1,38 +1,48 @@
-"""What the identity service consumes: invitations to mail."""
+"""What the identity service consumes: invitations to mail, and invitations to forget."""
 from __future__ import annotations
-
-from urllib.parse import urlencode
 
 from services.common.bus import Consumer
 from services.common.config import Settings
 from services.common.envelope import Event
 
-from . import mail
+from . import invitations, mail
 
 
-def invitation_mailer(settings: Settings) -> Consumer:
-    """The consumer that mails every invited member their invitation.
+def member_events(settings: Settings) -> Consumer:
+    """The consumer of orgs' member events: mail invitations, forget used links.
 
-    An SMTP failure raises (OSError), so the message is nak'ed and retried: mail waits
-    while the mail server is down, and the inbox keeps a redelivery from mailing twice.
+    Invited (or invited again): a fresh single-use link is made here and mailed, so the
+    token never travels on the bus nor lands in the event log. An SMTP failure raises
+    (OSError): the message is nak'ed and retried, mail waits while the mail server is down,
+    and the inbox keeps a redelivery from mailing twice. Accepted or removed: the member's
+    links are forgotten.
     """
 
-    def apply(uow, event: Event) -> None:
+    def mail_invitation(uow, event: Event) -> None:
         data = event.data
-        link = f"{settings.public_url}/register?{urlencode({'email': data['email']})}"
+        token = invitations.issue(uow, data["member_id"], data["organization_id"], data["organization_name"],
+                                  data["email"])
+        link = f"{settings.public_url}/invitations/accept?token={token}"
         mail.send(
             settings, data["email"], f"Join {data['organization_name']} on Custodian",
             f"You have been invited to join {data['organization_name']} as {data['role']}.\n\n"
-            f"Create your account to accept the invitation:\n{link}\n\n"
+            f"Open this link to accept the invitation (it works once, for five days):\n{link}\n\n"
+            "If you have no Custodian account yet, you can create one from that page with this email address.\n"
             "If you did not expect this invitation, you can ignore this message.\n",
         )
         uow.publish(Event("invitation.mailed", {"member_id": data["member_id"], "email": data["email"]},
                           subject=data["member_id"], orgid=event.orgid, providerid=event.providerid,
                           traceparent=event.traceparent))
 
-    return Consumer("identity-invitations", "orgs", "orgs.org.member.invited", apply)
+    def apply(uow, event: Event) -> None:
+        if event.type in ("org.member.invited", "org.member.reinvited"):
+            mail_invitation(uow, event)
+        elif event.type in ("org.member.accepted", "org.member.removed"):
+            invitations.forget(uow, event.data["member_id"])
+
+    return Consumer("identity-members", "orgs", "orgs.org.member.>", apply)
 
 
 def consumers(settings: Settings) -> list[Consumer]:
     """Every consumer the identity worker runs."""
-    return [invitation_mailer(settings)]
+    return [member_events(settings)]

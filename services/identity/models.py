@@ -45,3 +45,16 @@ class LoginThrottle(IdentityTable, table=True):
     failures: int = 0
     last_failure_at: datetime = Field(default_factory=utcnow)
     blocked_until: datetime | None = None
+
+
+class InvitationToken(IdentityTable, table=True):
+    """The link mailed to an invited person; only its hash is kept, and only until used or replaced."""
+
+    __tablename__ = "invitation_tokens"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    member_id: str = Field(index=True, max_length=36)
+    organization_id: str = Field(max_length=36)
+    organization_name: str = Field(max_length=100)
+    email: str = Field(max_length=256)
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)

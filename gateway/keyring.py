@@ -4,9 +4,14 @@ Plaintext keys exist only here, in memory, for the length of one request.
 """
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import math
 from dataclasses import dataclass
+from importlib.resources import files
 
-from .crypto import (KdfParams, KeyPair, SymmetricKey, derive_master_key, master_password_hash,
+from .crypto import (KdfParams, KeyPair, SymmetricKey, derive_master_key, hkdf_expand, master_password_hash,
                      stretch_master_key, unwrap, wrap)
 
 
@@ -109,3 +114,35 @@ def open_client_organization(provider_key: SymmetricKey, encrypted_org_key: str,
     if key_pair.public_key_b64 != public_key:
         raise ValueError("the organization's key pair does not match its public key")
     return org_key
+
+
+def open_member_org_key(wrapped_org_key: str, keys: UnlockedKeys) -> SymmetricKey:
+    """The org key a confirmed member holds, wrapped to their public key (type 4)."""
+    return SymmetricKey.from_bytes(unwrap(wrapped_org_key, keys.key_pair))
+
+
+def wrap_org_key(org_key: SymmetricKey, public_key: str) -> str:
+    """The org key wrapped to a member's public key: confirming them."""
+    return wrap(org_key.raw, public_key)
+
+
+def fingerprint_phrase(fingerprint_material: str, public_key_b64: str) -> str:
+    """Bitwarden's fingerprint phrase of a public key: five words from the EFF long list.
+
+    SHA-256 of the public key, HKDF-expanded with the user's id, read as one big number and
+    spelt in base 7776. Two people reading the same five words know the key is the right one.
+    """
+    words = _eff_long_words()
+    key_fingerprint = hashlib.sha256(base64.b64decode(public_key_b64)).digest()
+    user_fingerprint = hkdf_expand(key_fingerprint, fingerprint_material.encode(), 32)
+    number = int.from_bytes(user_fingerprint, "big")
+    phrase = []
+    for _ in range(math.ceil(64 / math.log2(len(words)))):
+        number, remainder = divmod(number, len(words))
+        phrase.append(words[remainder])
+    return "-".join(phrase)
+
+
+@functools.cache
+def _eff_long_words() -> list[str]:
+    return files("xkcdpass").joinpath("static/eff-long").read_text().split()

@@ -17,7 +17,7 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import auth, console, portal, preferences, vault
+from .views import auth, console, invitations, members, portal, preferences, vault
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, vault.bp, preferences.bp):
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, invitations.bp, vault.bp, preferences.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_open_session)

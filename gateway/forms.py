@@ -8,9 +8,17 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, widgets)
 from wtforms.validators import EqualTo, InputRequired, Length
 
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of labelled checkboxes, one per choice."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class LoginForm(FlaskForm):
@@ -57,3 +65,26 @@ def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> N
         field.errors = list(field.errors) + [message]
     else:
         form.form_errors.append(message)
+
+
+ROLE_CHOICES = [("user", _l("User")), ("admin", _l("Admin")), ("owner", _l("Owner")), ("custom", _l("Custom"))]
+PERMISSION_CHOICES = [
+    ("access_event_logs", _l("Access event logs")), ("access_import_export", _l("Access import/export")),
+    ("access_reports", _l("Access reports")), ("manage_all_collections", _l("Manage all collections")),
+    ("create_collections", _l("Create new collections")), ("edit_collections", _l("Edit any collection")),
+    ("delete_collections", _l("Delete any collection")), ("manage_groups", _l("Manage groups")),
+    ("manage_policies", _l("Manage policies")), ("manage_users", _l("Manage users")),
+    ("manage_account_recovery", _l("Manage account recovery")),
+]
+
+
+class InviteForm(FlaskForm):
+    emails = TextAreaField(_l("Email addresses"), validators=[InputRequired(_l("Enter at least one email address."))],
+                           description=_l("Separate addresses with commas or new lines; up to 20 at a time."))
+    role = SelectField(_l("User type"), choices=ROLE_CHOICES, validate_choice=False)
+    permissions = MultiCheckboxField(_l("Custom permissions"), choices=PERMISSION_CHOICES, validate_choice=False)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("User type"), choices=ROLE_CHOICES, validate_choice=False)
+    permissions = MultiCheckboxField(_l("Custom permissions"), choices=PERMISSION_CHOICES, validate_choice=False)

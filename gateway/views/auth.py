@@ -42,7 +42,8 @@ def register():
             except ServiceError as error:
                 show_refusal(form, error, "email")
             else:
-                return see_other(url_for("auth.login", email=email, registered=1))
+                return see_other(url_for("auth.login", email=email, registered=1,
+                                         next=local_path(request.args.get("next"))))
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/register.html", "partials/register_form.html", status=status, form=form)
 

@@ -5,10 +5,9 @@ from flask import Blueprint, g
 
 from services.common.internal_http import ServiceError
 
-from .. import keyring
 from ..access import login_required
 from ..backends import backends, caller
-from ..crypto import EncStringError
+from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import render
 
 bp = Blueprint("console", __name__)
@@ -19,12 +18,9 @@ bp = Blueprint("console", __name__)
 def overview(organization_id: str):
     """The organization's overview: plan, seats, members, and whether its keys open for you."""
     overview = backends().orgs.get(f"/organizations/{organization_id}", caller())
-    provider = None
-    keys_open = False
     access = overview["access"]
-    if access["provider_id"]:
-        provider = next((p for p in g.vault_session.providers if p["provider_id"] == access["provider_id"]), None)
-        keys_open = _org_key_opens(access, overview)
+    provider = next((p for p in g.vault_session.providers if p["provider_id"] == access["provider_id"]), None)
+    keys_open = _org_key_opens(overview)
     try:
         subscription = backends().billing.get(f"/organizations/{organization_id}/subscription", caller())
     except ServiceError:
@@ -33,16 +29,10 @@ def overview(organization_id: str):
                   provider=provider, keys_open=keys_open, subscription=subscription)
 
 
-def _org_key_opens(access: dict, overview: dict) -> bool:
-    wrapped = backends().orgs.get("/me/providers", caller())["providers"]
-    membership = next((p for p in wrapped if p["provider_id"] == access["provider_id"]), None)
-    if membership is None:
-        return False
+def _org_key_opens(overview: dict) -> bool:
     try:
-        provider_key = g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
-        keyring.open_client_organization(provider_key, access["encrypted_org_key"],
-                                         overview["encrypted_private_key"], overview["public_key"])
-    except (EncStringError, ValueError):
+        organization_key(overview)
+    except OrgKeyUnavailable:
         return False
     return True
 

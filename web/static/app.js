@@ -29,9 +29,10 @@
 
   document.addEventListener("click", function (event) {
     var closer = event.target.closest(".close-dialog");
-    if (closer && closer.closest("dialog") && closer.closest("#dialog") && document.querySelector("#clients")) {
+    var holder = closer && closer.closest("#dialog");
+    if (holder && !holder.hasAttribute("data-standalone")) {
       event.preventDefault();
-      closer.closest("#dialog").innerHTML = "";
+      holder.innerHTML = "";
       return;
     }
     document.querySelectorAll("details.row-menu[open]").forEach(function (menu) {
@@ -42,7 +43,7 @@
   document.addEventListener("cancel", function (event) {
     // Escape on a modal dialog: empty its container so it can be opened again.
     var holder = event.target.closest && event.target.closest("#dialog");
-    if (holder && document.querySelector("#clients")) { event.preventDefault(); holder.innerHTML = ""; }
+    if (holder && !holder.hasAttribute("data-standalone")) { event.preventDefault(); holder.innerHTML = ""; }
   }, true);
 
   document.addEventListener("htmx:responseError", function (event) {

@@ -1,0 +1,38 @@
+"""Opening an organization's key in the gateway, the way the acting user may reach it.
+
+Provider staff reach a client's org key through the provider key (wrapped to them, type 4)
+and the org key sealed under it (type 2); a confirmed owner or admin holds the org key
+wrapped to their own public key (type 4). Either way the key is checked against the org's
+key pair before it is used.
+"""
+from __future__ import annotations
+
+from flask import g
+
+from . import keyring
+from .backends import backends, caller
+from .crypto import EncStringError, SymmetricKey
+
+
+class OrgKeyUnavailable(Exception):
+    """The acting user holds no usable copy of this organization's key."""
+
+
+def organization_key(overview: dict) -> SymmetricKey:
+    """The org key of the organization `overview` (as orgs answers it) for the acting user."""
+    access = overview["access"]
+    keys = g.vault_session.keys
+    try:
+        if access["provider_id"]:
+            wrapped = backends().orgs.get("/me/providers", caller())["providers"]
+            membership = next((p for p in wrapped if p["provider_id"] == access["provider_id"]), None)
+            if membership is None:
+                raise OrgKeyUnavailable()
+            return keyring.open_client_organization(keys.provider_key(membership["wrapped_provider_key"]),
+                                                    access["encrypted_org_key"], overview["encrypted_private_key"],
+                                                    overview["public_key"])
+        if not access["encrypted_org_key"]:
+            raise OrgKeyUnavailable()
+        return keyring.open_member_org_key(access["encrypted_org_key"], keys)
+    except (EncStringError, ValueError) as error:
+        raise OrgKeyUnavailable() from error

@@ -1,0 +1,184 @@
+"""Members of an organization in its Admin Console: invite, confirm, re-role, revoke, remove."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Blueprint, g, request, url_for
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from .. import keyring
+from ..access import login_required
+from ..backends import backends, caller
+from ..forms import InviteForm, RoleForm, show_refusal
+from ..org_keys import OrgKeyUnavailable, organization_key
+from ..render import htmx, render, see_other
+
+bp = Blueprint("members", __name__)
+STATUSES = ("", "invited", "accepted", "confirmed", "revoked")
+ROLES = ("", "owner", "admin", "user", "custom")
+SORTS = ("email", "name", "role", "status")
+
+
+def _query(args) -> dict:
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    return {"q": (args.get("q") or "")[:100], "status": args.get("status", "") if args.get("status") in STATUSES
+            else "", "role": args.get("role", "") if args.get("role") in ROLES else "",
+            "sort": args.get("sort") if args.get("sort") in SORTS else "email",
+            "dir": "desc" if args.get("dir") == "desc" else "asc", "page": page}
+
+
+def _current_query() -> dict:
+    current = request.headers.get("HX-Current-URL", "")
+    return _query({k: v[0] for k, v in parse_qs(urlsplit(current).query).items()})
+
+
+def _context(organization_id: str, query: dict) -> dict:
+    orgs = backends().orgs
+    organization = orgs.get(f"/organizations/{organization_id}", caller())
+    found = orgs.get(f"/organizations/{organization_id}/members", caller(), q=query["q"], status=query["status"],
+                     role=query["role"], sort=query["sort"], direction=query["dir"], page=query["page"])
+    provider = next((p for p in g.vault_session.providers
+                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    return {"organization": organization, "provider": provider, "members": found["members"], "total": found["total"],
+            "page": found["page"], "pages": found["pages"], "seats": found["seats"], "used": found["used"],
+            "query": query, "me": g.vault_session.user_id}
+
+
+def _table(organization_id: str, toast: str | None = None, status: int = 200):
+    return render("pages/members.html", "partials/members_table.html", status=status, toast=toast,
+                  **_context(organization_id, _current_query() if htmx else _query({})))
+
+
+@bp.get("/organizations/<organization_id>/members")
+@login_required
+def members(organization_id: str):
+    """The Members table: searched, filtered, sorted and paged by the orgs service's database."""
+    return render("pages/members.html", "partials/members_table.html",
+                  **_context(organization_id, _query(request.args)))
+
+
+@bp.route("/organizations/<organization_id>/members/invite", methods=["GET", "POST"])
+@login_required
+def invite(organization_id: str):
+    """The Invite members dialog, and the invitations it asks for."""
+    form = InviteForm()
+    if request.method == "GET":
+        form.role.data = "user"
+    if form.validate_on_submit():
+        try:
+            invited = backends().orgs.post(f"/organizations/{organization_id}/members", caller(), {
+                "emails": form.emails.data, "role": form.role.data,
+                "permissions": form.permissions.data or []})["members"]
+        except ServiceError as error:
+            show_refusal(form, error, "emails")
+        else:
+            toast = _("Invitations sent: %(count)s.", count=len(invited))
+            if htmx:
+                context = _context(organization_id, _current_query())
+                return render("partials/members_changed.html", status=201, toast=toast, **context)
+            return see_other(url_for("members.members", organization_id=organization_id))
+    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/member_invite.html", "partials/invite_dialog.html", status=status, form=form,
+                  organization=organization)
+
+
+def _member(organization_id: str, member_id: str) -> dict:
+    return backends().orgs.get(f"/organizations/{organization_id}/members/{member_id}", caller())
+
+
+@bp.route("/organizations/<organization_id>/members/<member_id>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm(organization_id: str, member_id: str):
+    """Confirm a member after checking their fingerprint phrase: the org key is wrapped to them."""
+    member = _member(organization_id, member_id)
+    error = None
+    if member["status"] != "accepted" or not member["user_id"]:
+        error = _("Only accepted members can be confirmed.")
+        phrase = None
+    else:
+        public_key = backends().identity.get(f"/users/{member['user_id']}", caller())["public_key"]
+        phrase = keyring.fingerprint_phrase(member["user_id"], public_key)
+        if request.method == "POST":
+            organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+            try:
+                wrapped = keyring.wrap_org_key(organization_key(organization), public_key)
+                backends().orgs.post(f"/organizations/{organization_id}/members/{member_id}/confirm", caller(),
+                                     {"wrapped_org_key": wrapped})
+            except OrgKeyUnavailable:
+                error = _("You hold no key of this organization, so you cannot confirm members.")
+            except ServiceError as refusal:
+                error = _(refusal.message)
+            else:
+                toast = _("%(email)s is confirmed.", email=member["email"])
+                if htmx:
+                    return render("partials/members_changed.html", toast=toast,
+                                  **_context(organization_id, _current_query()))
+                return see_other(url_for("members.members", organization_id=organization_id))
+    return render("pages/member_confirm.html", "partials/confirm_dialog.html", status=422 if error else 200,
+                  member=member, phrase=phrase, error=error, organization_id=organization_id)
+
+
+@bp.route("/organizations/<organization_id>/members/<member_id>/role", methods=["GET", "POST"])
+@login_required
+def change_role(organization_id: str, member_id: str):
+    """The Edit member dialog: user type and custom permissions."""
+    member = _member(organization_id, member_id)
+    form = RoleForm()
+    if request.method == "GET":
+        form.role.data, form.permissions.data = member["role"], member["permissions"]
+    if form.validate_on_submit():
+        try:
+            backends().orgs.call("PUT", f"/organizations/{organization_id}/members/{member_id}/role", caller(),
+                                 json={"role": form.role.data, "permissions": form.permissions.data or []})
+        except ServiceError as error:
+            show_refusal(form, error, "role")
+        else:
+            toast = _("%(email)s was updated.", email=member["email"])
+            if htmx:
+                return render("partials/members_changed.html", toast=toast,
+                              **_context(organization_id, _current_query()))
+            return see_other(url_for("members.members", organization_id=organization_id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/member_role.html", "partials/role_dialog.html", status=status, form=form, member=member,
+                  organization_id=organization_id)
+
+
+ACTIONS = {
+    "revoke": ("POST", "/revoke", "%(email)s was revoked."),
+    "restore": ("POST", "/restore", "%(email)s was restored."),
+    "remove": ("DELETE", "", "%(email)s was removed."),
+    "reinvite": ("POST", None, "The invitation to %(email)s was sent again."),
+}
+
+
+@bp.post("/organizations/<organization_id>/members/<member_id>/<action>")
+@login_required
+def act(organization_id: str, member_id: str, action: str):
+    """Revoke, restore, remove or re-invite one member."""
+    if action not in ACTIONS:
+        return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
+                      message=_("There is nothing here, or it is not yours to see."))
+    member = _member(organization_id, member_id)
+    method, suffix, done = ACTIONS[action]
+    try:
+        if action == "reinvite":
+            backends().orgs.post(f"/organizations/{organization_id}/members/reinvite", caller(),
+                                 {"member_ids": [member_id]})
+        else:
+            backends().orgs.call(method, f"/organizations/{organization_id}/members/{member_id}{suffix}", caller())
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        message = _(error.message)
+        # htmx swaps only successful answers: the refusal travels as a toast over an unchanged table.
+        return render("pages/members.html", "partials/members_table.html", status=200 if htmx else error.status,
+                      toast=message, alert=message, **_context(organization_id, _current_query() if htmx
+                                                                else _query({})))
+    return _table(organization_id, toast=_(done, email=member["email"])) if htmx else \
+        see_other(url_for("members.members", organization_id=organization_id))

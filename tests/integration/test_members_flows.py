@@ -1,0 +1,167 @@
+"""Onboarding and offboarding a client's users over HTTP, with real mail and real services."""
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+import requests
+
+from services.common.internal_http import ServiceError
+from tests.conftest import wait_for
+from tests.support import Visitor, new_provider_admin, service_backends
+
+LINK = re.compile(r"(http://\S+/invitations/accept\?token=[\w\-]+)")
+PASSWORD = "members-walk-in-quietly-42"
+
+
+@pytest.fixture
+def client_org(system, unique_email):
+    """A provider admin logged in, with a client of 3 seats (its owner invited)."""
+    email = unique_email("msp")
+    admin, provider_id = new_provider_admin(system, email, PASSWORD)
+    visitor = Visitor(system.url)
+    visitor.log_in(email, PASSWORD)
+    visitor.submit(f"/providers/{provider_id}/clients/new", {
+        "name": "Members Co", "plan": "Teams", "seats": "3", "owner_email": unique_email("owner"),
+        "billing_email": unique_email("billing")})
+    organization_id = service_backends(system).orgs.get(f"/providers/{provider_id}/clients", admin.caller())[
+        "clients"][0]["organization_id"]
+    return visitor, admin, provider_id, organization_id
+
+
+def invitation_link(smtp, email: str) -> str:
+    _controller, mailbox = smtp
+    message = wait_for(lambda: mailbox.to(email), message=f"the invitation to {email}")[-1]
+    return LINK.search(message.get_payload(decode=True).decode()).group(1)
+
+
+def members_of(system, admin, organization_id) -> dict:
+    found = service_backends(system).orgs.get(f"/organizations/{organization_id}/members", admin.caller())
+    return {m["email"]: m for m in found["members"]}
+
+
+def join(system, smtp, email: str) -> Visitor:
+    """The invited person registers, logs in and accepts from the link in the mail."""
+    link = invitation_link(smtp, email)
+    person = Visitor(system.url)
+    landing = person.get(link.replace(system.url, ""))
+    assert "Log in with that account, or create it" in landing.text
+    person.register(email, "Invited Person", PASSWORD)
+    person.log_in(email, PASSWORD)
+    page = person.get(link.replace(system.url, ""))
+    accepted = person.http.post(system.url + "/invitations/accept", data={
+        "token": link.split("token=")[1], "csrf_token": person.csrf_token(page.text)})
+    assert "You joined Members Co" in accepted.text, accepted.text[:500]
+    return person
+
+
+def test_invite_accept_confirm_revoke_and_seats_follow(system, smtp, client_org, unique_email):
+    visitor, admin, provider_id, organization_id = client_org
+    first, second = unique_email("first"), unique_email("second")
+    response = visitor.submit(f"/organizations/{organization_id}/members/invite",
+                              {"emails": f"{first}\n{second}", "role": "user"})
+    assert response.status_code == 200 and first in response.text
+
+    join(system, smtp, first)
+    member = members_of(system, admin, organization_id)[first]
+    assert member["status"] == "accepted"
+
+    dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
+    phrase = re.search(r'id="fingerprint"><strong>([a-z\-]+)</strong>', dialog.text).group(1)
+    assert len(phrase.split("-")) == 5
+    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
+                      data={"csrf_token": visitor.csrf_token(dialog.text)})
+    assert members_of(system, admin, organization_id)[first]["status"] == "confirmed"
+
+    clients = visitor.get(f"/providers/{provider_id}/clients").text
+    assert re.search(r"Members Co</a></td>\s*<td class=\"num\">3</td>\s*<td class=\"num\">3</td>", clients)
+    page = visitor.get(f"/organizations/{organization_id}/members")
+    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/revoke",
+                      data={"csrf_token": visitor.csrf_token(page.text)})
+    assert members_of(system, admin, organization_id)[first]["status"] == "revoked"
+    clients = visitor.get(f"/providers/{provider_id}/clients").text
+    assert re.search(r"Members Co</a></td>\s*<td class=\"num\">3</td>\s*<td class=\"num\">2</td>", clients)
+
+
+def test_an_invitation_link_reused_tampered_or_for_someone_else_is_refused(system, smtp, client_org, unique_email):
+    visitor, admin, _provider_id, organization_id = client_org
+    invited, stranger = unique_email("invited"), unique_email("stranger")
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": invited, "role": "user"})
+    link = invitation_link(smtp, invited)
+    token = link.split("token=")[1]
+
+    tampered = Visitor(system.url).get("/invitations/accept?token=" + token[:-2] + "xx")
+    assert tampered.status_code == 404 and "not valid" in tampered.text
+
+    other = Visitor(system.url)
+    other.register(stranger, "Stranger", PASSWORD)
+    other.log_in(stranger, PASSWORD)
+    page = other.get(link.replace(system.url, ""))
+    refused = other.http.post(system.url + "/invitations/accept",
+                              data={"token": token, "csrf_token": other.csrf_token(page.text)})
+    assert refused.status_code == 403 and f"sent to {invited}" in refused.text
+    assert members_of(system, admin, organization_id)[invited]["status"] == "invited"
+
+    join(system, smtp, invited)
+    person = Visitor(system.url)
+    person.log_in(invited, PASSWORD)
+
+    def link_forgotten():
+        return person.get(link.replace(system.url, "")).status_code == 404
+    wait_for(link_forgotten, message="the used link to stop working")
+
+
+def test_invitations_beyond_the_seats_are_refused_and_say_how_many_remain(system, client_org, unique_email):
+    visitor, admin, _provider_id, organization_id = client_org
+    emails = ", ".join(unique_email(f"p{i}") for i in range(3))
+    response = visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": emails, "role": "user"})
+    assert response.status_code == 422
+    assert "Not enough seats: 2 remaining, 3 needed" in response.text
+    assert len(members_of(system, admin, organization_id)) == 1
+
+
+def test_two_admins_racing_for_the_last_seat_exactly_one_wins(system, client_org, unique_email):
+    _visitor, admin, _provider_id, organization_id = client_org
+    backends = service_backends(system)
+    backends.orgs.post(f"/organizations/{organization_id}/members", admin.caller(),
+                       {"emails": unique_email("fill"), "role": "user"})  # 2 of 3 seats
+    outcomes = []
+
+    def invite(email):
+        try:
+            service_backends(system).orgs.post(f"/organizations/{organization_id}/members", admin.caller(),
+                                               {"emails": email, "role": "user"})
+            outcomes.append("won")
+        except ServiceError as error:
+            outcomes.append(error.status)
+    racers = [threading.Thread(target=invite, args=(unique_email(f"race{i}"),)) for i in range(4)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(30)
+    assert outcomes.count("won") == 1 and outcomes.count(422) == 3
+    assert len(members_of(system, admin, organization_id)) == 3
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/organizations/{org}/members", None),
+    ("POST", "/organizations/{org}/members", {"emails": "x@y.example", "role": "user"}),
+    ("POST", "/organizations/{org}/members/{member}/revoke", None),
+    ("DELETE", "/organizations/{org}/members/{member}", None),
+    ("PUT", "/organizations/{org}/members/{member}/role", {"role": "owner", "permissions": []}),
+    ("POST", "/organizations/{org}/members/{member}/confirm", {"wrapped_org_key": "4.AAAA"}),
+])
+def test_someone_elses_organization_is_out_of_reach_by_direct_api_call(system, client_org, unique_email,
+                                                                        method, path, body):
+    _visitor, admin, _provider_id, organization_id = client_org
+    member_id = next(iter(members_of(system, admin, organization_id).values()))["member_id"]
+    outsider, _ = new_provider_admin(system, unique_email("outsider"), PASSWORD)
+    with pytest.raises(ServiceError) as refusal:
+        service_backends(system).orgs.call(method, path.format(org=organization_id, member=member_id),
+                                           outsider.caller(), json=body)
+    assert refusal.value.status == 404
+    assert members_of(system, admin, organization_id)[next(iter(members_of(system, admin, organization_id)))][
+        "status"] == "invited"
+    assert requests.get(system.service_url("orgs") + path.format(org=organization_id, member=member_id),
+                        timeout=5).status_code in (401, 405)

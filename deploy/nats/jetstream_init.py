@@ -5,14 +5,18 @@ anything else touches NATS):
 
     NATS_ADMIN_URL=nats://admin:PW@nats-1:4222,nats://admin:PW@nats-2:4222,... \
     NATS_GATEWAY_ADMIN_URL=nats://gateway-admin:PW@nats-1:4222,... \
+    NATS_INTEGRATION_ADMIN_URL=nats://integration-admin:PW@nats-1:4222,... \
     python deploy/nats/jetstream_init.py
 
 The services create their streams themselves when they are missing (services/common/bus.py,
 `ensure_stream`), and the gateway its KV bucket (gateway/sessions.py), but with one replica:
 on a cluster that stream would live on one node and stop with it. This script creates them
 first, with the same configuration and `NATS_REPLICAS` replicas (3), so the services find
-them and use them as they are. It is idempotent: a stream that exists keeps its data and
-only has its replica count raised when it has fewer.
+them and use them as they are. First it checks (check_config.py) that custodian.conf allows
+every worker what the code makes it do. It also creates the integrators' copies: streams of the same
+names and subjects in the INTEGRATION account, which keep the events CUSTODIAN exports to it
+(deploy/nats/custodian.conf). It is idempotent: a stream that exists keeps its data and only
+has its replica count raised when it has fewer.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import nats
 from nats.js import api
 from nats.js.errors import NotFoundError
 
+import check_config  # deploy/nats/check_config.py, beside this file
 from gateway.sessions import BUCKET
 from services.common.bus import DUPLICATE_WINDOW_SECONDS
 from services.common.catalogue import STREAMS
@@ -55,6 +60,7 @@ async def retrying(what: str, make):
 
 
 async def connect(variable: str):
+    """A connection to the servers in `variable`, once one of them answers."""
     urls = servers(variable)
 
     async def quiet(_error):
@@ -63,47 +69,55 @@ async def connect(variable: str):
         urls, connect_timeout=2, max_reconnect_attempts=2, reconnect_time_wait=1, error_cb=quiet))
 
 
-async def ensure(js, config: api.StreamConfig, replicas: int) -> None:
+async def ensure(js, config: api.StreamConfig, replicas: int, account: str) -> None:
     """Create the stream of `config` with `replicas`, or raise an existing stream's replicas."""
     try:
         info = await js.stream_info(config.name)
     except NotFoundError:
         config.num_replicas = replicas
         await js.add_stream(config)
-        print(f"nats-init: stream {config.name} created with {replicas} replicas", flush=True)
+        print(f"nats-init: {account}: stream {config.name} created with {replicas} replicas", flush=True)
         return
     if (info.config.num_replicas or 1) < replicas:
         current = info.config
         current.num_replicas = replicas
         await js.update_stream(current)
-        print(f"nats-init: stream {config.name} now has {replicas} replicas", flush=True)
+        print(f"nats-init: {account}: stream {config.name} now has {replicas} replicas", flush=True)
     else:
-        print(f"nats-init: stream {config.name} present ({info.config.num_replicas} replicas, "
+        print(f"nats-init: {account}: stream {config.name} present ({info.config.num_replicas} replicas, "
               f"{info.state.messages} messages)", flush=True)
 
 
+def event_stream(service: str, stream: str) -> api.StreamConfig:
+    """The configuration services/common/bus.py ensure_stream() gives `service`'s stream."""
+    return api.StreamConfig(
+        name=stream,
+        subjects=[f"{service}.>"],
+        storage=api.StorageType.FILE,
+        retention=api.RetentionPolicy.LIMITS,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+
+
 async def main() -> None:
+    # A worker whose consumer custodian.conf does not allow would start and never get an event.
+    if check_config.main() != 0:
+        raise SystemExit("nats-init: deploy/nats/custodian.conf does not allow what the workers need (above)")
     replicas = int(os.environ.get("NATS_REPLICAS", "3"))
     idle_seconds = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 
-    nc = await connect("NATS_ADMIN_URL")
-    js = nc.jetstream(timeout=10)
-    await retrying("reach JetStream", js.account_info)
-    for service, stream in STREAMS.items():
-        # The configuration services/common/bus.py ensure_stream() would create, replicated.
-        config = api.StreamConfig(
-            name=stream,
-            subjects=[f"{service}.>"],
-            storage=api.StorageType.FILE,
-            retention=api.RetentionPolicy.LIMITS,
-            duplicate_window=DUPLICATE_WINDOW_SECONDS,
-        )
-        await retrying(f"create stream {stream}", lambda config=config: ensure(js, config, replicas))
-    await nc.close()
+    for account, variable in (("CUSTODIAN", "NATS_ADMIN_URL"), ("INTEGRATION", "NATS_INTEGRATION_ADMIN_URL")):
+        nc = await connect(variable)
+        js = nc.jetstream(timeout=10)
+        await retrying(f"reach JetStream ({account})", js.account_info)
+        for service, stream in STREAMS.items():
+            await retrying(f"create stream {stream} ({account})", lambda service=service, stream=stream:
+                           ensure(js, event_stream(service, stream), replicas, account))
+        await nc.close()
 
     nc = await connect("NATS_GATEWAY_ADMIN_URL")
     js = nc.jetstream(timeout=10)
-    await retrying("reach JetStream (gateway account)", js.account_info)
+    await retrying("reach JetStream (GATEWAY)", js.account_info)
 
     async def bucket():
         try:
@@ -111,11 +125,11 @@ async def main() -> None:
         except NotFoundError:
             # What gateway/sessions.py would create: one value per key, expiring after the idle timeout.
             await js.create_key_value(bucket=BUCKET, ttl=idle_seconds, history=1, replicas=replicas)
-            print(f"nats-init: KV bucket {BUCKET} created with {replicas} replicas, ttl {idle_seconds}s",
+            print(f"nats-init: GATEWAY: KV bucket {BUCKET} created with {replicas} replicas, ttl {idle_seconds}s",
                   flush=True)
             return
-        await ensure(js, api.StreamConfig(name=f"KV_{BUCKET}"), replicas)
-    await retrying(f"create KV bucket {BUCKET}", bucket)
+        await ensure(js, api.StreamConfig(name=f"KV_{BUCKET}"), replicas, "GATEWAY")
+    await retrying(f"create KV bucket {BUCKET} (GATEWAY)", bucket)
     await nc.close()
 
 

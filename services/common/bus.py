@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import nats
-from nats.errors import ConnectionClosedError, NoServersError, TimeoutError as NatsTimeout
+from nats.errors import NoServersError
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeout
 from nats.js import api
 from nats.js.errors import NotFoundError
 from sqlalchemy import func
@@ -35,10 +37,15 @@ async def _log_connection_error(error: Exception) -> None:
     log.warning("NATS connection problem: %r", error)
 
 
+def servers(url: str) -> list[str]:
+    """The servers of a NATS_URL, which may name several nodes of a cluster, comma separated."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 async def connect(url: str, name: str, **options):
     """A connection that keeps reconnecting for as long as the process runs."""
     return await nats.connect(
-        url,
+        servers(url),
         name=name,
         error_cb=_log_connection_error,
         max_reconnect_attempts=-1,
@@ -128,7 +135,8 @@ async def consume_forever(js, engine, models, consumer: Consumer, stop: asyncio.
             messages = await subscription.fetch(batch=50, timeout=1)
         except NatsTimeout:
             continue  # idle
-        except (ConnectionClosedError, NoServersError, *PASSING_FAULTS) as error:
+        except (NatsError, *PASSING_FAULTS) as error:
+            # JetStream answers 503 while a cluster restarts or elects a leader: rebuild and retry.
             log.warning("consumer %s waiting for NATS: %r", consumer.name, error)
             subscription = None
             await _sleep_unless(stop, 1)
@@ -142,21 +150,29 @@ async def _handle(engine, models, consumer: Consumer, message) -> None:
         event = Event.from_json(message.data)
     except MalformedEvent as error:
         log.error("consumer %s dropped a malformed message on %s: %s", consumer.name, message.subject, error)
-        await message.term()
+        await _settle(message.term())
         return
     try:
         applied = await asyncio.to_thread(apply_once, engine, models, consumer, event)
     except PASSING_FAULTS as error:
         log.warning("consumer %s will retry event %s: %s", consumer.name, event.id, error)
-        await message.nak(delay=2)
+        await _settle(message.nak(delay=2))
         return
     except Exception:  # noqa: BLE001 - a handler bug must not kill the loop; JetStream redelivers
         log.exception("consumer %s failed on event %s (%s)", consumer.name, event.id, event.type)
-        await message.nak(delay=10)
+        await _settle(message.nak(delay=10))
         return
     log.info("consumer %s %s event %s (%s)", consumer.name, "applied" if applied else "skipped duplicate",
              event.id, event.type)
-    await message.ack()
+    await _settle(message.ack())
+
+
+async def _settle(reply) -> None:
+    """Ack, nak or term; if NATS is away the message is simply redelivered later."""
+    try:
+        await reply
+    except (NatsError, *PASSING_FAULTS) as error:
+        log.warning("could not settle a message (it will be redelivered): %r", error)
 
 
 async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Event) -> None:
@@ -168,7 +184,7 @@ async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Ev
                 await ensure_stream(js, service)
                 ready = True
             published = await publish_pending(js, engine, outbox_model)
-        except (ConnectionClosedError, NoServersError, *PASSING_FAULTS) as error:
+        except (NatsError, *PASSING_FAULTS) as error:
             log.warning("outbox relay of %s waiting: %r", service, error)
             ready = False
             await _sleep_unless(stop, 1)
@@ -189,7 +205,7 @@ async def nats_reachable(url: str, timeout: float = 1.5) -> bool:
     async def quiet(_error):
         pass
     try:
-        nc = await asyncio.wait_for(nats.connect(url, connect_timeout=timeout, max_reconnect_attempts=0,
+        nc = await asyncio.wait_for(nats.connect(servers(url), connect_timeout=timeout, max_reconnect_attempts=0,
                                                  allow_reconnect=False, error_cb=quiet), timeout)
     except (NoServersError, OSError, asyncio.TimeoutError, NatsTimeout):
         return False

@@ -39,12 +39,20 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
     if publishes:
         tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop)))
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
-    await stop.wait()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    stopping = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
     # The loops have finished and acked the batch in hand, which is what draining means here;
     # nats.py's drain() would wait forever on the pull subscriptions' internal queues.
     await nc.close()
     engine.dispose()
+    failures = [result for result in results if isinstance(result, BaseException)
+                and not isinstance(result, asyncio.CancelledError)]
+    if stopping not in done or failures:
+        # A loop died on its own: exit non-zero so the supervisor (honcho, Docker) notices and restarts.
+        log.error("worker of %s stopped by a failure: %r", settings.process, failures)
+        raise SystemExit(1)
     log.info("worker of %s stopped", settings.process)
 
 

@@ -29,17 +29,22 @@ def organization_access(uow, actor_id: str, organization_id: str) -> Organizatio
         if staff is not None:
             return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key)
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
-                                            Member.status == "confirmed", Member.role.in_(("owner", "admin"))))
-    if member is not None:
+                                            Member.status == "confirmed"))
+    if member is not None and administers(member):
         return OrganizationAccess(None, member.role, member.wrapped_org_key)
     raise NotFound("No such organization.")
 
 
+def administers(member: Member) -> bool:
+    """Whether a confirmed member has any part in running the organization (the Admin Console)."""
+    return member.role in ("owner", "admin") or (member.role == "custom" and bool(member.permissions))
+
+
 def organizations_administered(uow, actor_id: str) -> list[tuple[Organization, Member]]:
-    """The organizations where the actor is a confirmed owner or admin."""
-    return list(uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
-                            .where(Member.user_id == actor_id, Member.status == "confirmed",
-                                   Member.role.in_(("owner", "admin"))).order_by(Organization.name)))
+    """The organizations the actor helps run as a confirmed owner, admin or custom member."""
+    rows = uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
+                       .where(Member.user_id == actor_id, Member.status == "confirmed").order_by(Organization.name))
+    return [(organization, member) for organization, member in rows if administers(member)]
 
 
 def organization_overview(uow, actor_id: str, organization_id: str):

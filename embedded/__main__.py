@@ -93,6 +93,7 @@ def environment(var_dir: Path) -> dict[str, str]:
         env["NATS_URL"] = f"nats://127.0.0.1:{env['NATS_PORT']}"
     if not os.environ.get("SMTP_PORT"):
         env["SMTP_PORT"] = str(free_port(8025))
+        env.setdefault("DEV_MAILBOX_DIR", str(var_dir / "mail"))  # the sink's mail, shown at /dev/mailbox
     return env
 
 

@@ -1,6 +1,7 @@
 """The gateway's app factory: every adapter joins here through its `init_app`."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import requests
@@ -8,6 +9,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup, escape
 
 from services.common import observability
 from services.common.bus import nats_probe
@@ -17,7 +19,7 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import auth, console, invitations, members, portal, preferences, vault
+from .views import auth, console, invitations, mailbox, members, portal, preferences, vault
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,14 +55,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, invitations.bp, vault.bp, preferences.bp):
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, invitations.bp, mailbox.bp, vault.bp,
+                      preferences.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_open_session)
     app.after_request(_secure_headers)
     _register_error_pages(app)
+    app.jinja_env.filters["linkify"] = _linkify
     app.jinja_env.globals.update(LANGUAGES=preferences.LANGUAGES, current_language=_choose_language)
     return app
+
+
+# Matched in escaped text, so an escaped < > " ' ends an address as the character itself would.
+_LINK = re.compile(r"(https?://(?:(?!&lt;|&gt;|&#34;|&#39;)[^\s<>\"'])+)")
+
+
+def _linkify(text: str) -> Markup:
+    """Plain text, escaped, with its web addresses made into links."""
+    escaped = str(escape(text))
+    return Markup(_LINK.sub(lambda match: f'<a href="{match.group(1)}">{match.group(1)}</a>', escaped))
 
 
 def _answers(base_url: str):

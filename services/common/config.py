@@ -50,6 +50,7 @@ class Settings:
     secure_cookies: bool = True
     session_idle_seconds: int = 1800
     kdf_iterations: int = 600_000
+    dev_mailbox: str = ""  # a folder of .eml files the gateway shows at /dev/mailbox; empty = off
     # identity only
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
@@ -79,6 +80,7 @@ class Settings:
             kdf_iterations=int(env.get("KDF_ITERATIONS", "600000")),
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", "1800")),
             secure_cookies=env.get("SECURE_COOKIES", "true").lower() not in ("0", "false", "no"),
+            dev_mailbox=env.get("DEV_MAILBOX_DIR", ""),
         )
         if process == "gateway":
             values["secret_key"] = _secret(env, "GATEWAY_SECRET_KEY")

@@ -238,3 +238,29 @@ def test_an_account_using_argon2id_logs_in_through_the_portal(system, unique_ema
     response = visitor.log_in(email, "argon-two-keeps-memory-hard-9")
     assert response.status_code == 200 and response.url.endswith("/vault")
     assert visitor.log_in(email, "argon-two-wrong-password-9").status_code == 422
+
+
+def test_the_clients_table_pages_at_fifty_and_keeps_its_sort_and_search(system, unique_email):
+    from gateway import keyring
+
+    email = unique_email("pages")
+    admin, provider_id = new_provider_admin(system, email, "paging-through-clients-51")
+    backends = service_backends(system)
+    provider_key = admin.keys.provider_key(next(
+        p for p in backends.orgs.get("/me/providers", admin.caller())["providers"]
+        if p["provider_id"] == provider_id)["wrapped_provider_key"])
+    keys = keyring.new_client_organization(provider_key)  # one key set is enough for a paging test
+    for number in range(53):
+        backends.orgs.post(f"/providers/{provider_id}/clients", admin.caller(), {
+            "name": f"Paged Client {number:02}", "plan": "Teams", "seats": number + 1,
+            "owner_email": f"o{number}@paged.example", "billing_email": "b@paged.example",
+            "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
+            "encrypted_org_key": keys.encrypted_org_key})
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "paging-through-clients-51")
+    first = visitor.get(f"/providers/{provider_id}/clients?sort=assigned&dir=desc&q=Paged")
+    assert "Page 1 of 2" in first.text and len(rows(first.text)) == 50
+    next_link = re.search(r'<a href="([^"]+)"[^>]*>Next</a>', first.text).group(1).replace("&amp;", "&")
+    second = visitor.get(next_link)
+    assert "Page 2 of 2" in second.text
+    assert [row[1] for row in rows(second.text)] == ["3", "2", "1"]

@@ -264,3 +264,14 @@ def test_the_clients_table_pages_at_fifty_and_keeps_its_sort_and_search(system, 
     second = visitor.get(next_link)
     assert "Page 2 of 2" in second.text
     assert [row[1] for row in rows(second.text)] == ["3", "2", "1"]
+
+
+def test_a_client_without_a_confirmed_owner_cannot_be_unlinked(system, demo_admin):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    page = demo_admin.get(f"/providers/{provider_id}/clients?q=Third")
+    organization_id = re.search(r'href="/organizations/([^"]+)"', page.text).group(1)
+    refused = demo_admin.http.post(f"{system.url}/providers/{provider_id}/clients/{organization_id}/unlink",
+                                   data={"csrf_token": demo_admin.csrf_token(page.text)})
+    assert refused.status_code == 409
+    assert "only once it has a confirmed owner" in refused.text
+    assert "Third Client&#39;s Organization" in demo_admin.get(f"/providers/{provider_id}/clients").text

@@ -117,6 +117,12 @@ def test_only_a_provider_admin_unlinks_and_adds_provider_users(uow, provider):
         domain.add_confirmed_provider_user(unit, service_user, provider_id, str(uuid.uuid4()), "x@unit.example",
                                            "admin", keyring.wrap_provider_key(key, KeyPair.generate()
                                                                               .public_key_b64), CONTEXT)
+    with uow() as unit, pytest.raises(domain.NoConfirmedOwner):
+        domain.unlink_client(unit, admin_id, provider_id, organization.id, CONTEXT)
+    with uow() as unit:
+        unit.add(models.Member(organization_id=organization.id, email="boss@acme.example", role="owner",
+                               status="confirmed", user_id=str(uuid.uuid4()), wrapped_org_key="4.AAAA"))
+        unit.commit()
     with uow() as unit:
         domain.unlink_client(unit, admin_id, provider_id, organization.id, CONTEXT)
     with uow() as unit, pytest.raises(NotFound):

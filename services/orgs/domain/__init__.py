@@ -6,8 +6,9 @@ provider learns nothing about it: every refusal of that kind is NotFound.
 """
 from .access import OrganizationAccess, organization_access, organization_overview, organizations_administered
 from .clients import (CLIENT_SORTS, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
-                      ClientNameTaken, ClientPage, ClientRow, SeatsBelowUsed, change_seats, client_name, client_of,
-                      create_client, list_clients, plan_name, seat_count, seats_used, unlink_client)
+                      ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
+                      client_name, client_of, create_client, list_clients, plan_name, seat_count, seats_used,
+                      unlink_client)
 from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, member_of, PERMISSIONS, ROLES, STATUSES, LastOwner, Manager, MemberPage,
                       SeatLimitReached, accept, change_role, confirm, invite, list_members, manager_of,
                       parse_emails, reinvite, remove, restore, revoke, seats_taken)
@@ -30,6 +31,7 @@ __all__ = [
     "MIN_SEATS",
     "Manager",
     "MemberPage",
+    "NoConfirmedOwner",
     "NotAProviderAdmin",
     "NotAProviderUser",
     "OrganizationAccess",

@@ -25,6 +25,10 @@ class ClientNameTaken(Conflict):
     """The provider already has a client of that name."""
 
 
+class NoConfirmedOwner(Conflict):
+    """Unlinking would leave a client nobody can run."""
+
+
 class SeatsBelowUsed(Invalid):
     """Fewer seats than members already placed."""
 
@@ -203,7 +207,11 @@ def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, co
     """Detach a client from the provider: its staff lose access, the organization stays."""
     provider_admin(uow, actor_id, provider_id)
     organization, link = client_of(uow, actor_id, provider_id, organization_id)
-    uow.session.delete(link)
+    confirmed_owner = uow.first(select(Member.id).where(Member.organization_id == organization_id,
+                                                        Member.role == "owner", Member.status == "confirmed"))
+    if confirmed_owner is None:
+        raise NoConfirmedOwner("A client can be unlinked only once it has a confirmed owner to run it.")
+    uow.session.delete(link)  # and with it the provider's copy of the org key
     uow.publish(Event("org.unlinked", {"organization_id": organization.id, "name": organization.name},
                       subject=organization.id, orgid=organization.id, providerid=provider_id, **context))
     uow.commit()

@@ -88,3 +88,10 @@ class InviteForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("User type"), choices=ROLE_CHOICES, validate_choice=False)
     permissions = MultiCheckboxField(_l("Custom permissions"), choices=PERMISSION_CHOICES, validate_choice=False)
+
+
+class StaffInviteForm(FlaskForm):
+    emails = TextAreaField(_l("Email addresses"), validators=[InputRequired(_l("Enter at least one email address."))],
+                           description=_l("Separate addresses with commas or new lines; up to 20 at a time."))
+    role = SelectField(_l("Role"), choices=[("service_user", _l("Service User")), ("admin", _l("Provider Admin"))],
+                       validate_choice=False)

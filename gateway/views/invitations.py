@@ -32,8 +32,10 @@ def accept():
     if request.method == "POST":
         try:
             redeemed = backends().identity.post("/invitations/redeem", caller(), {"token": token})
-            backends().orgs.post(f"/organizations/{redeemed['organization_id']}/members/{redeemed['member_id']}"
-                                 "/accept", caller(), {"proof": redeemed["proof"], "name": session.name})
+            joined = "providers/{organization_id}/staff" if redeemed["kind"] == "provider" else \
+                "organizations/{organization_id}/members"
+            backends().orgs.post(f"/{joined.format(**redeemed)}/{redeemed['member_id']}/accept", caller(),
+                                 {"proof": redeemed["proof"], "name": session.name})
         except ServiceError as error:
             return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
                           error=_(error.message), invitation=invitation, token=token)

@@ -102,8 +102,8 @@ def preview_invitation(json_data: InvitationIn):
     """What an invitation link invites to (the token travels in the body, never in a logged URL)."""
     with unit_of_work() as uow:
         found = invitations.preview(uow, json_data.token)
-    return {"organization_id": found.organization_id, "organization_name": found.organization_name,
-            "email": found.email, "member_id": found.member_id}
+    return {"kind": found.kind, "organization_id": found.organization_id,
+            "organization_name": found.organization_name, "email": found.email, "member_id": found.member_id}
 
 
 @bp.post("/invitations/redeem")
@@ -114,5 +114,6 @@ def redeem_invitation(json_data: InvitationIn):
     with unit_of_work() as uow:
         found, proof = invitations.redeem(uow, json_data.token, actor,
                                           ClaimSigner(settings().internal_secret, "invitation"))
-    return {"organization_id": found.organization_id, "organization_name": found.organization_name,
-            "member_id": found.member_id, "email": found.email, "proof": proof}
+    return {"kind": found.kind, "organization_id": found.organization_id,
+            "organization_name": found.organization_name, "member_id": found.member_id, "email": found.email,
+            "proof": proof}

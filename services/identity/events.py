@@ -9,7 +9,8 @@ from . import invitations, mail
 
 
 def member_events(settings: Settings) -> Consumer:
-    """The consumer of orgs' member events: mail invitations, forget used links.
+    """The consumer of orgs' membership events (organizations and providers): mail invitations,
+    forget used links.
 
     Invited (or invited again): a fresh single-use link is made here and mailed, so the
     token never travels on the bus nor lands in the event log. An SMTP failure raises
@@ -20,8 +21,12 @@ def member_events(settings: Settings) -> Consumer:
 
     def mail_invitation(uow, event: Event) -> None:
         data = event.data
+        if event.type.startswith("provider."):
+            data = {"member_id": data["provider_user_id"], "organization_id": data["provider_id"],
+                    "organization_name": data["provider_name"], "email": data["email"],
+                    "role": {"admin": "Provider Admin"}.get(data["role"], "Service User")}
         token = invitations.issue(uow, data["member_id"], data["organization_id"], data["organization_name"],
-                                  data["email"])
+                                  data["email"], "provider" if event.type.startswith("provider.") else "organization")
         link = f"{settings.public_url}/invitations/accept?token={token}"
         mail.send(
             settings, data["email"], f"Join {data['organization_name']} on Custodian",
@@ -35,12 +40,18 @@ def member_events(settings: Settings) -> Consumer:
                           traceparent=event.traceparent))
 
     def apply(uow, event: Event) -> None:
-        if event.type in ("org.member.invited", "org.member.reinvited"):
+        if event.type in INVITED:
             mail_invitation(uow, event)
         elif event.type in ("org.member.accepted", "org.member.removed"):
             invitations.forget(uow, event.data["member_id"])
+        elif event.type in ("provider.user.accepted", "provider.user.removed"):
+            invitations.forget(uow, event.data["provider_user_id"])
 
-    return Consumer("identity-members", "orgs", "orgs.org.member.>", apply)
+    # One durable consumer of all of orgs' events: the few it needs, filtered here.
+    return Consumer("identity-mail", "orgs", "orgs.>", apply)
+
+
+INVITED = ("org.member.invited", "org.member.reinvited", "provider.user.invited", "provider.user.reinvited")
 
 
 def consumers(settings: Settings) -> list[Consumer]:

@@ -34,12 +34,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(uow, member_id: str, organization_id: str, organization_name: str, email: str) -> str:
-    """A new link for an invited member; any earlier link of theirs stops working."""
+def issue(uow, member_id: str, organization_id: str, organization_name: str, email: str,
+          kind: str = "organization") -> str:
+    """A new link for an invited member (or provider user); any earlier link of theirs stops working."""
     forget(uow, member_id)
     token = secrets.token_urlsafe(32)
-    uow.add(InvitationToken(token_hash=_hash(token), member_id=member_id, organization_id=organization_id,
-                            organization_name=organization_name[:100], email=email,
+    uow.add(InvitationToken(token_hash=_hash(token), kind=kind, member_id=member_id,
+                            organization_id=organization_id, organization_name=organization_name[:100], email=email,
                             expires_at=utcnow() + LIFETIME))
     return token
 

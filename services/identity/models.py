@@ -52,7 +52,8 @@ class InvitationToken(IdentityTable, table=True):
 
     __tablename__ = "invitation_tokens"
     token_hash: str = Field(primary_key=True, max_length=64)
-    member_id: str = Field(index=True, max_length=36)
+    kind: str = Field(default="organization", max_length=20)  # or "provider": whose staff the link joins
+    member_id: str = Field(index=True, max_length=36)  # the member, or the provider user, invited
     organization_id: str = Field(max_length=36)
     organization_name: str = Field(max_length=100)
     email: str = Field(max_length=256)

@@ -36,15 +36,17 @@ class ProviderUser(OrgsTable, table=True):
     """A member of a provider's staff; confirmed once the provider key is wrapped to them."""
 
     __tablename__ = "provider_users"
-    __table_args__ = (UniqueConstraint("provider_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("provider_id", "user_id"),
+                      UniqueConstraint("provider_id", "email", name="uq_provider_users_provider_email"))
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     provider_id: str = Field(foreign_key="providers.id", index=True, max_length=36)
-    user_id: str = Field(index=True, max_length=36)
+    user_id: str | None = Field(default=None, index=True, max_length=36)  # set when the invitation is accepted
     email: str = Field(max_length=256)
     role: str = Field(max_length=20)
     status: str = Field(max_length=20)
     wrapped_provider_key: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
+    name: str | None = Field(default=None, max_length=100)
 
 
 class Organization(OrgsTable, table=True):

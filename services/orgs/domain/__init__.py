@@ -12,10 +12,18 @@ from .clients import (CLIENT_SORTS, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_
 from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, member_of, PERMISSIONS, ROLES, STATUSES, LastOwner, Manager, MemberPage,
                       SeatLimitReached, accept, change_role, confirm, invite, list_members, manager_of,
                       parse_emails, reinvite, remove, restore, revoke, seats_taken)
-from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, add_confirmed_provider_user,
-                        create_provider, provider_admin, provider_user, providers_of)
+from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
+                        add_confirmed_provider_user, confirm_staff, create_provider, invite_staff, list_staff,
+                        provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "staff_member",
+    "remove_staff",
+    "reinvite_staff",
+    "list_staff",
+    "invite_staff",
+    "confirm_staff",
+    "accept_staff",
     "CLIENT_SORTS",
     "ClientDraft",
     "ClientNameTaken",

@@ -8,6 +8,7 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring
 
 from ..models import Provider, ProviderUser
+from .members import parse_emails
 
 PROVIDER_ROLES = ("admin", "service_user")
 
@@ -32,7 +33,6 @@ class NotAProviderAdmin(Forbidden):
 
     def __init__(self):
         super().__init__("Only a provider admin can do this.")
-
 
 
 
@@ -74,7 +74,7 @@ def create_provider(uow, actor_id: str, name: str, admin_email: str, wrapped_pro
 
 def add_confirmed_provider_user(uow, actor_id: str, provider_id: str, user_id: str, email: str, role: str,
                                 wrapped_provider_key: str, context: dict) -> ProviderUser:
-    """Add a provider user to whom the admin has already wrapped the provider key."""
+    """Add a provider user to whom the admin has already wrapped the provider key (the demo seed)."""
     provider_admin(uow, actor_id, provider_id)
     if role not in PROVIDER_ROLES:
         raise Invalid("Choose the Provider Admin or Service User role.", "role")
@@ -92,9 +92,7 @@ def add_confirmed_provider_user(uow, actor_id: str, provider_id: str, user_id: s
 
 
 def _provider_user_confirmed(row: ProviderUser, context: dict) -> Event:
-    return Event("provider.user.confirmed",
-                 {"provider_user_id": row.id, "user_id": row.user_id, "email": row.email, "role": row.role},
-                 subject=row.id, providerid=row.provider_id, **context)
+    return _staff_event("provider.user.confirmed", row, context, user_id=row.user_id)
 
 
 def providers_of(uow, actor_id: str) -> list[tuple[Provider, ProviderUser]]:
@@ -104,3 +102,105 @@ def providers_of(uow, actor_id: str) -> list[tuple[Provider, ProviderUser]]:
                  .order_by(Provider.name))
     return list(uow.scalars(statement))
 
+
+
+# --- the provider's own staff ------------------------------------------------------------------
+
+def _staff_event(event_type: str, row: ProviderUser, context: dict, **data) -> Event:
+    return Event(event_type, {"provider_user_id": row.id, "provider_id": row.provider_id, "email": row.email,
+                              "role": row.role, **data}, subject=row.id, providerid=row.provider_id, **context)
+
+
+def _staff_row(uow, provider_id: str, provider_user_id: str) -> ProviderUser:
+    row = uow.get(ProviderUser, provider_user_id)
+    if row is None or row.provider_id != provider_id:
+        raise NotFound("No such provider user.")
+    return row
+
+
+def list_staff(uow, actor_id: str, provider_id: str) -> list[ProviderUser]:
+    """Everyone on the provider's staff, confirmed or not (provider admins only)."""
+    provider_admin(uow, actor_id, provider_id)
+    return list(uow.scalars(select(ProviderUser).where(ProviderUser.provider_id == provider_id)
+                            .order_by(ProviderUser.email)))
+
+
+def staff_member(uow, actor_id: str, provider_id: str, provider_user_id: str) -> ProviderUser:
+    """One of the provider's staff (provider admins only)."""
+    provider_admin(uow, actor_id, provider_id)
+    return _staff_row(uow, provider_id, provider_user_id)
+
+
+def invite_staff(uow, actor_id: str, provider_id: str, emails: str, role: str, context: dict) -> list:
+    """Invite up to 20 people to the provider's staff as Provider Admin or Service User."""
+    provider_admin(uow, actor_id, provider_id)
+    if role not in PROVIDER_ROLES:
+        raise Invalid("Choose the Provider Admin or Service User role.", "role")
+    emails = parse_emails(emails)
+    taken = uow.scalars(select(ProviderUser.email).where(ProviderUser.provider_id == provider_id,
+                                                         ProviderUser.email.in_(emails))).all()
+    if taken:
+        raise Conflict(f"{taken[0]} is already on this provider's staff.", "emails")
+    provider = uow.get(Provider, provider_id)
+    rows = [ProviderUser(provider_id=provider_id, email=email, role=role, status="invited") for email in emails]
+    for row in rows:
+        uow.add(row)
+        uow.publish(_staff_event("provider.user.invited", row, context, provider_name=provider.name))
+    uow.commit()
+    return rows
+
+
+def reinvite_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, context: dict) -> ProviderUser:
+    """Send a provider invitation again (earlier links stop working)."""
+    provider_admin(uow, actor_id, provider_id)
+    row = _staff_row(uow, provider_id, provider_user_id)
+    if row.status != "invited":
+        raise Conflict(f"{row.email} has already accepted.")
+    uow.publish(_staff_event("provider.user.reinvited", row, context,
+                             provider_name=uow.get(Provider, provider_id).name))
+    uow.commit()
+    return row
+
+
+def accept_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, actor_email: str, actor_name: str,
+                 context: dict) -> ProviderUser:
+    """The invited person accepts; an admin must still confirm them (wrap the provider key)."""
+    row = _staff_row(uow, provider_id, provider_user_id)
+    if row.status != "invited":
+        raise Conflict("This invitation has already been used.")
+    if row.email != normalize_email(actor_email):
+        raise Forbidden("This invitation was sent to another email address.")
+    if uow.first(select(ProviderUser.id).where(ProviderUser.provider_id == provider_id,
+                                               ProviderUser.user_id == actor_id)):
+        raise Conflict("You are already on this provider's staff.")
+    row.user_id, row.name, row.status = actor_id, actor_name[:100], "accepted"
+    uow.add(row)
+    uow.publish(_staff_event("provider.user.accepted", row, {**context, "actorid": actor_id}))
+    uow.commit()
+    return row
+
+
+def confirm_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, wrapped_provider_key: str,
+                  context: dict) -> ProviderUser:
+    """Confirm an accepted provider user with the provider key wrapped to their public key."""
+    provider_admin(uow, actor_id, provider_id)
+    row = _staff_row(uow, provider_id, provider_user_id)
+    if row.status != "accepted":
+        raise Conflict("Only accepted provider users can be confirmed.")
+    row.wrapped_provider_key = require_encstring(wrapped_provider_key, 4, "wrapped_provider_key")
+    row.status = "confirmed"
+    uow.add(row)
+    uow.publish(_provider_user_confirmed(row, context))
+    uow.commit()
+    return row
+
+
+def remove_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, context: dict) -> None:
+    """Remove someone from the provider's staff (and their copy of the provider key)."""
+    provider_admin(uow, actor_id, provider_id)
+    row = _staff_row(uow, provider_id, provider_user_id)
+    if row.user_id == actor_id:
+        raise Forbidden("You cannot remove yourself; another provider admin can.")
+    uow.session.delete(row)
+    uow.publish(_staff_event("provider.user.removed", row, context))
+    uow.commit()

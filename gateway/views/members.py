@@ -149,6 +149,53 @@ def change_role(organization_id: str, member_id: str):
                   organization_id=organization_id)
 
 
+@bp.post("/organizations/<organization_id>/members/bulk")
+@login_required
+def bulk(organization_id: str):
+    """Act on the selected members at once: confirm (after their fingerprints), revoke or remove."""
+    action = request.form.get("action", "")
+    member_ids = request.form.getlist("member_ids")[:100]
+    if action not in ("confirm", "revoke", "remove") or not member_ids:
+        return render("partials/members_changed.html", toast=_("Select members first."),
+                      **_context(organization_id, _current_query()))
+    selected = [_member(organization_id, member_id) for member_id in member_ids]
+    if action == "confirm":
+        selected = [m for m in selected if m["status"] == "accepted" and m["user_id"]]
+        public_keys = {m["member_id"]: backends().identity.get(f"/users/{m['user_id']}", caller())["public_key"]
+                       for m in selected}
+        if request.form.get("checked") != "1":
+            phrases = [(m, keyring.fingerprint_phrase(m["user_id"], public_keys[m["member_id"]])) for m in selected]
+            return render("pages/member_bulk_confirm.html", "partials/bulk_confirm_dialog.html", phrases=phrases,
+                          organization_id=organization_id)
+        organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+        try:
+            org_key = organization_key(organization)
+        except OrgKeyUnavailable:
+            return render("partials/members_changed.html", toast=_("You hold no key of this organization, so you "
+                                                                   "cannot confirm members."),
+                          **_context(organization_id, _current_query()))
+    done, refused = 0, []
+    for member in selected:
+        path = f"/organizations/{organization_id}/members/{member['member_id']}"
+        try:
+            if action == "confirm":
+                backends().orgs.post(path + "/confirm", caller(), {
+                    "wrapped_org_key": keyring.wrap_org_key(org_key, public_keys[member["member_id"]])})
+            elif action == "revoke":
+                backends().orgs.post(path + "/revoke", caller())
+            else:
+                backends().orgs.call("DELETE", path, caller())
+            done += 1
+        except ServiceError as error:
+            refused.append(f"{member['email']}: {_(error.message)}")
+    toast = _("%(done)s of %(selected)s members updated.", done=done, selected=len(selected))
+    if refused:
+        toast += " " + " ".join(refused)
+    if htmx:
+        return render("partials/members_changed.html", toast=toast, **_context(organization_id, _current_query()))
+    return see_other(url_for("members.members", organization_id=organization_id))
+
+
 ACTIONS = {
     "revoke": ("POST", "/revoke", "%(email)s was revoked."),
     "restore": ("POST", "/restore", "%(email)s was restored."),

@@ -165,3 +165,26 @@ def test_someone_elses_organization_is_out_of_reach_by_direct_api_call(system, c
         "status"] == "invited"
     assert requests.get(system.service_url("orgs") + path.format(org=organization_id, member=member_id),
                         timeout=5).status_code in (401, 405)
+
+
+def test_bulk_confirm_shows_every_fingerprint_then_confirms_all_and_bulk_revoke_frees_their_seats(
+        system, smtp, client_org, unique_email):
+    visitor, admin, _provider_id, organization_id = client_org
+    people = [unique_email("bulk1"), unique_email("bulk2")]
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": ",".join(people), "role": "user"})
+    for email in people:
+        join(system, smtp, email)
+    ids = [members_of(system, admin, organization_id)[email]["member_id"] for email in people]
+    page = visitor.get(f"/organizations/{organization_id}/members")
+    token = visitor.csrf_token(page.text)
+    url = f"{system.url}/organizations/{organization_id}/members/bulk"
+    dialog = visitor.http.post(url, data={"csrf_token": token, "action": "confirm", "member_ids": ids})
+    assert len(re.findall(r'class="fingerprint">[a-z]+(?:-[a-z]+){4}<', dialog.text)) == 2
+    assert {m["status"] for m in members_of(system, admin, organization_id).values() if m["email"] in people} == \
+        {"accepted"}
+    visitor.http.post(url, data={"csrf_token": token, "action": "confirm", "checked": "1", "member_ids": ids})
+    assert {members_of(system, admin, organization_id)[email]["status"] for email in people} == {"confirmed"}
+    visitor.http.post(url, data={"csrf_token": token, "action": "revoke", "member_ids": ids})
+    assert {members_of(system, admin, organization_id)[email]["status"] for email in people} == {"revoked"}
+    found = service_backends(system).orgs.get(f"/organizations/{organization_id}/members", admin.caller())
+    assert found["used"] == 1

@@ -93,3 +93,45 @@ class Member(OrgsTable, table=True):
     permissions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     status_before_revoke: str | None = Field(default=None, max_length=20)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Group(OrgsTable, table=True):
+    """A named set of members, given collection access together."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("organization_id", "name_key"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", index=True, max_length=36)
+    name: str = Field(max_length=100)
+    name_key: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class GroupMember(OrgsTable, table=True):
+    """A member's place in a group."""
+
+    __tablename__ = "group_members"
+    group_id: str = Field(foreign_key="groups.id", primary_key=True, max_length=36)
+    member_id: str = Field(foreign_key="members.id", primary_key=True, max_length=36)
+
+
+class Collection(OrgsTable, table=True):
+    """A folder of shared vault items; its name is an EncString under the org key."""
+
+    __tablename__ = "collections"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", index=True, max_length=36)
+    encrypted_name: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CollectionAccess(OrgsTable, table=True):
+    """What one member, or one group, may do with a collection's items."""
+
+    __tablename__ = "collection_access"
+    __table_args__ = (UniqueConstraint("collection_id", "group_id", "member_id"),)
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    collection_id: str = Field(foreign_key="collections.id", index=True, max_length=36)
+    group_id: str | None = Field(default=None, foreign_key="groups.id", max_length=36)
+    member_id: str | None = Field(default=None, foreign_key="members.id", max_length=36)
+    permission: str = Field(max_length=30)

@@ -9,14 +9,23 @@ from .clients import (CLIENT_SORTS, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
                       client_name, client_of, create_client, list_clients, plan_name, seat_count, seats_used,
                       unlink_client)
-from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, member_of, PERMISSIONS, ROLES, STATUSES, LastOwner, Manager, MemberPage,
-                      SeatLimitReached, accept, change_role, confirm, invite, list_members, manager_of,
-                      parse_emails, reinvite, remove, restore, revoke, seats_taken)
+from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_collections, list_groups,
+                          save_collection, save_group)
+from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, PERMISSIONS, ROLES, STATUSES, LastOwner,
+                      Manager, MemberPage, SeatLimitReached, accept, change_role, confirm, invite, list_members,
+                      manager_of, member_of, parse_emails, reinvite, remove, restore, revoke, seats_taken)
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "save_group",
+    "save_collection",
+    "list_groups",
+    "list_collections",
+    "delete_group",
+    "delete_collection",
+    "ACCESS_LEVELS",
     "staff_member",
     "remove_staff",
     "reinvite_staff",

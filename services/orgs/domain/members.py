@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import select
 
 from services.common.database import utcnow
@@ -18,7 +18,7 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring
 
-from ..models import Member, Organization, ProviderOrganization, ProviderUser
+from ..models import CollectionAccess, GroupMember, Member, Organization, ProviderOrganization, ProviderUser
 
 ROLES = ("owner", "admin", "user", "custom")
 PERMISSIONS = ("access_event_logs", "access_import_export", "access_reports", "manage_all_collections",
@@ -61,8 +61,12 @@ class Manager:
         return _RANK.get(member.role, 3) <= self.rank
 
 
-def manager_of(uow, actor_id: str, organization_id: str) -> Manager:
-    """The actor as a manager of the organization's members; NotFound or Forbidden otherwise."""
+def manager_of(uow, actor_id: str, organization_id: str, permission: str = "manage_users") -> Manager:
+    """The actor as someone who may do what `permission` allows in the organization.
+
+    Provider staff, owners and admins may do everything; a Custom member only what their
+    permissions grant. Anyone else: NotFound (a stranger) or Forbidden (a member).
+    """
     organization = uow.get(Organization, organization_id)
     if organization is None:
         raise NotFound("No such organization.")
@@ -76,9 +80,15 @@ def manager_of(uow, actor_id: str, organization_id: str) -> Manager:
                                             Member.status == "confirmed"))
     if member is None:
         raise NotFound("No such organization.")
-    if member.role in ("owner", "admin") or (member.role == "custom" and "manage_users" in member.permissions):
+    if member.role in ("owner", "admin") or (member.role == "custom" and permission in member.permissions):
         return Manager(actor_id, member.role, organization)
-    raise Forbidden("Your role does not allow managing members.")
+    raise Forbidden(REFUSALS.get(permission, "Your role does not allow this."))
+
+
+REFUSALS = {"manage_users": "Your role does not allow managing members.",
+            "manage_groups": "Your role does not allow managing groups.",
+            "create_collections": "Your role does not allow creating collections.",
+            "manage_all_collections": "Your role does not allow managing collections."}
 
 
 def _member(uow, organization_id: str, member_id: str) -> Member:
@@ -284,6 +294,8 @@ def remove(uow, actor_id: str, organization_id: str, member_id: str, context: di
     """Offboard a member: the row and the org key wrapped to them are deleted."""
     _manager, member = _managed(uow, actor_id, organization_id, member_id)
     _require_other_owner(uow, member)
+    uow.session.exec(delete(GroupMember).where(GroupMember.member_id == member.id))
+    uow.session.exec(delete(CollectionAccess).where(CollectionAccess.member_id == member.id))
     uow.session.delete(member)
     uow.publish(_event("org.member.removed", member, context))
     uow.commit()

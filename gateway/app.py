@@ -19,7 +19,7 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import auth, console, invitations, mailbox, members, portal, preferences, staff, vault
+from .views import auth, console, invitations, mailbox, members, portal, preferences, sharing, staff, vault
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, staff.bp, invitations.bp, mailbox.bp, vault.bp,
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, staff.bp, invitations.bp, mailbox.bp, vault.bp,
                       preferences.bp):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,187 @@
+"""Groups and collections in an organization's Admin Console.
+
+Collection names are encrypted here with the org key before they reach orgs, and decrypted
+here for display: the orgs service only ever holds their ciphertext.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from services.common.internal_http import ServiceError
+
+from ..access import login_required
+from ..backends import backends, caller
+from ..crypto import EncStringError
+from ..org_keys import OrgKeyUnavailable, organization_key
+from ..render import htmx, render, see_other
+
+bp = Blueprint("sharing", __name__)
+ACCESS_LEVELS = [("view", _l("Can view")), ("view_except_passwords", _l("Can view, except passwords")),
+                 ("edit", _l("Can edit")), ("edit_except_passwords", _l("Can edit, except passwords")),
+                 ("manage", _l("Can manage"))]
+
+
+def _organization(organization_id: str) -> tuple[dict, dict | None]:
+    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    provider = next((p for p in g.vault_session.providers
+                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    return organization, provider
+
+
+def _people(organization_id: str) -> list[dict]:
+    """Every member not revoked, for choosing group members and access (first 50 by email)."""
+    found = backends().orgs.get(f"/organizations/{organization_id}/members", caller(), sort="email")
+    return [m for m in found["members"] if m["status"] != "revoked"]
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+@bp.get("/organizations/<organization_id>/groups")
+@login_required
+def groups(organization_id: str):
+    """The organization's groups and who is in each."""
+    organization, provider = _organization(organization_id)
+    found = backends().orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
+    people = {m["member_id"]: m for m in _people(organization_id)}
+    return render("pages/groups.html", "partials/groups_table.html", organization=organization, provider=provider,
+                  groups=found, people=people)
+
+
+@bp.route("/organizations/<organization_id>/groups/new", methods=["GET", "POST"], defaults={"group_id": None})
+@bp.route("/organizations/<organization_id>/groups/<group_id>", methods=["GET", "POST"])
+@login_required
+def group(organization_id: str, group_id: str | None):
+    """The New group / Edit group dialog."""
+    orgs = backends().orgs
+    existing = None
+    if group_id:
+        existing = next((x for x in orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
+                         if x["group_id"] == group_id), None)
+        if existing is None:
+            return _not_found()
+    values = {"name": existing["name"] if existing else "", "member_ids": existing["member_ids"] if existing else []}
+    error = field = None
+    if request.method == "POST":
+        values = {"name": request.form.get("name", "")[:200], "member_ids": request.form.getlist("member_ids")}
+        try:
+            if group_id:
+                orgs.call("PUT", f"/organizations/{organization_id}/groups/{group_id}", caller(), json=values)
+            else:
+                orgs.post(f"/organizations/{organization_id}/groups", caller(), values)
+        except ServiceError as refusal:
+            error, field = _(refusal.message), refusal.field or "name"
+        else:
+            return _done(url_for("sharing.groups", organization_id=organization_id),
+                         _("The group %(name)s was saved.", name=" ".join(values["name"].split())))
+    return render("pages/group_edit.html", "partials/group_dialog.html", status=422 if error else 200,
+                  organization_id=organization_id, group=existing, values=values, people=_people(organization_id),
+                  error=error, field=field)
+
+
+@bp.post("/organizations/<organization_id>/groups/<group_id>/delete")
+@login_required
+def delete_group(organization_id: str, group_id: str):
+    """Delete a group."""
+    backends().orgs.call("DELETE", f"/organizations/{organization_id}/groups/{group_id}", caller())
+    return _done(url_for("sharing.groups", organization_id=organization_id), _("The group was deleted."))
+
+
+# --- collections ---------------------------------------------------------------------------------
+
+@bp.get("/organizations/<organization_id>/collections")
+@login_required
+def collections(organization_id: str):
+    """The organization's collections, their names decrypted here, and who may do what in each."""
+    organization, provider = _organization(organization_id)
+    found = backends().orgs.get(f"/organizations/{organization_id}/collections", caller())["collections"]
+    names, unreadable = _names(organization, found)
+    group_names = {x["group_id"]: x["name"] for x in
+                   backends().orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]}
+    people = {m["member_id"]: m for m in _people(organization_id)}
+    return render("pages/collections.html", "partials/collections_table.html", organization=organization,
+                  provider=provider, collections=found, names=names, unreadable=unreadable,
+                  group_names=group_names, people=people, levels=dict(ACCESS_LEVELS))
+
+
+def _names(organization: dict, found: list[dict]) -> tuple[dict, bool]:
+    try:
+        org_key = organization_key(organization)
+    except OrgKeyUnavailable:
+        return {}, True
+    names = {}
+    for collection in found:
+        try:
+            names[collection["collection_id"]] = org_key.decrypt_text(collection["encrypted_name"])
+        except EncStringError:
+            names[collection["collection_id"]] = None
+    return names, False
+
+
+@bp.route("/organizations/<organization_id>/collections/new", methods=["GET", "POST"],
+          defaults={"collection_id": None})
+@bp.route("/organizations/<organization_id>/collections/<collection_id>", methods=["GET", "POST"])
+@login_required
+def collection(organization_id: str, collection_id: str | None):
+    """The New collection / Edit collection dialog: its name and who may do what in it."""
+    orgs = backends().orgs
+    organization, _provider = _organization(organization_id)
+    existing = None
+    if collection_id:
+        existing = next((x for x in orgs.get(f"/organizations/{organization_id}/collections", caller())[
+            "collections"] if x["collection_id"] == collection_id), None)
+        if existing is None:
+            return _not_found()
+    groups_found = orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
+    people = _people(organization_id)
+    error = None
+    try:
+        org_key = organization_key(organization)
+    except OrgKeyUnavailable:
+        org_key, error = None, _("You hold no key of this organization, so you cannot name its collections.")
+    name = org_key.decrypt_text(existing["encrypted_name"]) if existing and org_key else ""
+    grants = {(a["group_id"] or "") + "|" + (a["member_id"] or ""): a["permission"]
+              for a in (existing["access"] if existing else [])}
+    if request.method == "POST" and org_key is not None:
+        name = " ".join(request.form.get("name", "").split())[:200]
+        grants = {key.removeprefix("access:"): value for key, value in request.form.items()
+                  if key.startswith("access:") and value}
+        if not name:
+            error = _("Enter the collection's name.")
+        else:
+            access = [{"group_id": key.split("|")[0] or None, "member_id": key.split("|")[1] or None,
+                       "permission": value} for key, value in grants.items() if "|" in key]
+            body = {"encrypted_name": org_key.encrypt_text(name), "access": access}
+            try:
+                if collection_id:
+                    orgs.call("PUT", f"/organizations/{organization_id}/collections/{collection_id}", caller(),
+                              json=body)
+                else:
+                    orgs.post(f"/organizations/{organization_id}/collections", caller(), body)
+            except ServiceError as refusal:
+                error = _(refusal.message)
+            else:
+                return _done(url_for("sharing.collections", organization_id=organization_id),
+                             _("The collection %(name)s was saved.", name=name))
+    return render("pages/collection_edit.html", "partials/collection_dialog.html", status=422 if error else 200,
+                  organization_id=organization_id, collection=existing, name=name, grants=grants,
+                  groups=groups_found, people=people, levels=ACCESS_LEVELS, error=error)
+
+
+@bp.post("/organizations/<organization_id>/collections/<collection_id>/delete")
+@login_required
+def delete_collection(organization_id: str, collection_id: str):
+    """Delete a collection."""
+    backends().orgs.call("DELETE", f"/organizations/{organization_id}/collections/{collection_id}", caller())
+    return _done(url_for("sharing.collections", organization_id=organization_id), _("The collection was deleted."))
+
+
+def _done(url: str, toast: str):
+    """After a change: the browser goes back to the list (a full htmx navigation keeps it simple)."""
+    return see_other(url, toast=toast) if htmx else see_other(url)
+
+
+def _not_found():
+    return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
+                  message=_("There is nothing here, or it is not yours to see."))

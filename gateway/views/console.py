@@ -21,6 +21,8 @@ def overview(organization_id: str):
     access = overview["access"]
     provider = next((p for p in g.vault_session.providers if p["provider_id"] == access["provider_id"]), None)
     keys_open = _org_key_opens(overview)
+    if access["provider_id"]:
+        backends().orgs.post(f"/organizations/{organization_id}/provider-access", caller())
     try:
         subscription = backends().billing.get(f"/organizations/{organization_id}/subscription", caller())
     except ServiceError:

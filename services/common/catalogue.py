@@ -101,6 +101,8 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("orgs", "org.seats.changed", 9101, "Custodian_Organization_SeatsChanged",
                   "An organization's seat count changed.",
                   ("organization_id", "plan", "seats", "previous_seats")),
+        EventSpec("orgs", "org.vault.accessed_by_provider", 1903, "ProviderOrganization_VaultAccessed",
+                  "A provider user opened a client organization.", ("organization_id", "provider_user_id")),
         EventSpec("orgs", "org.unlinked", 1902, "ProviderOrganization_Removed",
                   "A client organization was unlinked from its provider.",
                   ("organization_id", "name")),

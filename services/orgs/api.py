@@ -171,6 +171,14 @@ def organization_overview(organization_id: str):
                         for m in members]}
 
 
+@bp.post("/organizations/<organization_id>/provider-access")
+def record_provider_access(organization_id: str):
+    """Log that the calling provider user opened this client."""
+    with unit_of_work() as uow:
+        domain.record_provider_access(uow, acting_user(), organization_id, event_context())
+    return "", 204
+
+
 @bp.get("/organizations/<organization_id>/access")
 def organization_access(organization_id: str):
     """How the caller reaches the organization (404 when they cannot): asked by other services."""

@@ -275,3 +275,20 @@ def test_a_client_without_a_confirmed_owner_cannot_be_unlinked(system, demo_admi
     assert refused.status_code == 409
     assert "only once it has a confirmed owner" in refused.text
     assert "Third Client&#39;s Organization" in demo_admin.get(f"/providers/{provider_id}/clients").text
+
+
+def test_opening_a_client_as_provider_staff_is_logged(system, unique_email):
+    email = unique_email("opener")
+    admin, provider_id = new_provider_admin(system, email, "opening-the-vault-door-3")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "opening-the-vault-door-3")
+    visitor.submit(f"/providers/{provider_id}/clients/new", {
+        "name": "Opened Ltd", "plan": "Teams", "seats": "2", "owner_email": unique_email("o"),
+        "billing_email": unique_email("b")})
+    organization_id = re.search(r'href="/organizations/([^"]+)"', visitor.last_html).group(1)
+    assert visitor.get(f"/organizations/{organization_id}").status_code == 200
+
+    def accessed():
+        events = service_backends(system).audit.get(f"/providers/{provider_id}/events", admin.caller())["events"]
+        return [e for e in events if e["code"] == 1903 and e["organization_id"] == organization_id]
+    assert wait_for(accessed, message="the vault-accessed event")[0]["actor_id"] == admin.user_id

@@ -4,7 +4,8 @@ Every handler takes the acting user's id and a unit of work, checks the actor ma
 changes rows, records the events, and commits. An actor who is not a member of a
 provider learns nothing about it: every refusal of that kind is NotFound.
 """
-from .access import OrganizationAccess, organization_access, organization_overview, organizations_administered
+from .access import (OrganizationAccess, organization_access, organization_overview, organizations_administered,
+                     record_provider_access)
 from .clients import (CLIENT_SORTS, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
                       client_name, client_of, create_client, list_clients, plan_name, seat_count, seats_used,
@@ -19,6 +20,7 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "record_provider_access",
     "save_group",
     "save_collection",
     "list_groups",

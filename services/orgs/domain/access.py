@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
+from services.common.envelope import Event
 from services.common.errors import NotFound
 
 from ..models import Member, Organization, ProviderOrganization, ProviderUser
@@ -55,3 +56,16 @@ def organization_overview(uow, actor_id: str, organization_id: str):
                                .order_by(Member.email)))
     return organization, members, access
 
+
+
+def record_provider_access(uow, actor_id: str, organization_id: str, context: dict) -> None:
+    """Log that a provider user opened a client (Bitwarden's ProviderOrganization_VaultAccessed)."""
+    access = organization_access(uow, actor_id, organization_id)
+    if access.provider_id is None:
+        return
+    staff = uow.first(select(ProviderUser).where(ProviderUser.provider_id == access.provider_id,
+                                                 ProviderUser.user_id == actor_id))
+    uow.publish(Event("org.vault.accessed_by_provider", {"organization_id": organization_id,
+                                                        "provider_user_id": staff.id},
+                      subject=organization_id, orgid=organization_id, providerid=access.provider_id, **context))
+    uow.commit()

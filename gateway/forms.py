@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
                      TextAreaField, widgets)
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 
 
@@ -53,6 +53,8 @@ class ClientForm(FlaskForm):
 
 class SeatsForm(FlaskForm):
     seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
+    autoscale_max_seats = IntegerField(_l("Let invitations add seats up to"), validators=[Optional()],
+                                       description=_l("Optional. Leave empty to refuse invitations beyond the seats."))
 
 
 def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> None:

@@ -113,11 +113,11 @@ def edit_seats(provider_id: str, organization_id: str):
     client = orgs.get(f"/providers/{provider_id}/clients/{organization_id}", caller())
     form = SeatsForm()
     if request.method == "GET":
-        form.seats.data = client["seats"]
+        form.seats.data, form.autoscale_max_seats.data = client["seats"], client["autoscale_max_seats"]
     if form.validate_on_submit():
         try:
             orgs.call("PUT", f"/providers/{provider_id}/clients/{organization_id}/seats", caller(),
-                      json={"seats": form.seats.data})
+                      json={"seats": form.seats.data, "autoscale_max_seats": form.autoscale_max_seats.data})
         except ServiceError as error:
             show_refusal(form, error, "seats")
         else:

@@ -40,6 +40,7 @@ class ClientIn(StrictBody):
 
 class SeatsIn(StrictBody):
     seats: int
+    autoscale_max_seats: int | None = None
 
 
 class ClientQuery(StrictQuery):
@@ -56,7 +57,8 @@ def _client_json(row) -> dict:
 
 def _organization_json(organization, used: int | None = None) -> dict:
     body = {"organization_id": organization.id, "name": organization.name, "plan": organization.plan,
-            "seats": organization.seats, "billing_email": organization.billing_email,
+            "seats": organization.seats, "autoscale_max_seats": organization.autoscale_max_seats,
+            "billing_email": organization.billing_email,
             "public_key": organization.public_key, "encrypted_private_key": organization.encrypted_private_key}
     if used is not None:
         body.update(used=used, remaining=organization.seats - used)
@@ -145,7 +147,7 @@ def change_seats(provider_id: str, organization_id: str, json_data: SeatsIn):
     """Set a client's seat count."""
     with unit_of_work() as uow:
         organization = domain.change_seats(uow, acting_user(), provider_id, organization_id, json_data.seats,
-                                           event_context())
+                                           event_context(), json_data.autoscale_max_seats)
         used = domain.seats_used(uow, organization_id)
     return _organization_json(organization, used)
 

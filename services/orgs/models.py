@@ -61,6 +61,7 @@ class Organization(OrgsTable, table=True):
     public_key: str = Field(max_length=1000)
     encrypted_private_key: str = Field(max_length=4000)
     created_at: datetime = Field(default_factory=utcnow)
+    autoscale_max_seats: int | None = None  # invitations may add seats up to this; None: never
 
 
 class ProviderOrganization(OrgsTable, table=True):

@@ -188,3 +188,24 @@ def test_bulk_confirm_shows_every_fingerprint_then_confirms_all_and_bulk_revoke_
     assert {members_of(system, admin, organization_id)[email]["status"] for email in people} == {"revoked"}
     found = service_backends(system).orgs.get(f"/organizations/{organization_id}/members", admin.caller())
     assert found["used"] == 1
+
+
+def test_edit_seats_sets_an_autoscaling_limit_that_invitations_then_use(system, client_org, unique_email):
+    visitor, admin, provider_id, organization_id = client_org
+    response = visitor.submit(f"/providers/{provider_id}/clients/{organization_id}/seats",
+                              {"seats": "3", "autoscale_max_seats": "5"})
+    assert response.status_code == 200
+    emails = ", ".join(unique_email(f"grow{i}") for i in range(4))
+    assert visitor.submit(f"/organizations/{organization_id}/members/invite",
+                          {"emails": emails, "role": "user"}).status_code == 200
+    clients = visitor.get(f"/providers/{provider_id}/clients").text
+    assert re.search(r"Members Co</a></td>\s*<td class=\"num\">5</td>\s*<td class=\"num\">5</td>", clients)
+    refused = visitor.submit(f"/providers/{provider_id}/clients/{organization_id}/seats",
+                             {"seats": "3", "autoscale_max_seats": "2"})
+    assert refused.status_code == 422
+
+
+def test_a_teams_client_stays_within_the_plans_maximum(system, client_org):
+    visitor, _admin, provider_id, organization_id = client_org
+    refused = visitor.submit(f"/providers/{provider_id}/clients/{organization_id}/seats", {"seats": "1001"})
+    assert refused.status_code == 422 and "The Teams plan allows at most 1,000 seats." in refused.text

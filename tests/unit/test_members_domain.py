@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlmodel import select
 
 from gateway import keyring
 from gateway.crypto import KeyPair, SymmetricKey, wrap
@@ -160,3 +161,25 @@ def test_members_are_filtered_searched_and_sorted_in_sql(uow, client):
         assert [m.email for m in domain.list_members(unit, staff, org, search="AMY").members] == ["amy@x.example"]
         assert domain.list_members(unit, staff, org, status="confirmed").total == 0
         assert (page.seats, page.used) == (4, 3)
+
+
+def test_invitations_grow_the_seats_up_to_the_autoscaling_limit_and_no_further(uow, client):
+    staff, org = client
+    with uow() as unit:
+        provider_id = unit.first(select(models.ProviderOrganization.provider_id)
+                                 .where(models.ProviderOrganization.organization_id == org))
+    with uow() as unit, pytest.raises(Invalid):
+        domain.change_seats(unit, staff, provider_id, org, 4, CONTEXT, autoscale_max_seats=3)
+    with uow() as unit:
+        domain.change_seats(unit, staff, provider_id, org, 4, CONTEXT, autoscale_max_seats=6)
+    with uow() as unit:
+        domain.invite(unit, staff, org, "a@x.example, b@x.example, c@x.example, d@x.example", "user", [], CONTEXT)
+    with uow() as unit:
+        assert unit.get(models.Organization, org).seats == 5
+        assert domain.seats_taken(unit, org) == 5
+    with uow() as unit, pytest.raises(domain.SeatLimitReached):
+        domain.invite(unit, staff, org, "e@x.example, f@x.example", "user", [], CONTEXT)
+    with uow() as unit:
+        changes = unit.scalars(select(models.OutboxMessage).where(
+            models.OutboxMessage.subject == "orgs.org.seats.changed")).all()
+    assert len(changes) == 2  # the limit set, then the growth by the invitation

@@ -56,7 +56,7 @@ def test_creating_a_client_records_its_events_in_the_same_transaction(uow, provi
 
 @pytest.mark.parametrize("changes, field", [
     ({"name": "   "}, "name"), ({"name": "n" * 100}, "name"), ({"seats": 0}, "seats"), ({"seats": 10_001}, "seats"),
-    ({"seats": True}, "seats"), ({"plan": "Free"}, "plan"), ({"owner_email": "nope"}, "owner_email"),
+    ({"seats": True}, "seats"), ({"seats": 1001, "plan": "Teams"}, "seats"), ({"plan": "Free"}, "plan"), ({"owner_email": "nope"}, "owner_email"),
     ({"billing_email": ""}, "billing_email"), ({"encrypted_org_key": "plain"}, "encrypted_org_key"),
 ])
 def test_a_refused_client_leaves_no_row_and_no_event(uow, provider, changes, field):

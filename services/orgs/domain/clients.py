@@ -11,11 +11,13 @@ from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring, require_public_key
 
 from ..models import Member, Organization, ProviderOrganization
-from .members import SEATED, seats_taken
+from .members import SEATED, seats_changed, seats_taken
 from .providers import provider_admin, provider_user
 
 PLANS = ("Teams", "Enterprise")
 MIN_SEATS, MAX_SEATS = 1, 10_000
+# Seats a plan allows at most (ADR 7): Teams is for smaller organizations.
+PLAN_MAX_SEATS = {"Teams": 1_000, "Enterprise": 10_000}
 MAX_NAME_LENGTH = 99
 PAGE_SIZE = 50
 CLIENT_SORTS = ("name", "assigned", "used", "remaining", "plan")
@@ -57,10 +59,12 @@ def client_name(value: str) -> str:
     return name
 
 
-def seat_count(value: int) -> int:
-    """`value` if it is an allowed number of seats; Invalid otherwise."""
+def seat_count(value: int, plan: str | None = None) -> int:
+    """`value` if it is an allowed number of seats (for `plan`); Invalid otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_SEATS <= value <= MAX_SEATS:
         raise Invalid("Seats must be a whole number from 1 to 10,000.", "seats")
+    if plan in PLAN_MAX_SEATS and value > PLAN_MAX_SEATS[plan]:
+        raise Invalid(f"The {plan} plan allows at most {PLAN_MAX_SEATS[plan]:,} seats.", "seats")
     return value
 
 
@@ -133,7 +137,7 @@ def create_client(uow, actor_id: str, provider_id: str, draft: ClientDraft, cont
     provider_user(uow, actor_id, provider_id)
     name = client_name(draft.name)
     plan = plan_name(draft.plan)
-    seats = seat_count(draft.seats)
+    seats = seat_count(draft.seats, plan)
     owner_email = normalize_email(draft.owner_email, "owner_email")
     billing_email = normalize_email(draft.billing_email, "billing_email")
     _require_free_name(uow, provider_id, name)
@@ -184,21 +188,26 @@ def seats_used(uow, organization_id: str) -> int:
 
 
 def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, seats: int,
-                 context: dict) -> Organization:
-    """Set a client's seat count; never below the seats its members already take."""
+                 context: dict, autoscale_max_seats: int | None = None) -> Organization:
+    """Set a client's seats, and how far invitations may grow them on their own.
+
+    Never below the seats its members already take; never above the plan's maximum.
+    """
     organization, _ = client_of(uow, actor_id, provider_id, organization_id)
-    seats = seat_count(seats)
+    seats = seat_count(seats, organization.plan)
+    if autoscale_max_seats is not None:
+        autoscale_max_seats = seat_count(autoscale_max_seats, organization.plan)
+        if autoscale_max_seats < seats:
+            raise Invalid("The autoscaling limit cannot be below the seats.", "autoscale_max_seats")
     used = seats_used(uow, organization_id)
     if seats < used:
         raise SeatsBelowUsed("Seats cannot be fewer than the members already placed.", "seats")
     previous = organization.seats
-    if seats == previous:
+    if (seats, autoscale_max_seats) == (previous, organization.autoscale_max_seats):
         return organization
-    organization.seats = seats
+    organization.seats, organization.autoscale_max_seats = seats, autoscale_max_seats
     uow.add(organization)
-    uow.publish(Event("org.seats.changed", {"organization_id": organization.id, "plan": organization.plan,
-                                            "seats": seats, "previous_seats": previous},
-                      subject=organization.id, orgid=organization.id, providerid=provider_id, **context))
+    uow.publish(seats_changed(organization, previous, {"providerid": provider_id, **context}))
     uow.commit()
     return organization
 

@@ -117,11 +117,28 @@ def seats_taken(uow, organization_id: str) -> int:
         Member.organization_id == organization_id, Member.status.in_(SEATED))).one()
 
 
-def _require_seats(uow, organization: Organization, wanted: int) -> None:
-    remaining = organization.seats - seats_taken(uow, organization.id)
-    if wanted > remaining:
-        raise SeatLimitReached(
-            f"Not enough seats: {max(remaining, 0)} remaining, {wanted} needed. Add seats first.", "emails")
+def seats_changed(organization: Organization, previous: int, context: dict) -> Event:
+    """The event of an organization's seat count (or autoscaling limit) changing."""
+    return Event("org.seats.changed", {"organization_id": organization.id, "plan": organization.plan,
+                                       "seats": organization.seats, "previous_seats": previous,
+                                       "autoscale_max_seats": organization.autoscale_max_seats},
+                 subject=organization.id, orgid=organization.id, **context)
+
+
+def _require_seats(uow, organization: Organization, wanted: int, context: dict) -> None:
+    used = seats_taken(uow, organization.id)
+    remaining = organization.seats - used
+    if wanted <= remaining:
+        return
+    if organization.autoscale_max_seats and used + wanted <= organization.autoscale_max_seats:
+        previous, organization.seats = organization.seats, used + wanted
+        uow.add(organization)
+        link = uow.first(select(ProviderOrganization).where(ProviderOrganization.organization_id == organization.id))
+        uow.publish(seats_changed(organization, previous,
+                                  {"providerid": link.provider_id if link else None, **context}))
+        return
+    raise SeatLimitReached(
+        f"Not enough seats: {max(remaining, 0)} remaining, {wanted} needed. Add seats first.", "emails")
 
 
 def _role_and_permissions(role: str, permissions: list[str]) -> tuple[str, list[str]]:
@@ -170,7 +187,7 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
                                                      Member.email.in_(addresses))).all()
     if already:
         raise Conflict(f"{already[0]} is already a member of this organization.", "emails")
-    _require_seats(uow, organization, len(addresses))
+    _require_seats(uow, organization, len(addresses), context)
     members = [Member(organization_id=organization_id, email=email, role=role, permissions=permissions,
                       status="invited") for email in addresses]
     for member in members:
@@ -281,7 +298,7 @@ def restore(uow, actor_id: str, organization_id: str, member_id: str, context: d
     _manager, member = _managed(uow, actor_id, organization_id, member_id)
     if member.status != "revoked":
         raise Conflict("Only revoked members can be restored.")
-    _require_seats(uow, _lock(uow, organization_id), 1)
+    _require_seats(uow, _lock(uow, organization_id), 1, context)
     member.status, member.status_before_revoke = member.status_before_revoke or "invited", None
     member.updated_at = utcnow()
     uow.add(member)

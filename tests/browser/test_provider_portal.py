@@ -94,7 +94,7 @@ def test_register_log_in_then_run_the_clients_table_as_the_demo_admin(page, syst
     new_row.get_by_label(f"Options for {name}").click()
     new_row.get_by_role("link", name="Edit seats").click()
     seats = page.get_by_role("dialog")
-    seats.get_by_label("Seats").fill("30")
+    seats.get_by_label("Seats", exact=True).fill("30")
     seats.get_by_role("button", name="Save").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("table.clients tbody tr", has_text=name).locator("td").nth(1)).to_have_text("30")

@@ -51,6 +51,15 @@ class ClientForm(FlaskForm):
                                validators=[InputRequired(_l("Enter the billing email address."))])
 
 
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name."))])
+    plan = SelectField(_l("Plan"), choices=[("Teams", _l("Teams")), ("Enterprise", _l("Enterprise"))],
+                       validate_choice=False)
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
+    billing_email = EmailField(_l("Billing email"),
+                               validators=[InputRequired(_l("Enter the billing email address."))])
+
+
 class SeatsForm(FlaskForm):
     seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
     autoscale_max_seats = IntegerField(_l("Let invitations add seats up to"), validators=[Optional()],

@@ -146,3 +146,21 @@ def fingerprint_phrase(fingerprint_material: str, public_key_b64: str) -> str:
 @functools.cache
 def _eff_long_words() -> list[str]:
     return files("xkcdpass").joinpath("static/eff-long").read_text().split()
+
+
+@dataclass(frozen=True)
+class NewOwnOrganization:
+    """An organization's keys as its creator's gateway makes them."""
+
+    public_key: str
+    encrypted_private_key: str  # under the org key
+    wrapped_org_key: str  # the org key wrapped to the creator's public key
+
+
+def new_own_organization(owner: UnlockedKeys) -> NewOwnOrganization:
+    """A fresh org key and key pair, the org key wrapped to its creator (its first owner)."""
+    org_key = SymmetricKey.generate()
+    key_pair = KeyPair.generate()
+    return NewOwnOrganization(public_key=key_pair.public_key_b64,
+                              encrypted_private_key=org_key.encrypt(key_pair.private_key_der()),
+                              wrapped_org_key=wrap(org_key.raw, owner.key_pair.public_key_b64))

@@ -1,14 +1,16 @@
 """The Admin Console of one organization, as its members or its provider's staff see it."""
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request, url_for
 
 from services.common.internal_http import ServiceError
 
+from .. import keyring
 from ..access import login_required
 from ..backends import backends, caller
 from ..org_keys import OrgKeyUnavailable, organization_key
-from ..render import render
+from ..forms import OrganizationForm, show_refusal
+from ..render import render, see_other
 
 bp = Blueprint("console", __name__)
 
@@ -45,3 +47,27 @@ def organizations():
     """The organizations the user administers as a member (the Admin Console's start)."""
     found = backends().orgs.get("/me/organizations", caller())["organizations"]
     return render("pages/organizations.html", organizations=found)
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@login_required
+def new_organization():
+    """Create an organization of one's own: its keys are made here, the org key wrapped to you."""
+    form = OrganizationForm()
+    if request.method == "GET":
+        form.plan.data, form.seats.data = "Teams", form.seats.data or 5
+    if form.validate_on_submit():
+        session = g.vault_session
+        keys = keyring.new_own_organization(session.keys)
+        try:
+            created = backends().orgs.post("/organizations", caller(), {
+                "name": form.name.data or "", "plan": form.plan.data or "", "seats": form.seats.data,
+                "billing_email": form.billing_email.data or "", "owner_email": session.email,
+                "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
+                "wrapped_org_key": keys.wrapped_org_key})
+        except ServiceError as error:
+            show_refusal(form, error, "name")
+        else:
+            return see_other(url_for("console.overview", organization_id=created["organization_id"]))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/organization_new.html", status=status, form=form)

@@ -13,6 +13,7 @@ from .. import keyring
 from ..access import current_provider, login_required, provider_role
 from ..backends import backends, caller
 from ..forms import ClientForm, SeatsForm, show_refusal
+from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
@@ -102,6 +103,42 @@ def _create_client(provider_id: str, form: ClientForm) -> dict:
         "owner_email": form.owner_email.data or "", "billing_email": form.billing_email.data or "",
         "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
         "encrypted_org_key": keys.encrypted_org_key})
+
+
+@bp.route("/providers/<provider_id>/clients/existing", methods=["GET", "POST"])
+@login_required
+def add_existing(provider_id: str):
+    """The Add existing organization dialog: attach an organization you own as a client."""
+    provider = current_provider(provider_id)
+    if provider["role"] != "admin":
+        abort(403)
+    orgs = backends().orgs
+    choices = orgs.get(f"/providers/{provider_id}/attachable", caller())["organizations"]
+    error = None
+    if request.method == "POST":
+        chosen = request.form.get("organization_id", "")
+        if chosen not in {c["organization_id"] for c in choices}:
+            error = _("Choose one of your organizations.")
+        else:
+            try:
+                org_key = organization_key(orgs.get(f"/organizations/{chosen}", caller()))
+                wrapped = next(p for p in orgs.get("/me/providers", caller())["providers"]
+                               if p["provider_id"] == provider_id)["wrapped_provider_key"]
+                provider_key = g.vault_session.keys.provider_key(wrapped)
+                added = orgs.post(f"/providers/{provider_id}/clients/existing", caller(), {
+                    "organization_id": chosen, "encrypted_org_key": provider_key.encrypt(org_key.raw)})
+            except OrgKeyUnavailable:
+                error = _("Your key of this organization could not be opened.")
+            except ServiceError as refusal:
+                error = _(refusal.message)
+            else:
+                toast = _("%(name)s was added.", name=added["name"])
+                if htmx:
+                    table = _clients_table(provider_id, _query_of_current_page())
+                    return render("partials/client_added.html", status=201, toast=toast, provider=provider, **table)
+                return see_other(url_for("portal.clients", provider_id=provider_id))
+    return render("pages/client_existing.html", "partials/existing_dialog.html", status=422 if error else 200,
+                  provider=provider, choices=choices, error=error)
 
 
 @bp.route("/providers/<provider_id>/clients/<organization_id>/seats", methods=["GET", "POST"])

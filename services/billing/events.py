@@ -1,4 +1,5 @@
-"""What the billing service consumes: organizations created and their seat changes."""
+"""What the billing service consumes: organizations created (by a provider or by their owner) and their
+seat changes."""
 from __future__ import annotations
 
 from services.common.bus import Consumer
@@ -11,6 +12,8 @@ def consumers(settings: Settings) -> list[Consumer]:
     """Every consumer the billing worker runs."""
     return [
         Consumer("billing-organizations", "orgs", "orgs.org.created",
+                 lambda uow, event: domain.start_subscription(uow, event)),
+        Consumer("billing-standalone", "orgs", "orgs.org.standalone.created",
                  lambda uow, event: domain.start_subscription(uow, event)),
         Consumer("billing-seats", "orgs", "orgs.org.seats.changed",
                  lambda uow, event: domain.change_seats(uow, event)),

@@ -132,6 +132,50 @@ def create_client(provider_id: str, json_data: ClientIn):
     return _organization_json(organization, used=1), 201
 
 
+class StandaloneIn(StrictBody):
+    name: str = Field(max_length=1000)
+    plan: str = Field(max_length=100)
+    seats: int
+    billing_email: str = Field(max_length=1000)
+    owner_email: str = Field(max_length=1000)
+    public_key: str = Field(max_length=4000)
+    encrypted_private_key: str = Field(max_length=8000)
+    wrapped_org_key: str = Field(max_length=4000)
+
+
+class ExistingIn(StrictBody):
+    organization_id: str = Field(max_length=36)
+    encrypted_org_key: str = Field(max_length=4000)
+
+
+@bp.post("/organizations")
+@bp.input(StandaloneIn)
+def create_organization(json_data: StandaloneIn):
+    """Create an organization of one's own; the caller is its confirmed owner."""
+    with unit_of_work() as uow:
+        draft = domain.OrganizationDraft(**json_data.model_dump())
+        organization = domain.create_standalone(uow, acting_user(), draft, event_context())
+    return _organization_json(organization, used=1), 201
+
+
+@bp.get("/providers/<provider_id>/attachable")
+def attachable(provider_id: str):
+    """The organizations the caller owns that could become this provider's clients."""
+    with unit_of_work() as uow:
+        found = domain.attachable(uow, acting_user(), provider_id)
+    return {"organizations": [{"organization_id": o.id, "name": o.name, "plan": o.plan} for o in found]}
+
+
+@bp.post("/providers/<provider_id>/clients/existing")
+@bp.input(ExistingIn)
+def add_existing(provider_id: str, json_data: ExistingIn):
+    """Attach an organization the caller owns as a client of the provider."""
+    with unit_of_work() as uow:
+        organization = domain.add_existing(uow, acting_user(), provider_id, json_data.organization_id,
+                                           json_data.encrypted_org_key, event_context())
+    return _organization_json(organization), 201
+
+
 @bp.get("/providers/<provider_id>/clients/<organization_id>")
 def get_client(provider_id: str, organization_id: str):
     """One client of the provider."""

@@ -292,3 +292,27 @@ def test_opening_a_client_as_provider_staff_is_logged(system, unique_email):
         events = service_backends(system).audit.get(f"/providers/{provider_id}/events", admin.caller())["events"]
         return [e for e in events if e["code"] == 1903 and e["organization_id"] == organization_id]
     assert wait_for(accessed, message="the vault-accessed event")[0]["actor_id"] == admin.user_id
+
+
+def test_only_an_owner_who_is_provider_admin_attaches_an_organization_and_it_gets_billed(system, unique_email):
+    from gateway import keyring
+    from services.common.internal_http import ServiceError
+
+    backends = service_backends(system)
+    owner, provider_id = new_provider_admin(system, unique_email("own"), "attach-what-you-own-11")
+    stranger, stranger_provider = new_provider_admin(system, unique_email("other"), "attach-what-you-own-11")
+    keys = keyring.new_own_organization(owner.keys)
+    created = backends.orgs.post("/organizations", owner.caller(), {
+        "name": "Mine Ltd", "plan": "Enterprise", "seats": 3, "billing_email": "b@mine.example",
+        "owner_email": owner.email, "public_key": keys.public_key,
+        "encrypted_private_key": keys.encrypted_private_key, "wrapped_org_key": keys.wrapped_org_key})
+    organization_id = created["organization_id"]
+    wait_for(lambda: _subscription(backends, owner, organization_id), message="the standalone subscription")
+    sealed = "2." + "A" * 24 + "|" + "A" * 24 + "|" + "A" * 44
+    with pytest.raises(ServiceError) as refusal:
+        backends.orgs.post(f"/providers/{stranger_provider}/clients/existing", stranger.caller(),
+                           {"organization_id": organization_id, "encrypted_org_key": sealed})
+    assert refusal.value.status == 404
+    assert backends.orgs.get(f"/providers/{provider_id}/attachable", owner.caller())["organizations"][0][
+        "organization_id"] == organization_id
+    assert backends.orgs.get(f"/providers/{stranger_provider}/attachable", stranger.caller()) == {"organizations": []}

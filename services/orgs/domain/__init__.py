@@ -6,7 +6,7 @@ provider learns nothing about it: every refusal of that kind is NotFound.
 """
 from .access import (OrganizationAccess, organization_access, organization_overview, organizations_administered,
                      record_provider_access)
-from .clients import (CLIENT_SORTS, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
+from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable, create_standalone, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
                       client_name, client_of, create_client, list_clients, plan_name, seat_count, seats_used,
                       unlink_client)
@@ -20,6 +20,10 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "create_standalone",
+    "attachable",
+    "add_existing",
+    "OrganizationDraft",
     "record_provider_access",
     "save_group",
     "save_collection",

@@ -16,7 +16,7 @@ from .providers import provider_admin, provider_user
 
 PLANS = ("Teams", "Enterprise")
 MIN_SEATS, MAX_SEATS = 1, 10_000
-# Seats a plan allows at most (ADR 7): Teams is for smaller organizations.
+# Seats a plan allows at most (ADR 6): Teams is for smaller organizations.
 PLAN_MAX_SEATS = {"Teams": 1_000, "Enterprise": 10_000}
 MAX_NAME_LENGTH = 99
 PAGE_SIZE = 50
@@ -160,6 +160,68 @@ def create_client(uow, actor_id: str, provider_id: str, draft: ClientDraft, cont
     uow.publish(Event("org.member.invited", {"member_id": owner.id, "organization_id": organization.id,
                                              "organization_name": name, "email": owner_email, "role": "owner"},
                       subject=owner.id, **envelope))
+    uow.commit()
+    return organization
+
+
+@dataclass(frozen=True)
+class OrganizationDraft:
+    """An organization someone creates for themselves, with the keys their gateway made."""
+
+    name: str
+    plan: str
+    seats: int
+    billing_email: str
+    owner_email: str
+    public_key: str
+    encrypted_private_key: str
+    wrapped_org_key: str  # the org key wrapped to the creator's own public key (type 4)
+
+
+def create_standalone(uow, actor_id: str, draft: OrganizationDraft, context: dict) -> Organization:
+    """Create an organization whose first member, its confirmed owner, is the actor."""
+    name = client_name(draft.name)
+    plan = plan_name(draft.plan)
+    organization = Organization(
+        name=name, plan=plan, seats=seat_count(draft.seats, plan),
+        billing_email=normalize_email(draft.billing_email, "billing_email"),
+        public_key=require_public_key(draft.public_key),
+        encrypted_private_key=require_encstring(draft.encrypted_private_key, 2, "encrypted_private_key"))
+    owner = Member(organization_id=organization.id, user_id=actor_id, email=normalize_email(draft.owner_email),
+                   role="owner", status="confirmed",
+                   wrapped_org_key=require_encstring(draft.wrapped_org_key, 4, "wrapped_org_key"))
+    uow.add(organization)
+    uow.flush()
+    uow.add(owner)
+    uow.publish(Event("org.standalone.created", {"organization_id": organization.id, "name": name, "plan": plan,
+                                                 "seats": organization.seats,
+                                                 "billing_email": organization.billing_email},
+                      subject=organization.id, orgid=organization.id, **context))
+    uow.commit()
+    return organization
+
+
+def attachable(uow, actor_id: str, provider_id: str) -> list[Organization]:
+    """The organizations a provider admin owns that belong to no provider yet."""
+    provider_admin(uow, actor_id, provider_id)
+    linked = select(ProviderOrganization.organization_id)
+    return list(uow.scalars(select(Organization).join(Member, Member.organization_id == Organization.id)
+                            .where(Member.user_id == actor_id, Member.role == "owner", Member.status == "confirmed",
+                                   Organization.id.not_in(linked)).order_by(Organization.name)))
+
+
+def add_existing(uow, actor_id: str, provider_id: str, organization_id: str, encrypted_org_key: str,
+                 context: dict) -> Organization:
+    """Attach an organization the provider admin owns as a client (its org key sealed under the provider key)."""
+    if organization_id not in {o.id for o in attachable(uow, actor_id, provider_id)}:
+        raise NotFound("Choose an organization you own that no provider manages yet.", "organization_id")
+    organization = uow.get(Organization, organization_id)
+    _require_free_name(uow, provider_id, organization.name)
+    uow.add(ProviderOrganization(provider_id=provider_id, organization_id=organization_id,
+                                 client_name_key=organization.name.lower(),
+                                 encrypted_org_key=require_encstring(encrypted_org_key, 2, "encrypted_org_key")))
+    uow.publish(Event("org.added", {"organization_id": organization_id, "name": organization.name},
+                      subject=organization_id, orgid=organization_id, providerid=provider_id, **context))
     uow.commit()
     return organization
 

@@ -44,6 +44,11 @@ def _context(organization_id: str, query: dict) -> dict:
                      role=query["role"], sort=query["sort"], direction=query["dir"], page=query["page"])
     provider = next((p for p in g.vault_session.providers
                      if p["provider_id"] == organization["access"]["provider_id"]), None)
+    user_ids = [m["user_id"] for m in found["members"] if m["user_id"]]
+    two_factor = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": user_ids})[
+        "two_factor"] if user_ids else {}
+    for member in found["members"]:
+        member["two_factor"] = two_factor.get(member["user_id"], False)
     return {"organization": organization, "provider": provider, "members": found["members"], "total": found["total"],
             "page": found["page"], "pages": found["pages"], "seats": found["seats"], "used": found["used"],
             "query": query, "me": g.vault_session.user_id}

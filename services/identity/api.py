@@ -117,3 +117,16 @@ def redeem_invitation(json_data: InvitationIn):
     return {"kind": found.kind, "organization_id": found.organization_id,
             "organization_name": found.organization_name, "member_id": found.member_id, "email": found.email,
             "proof": proof}
+
+
+class UserIdsIn(StrictBody):
+    user_ids: list[str] = Field(max_length=200)
+
+
+@bp.post("/users/two-factor-status")
+@bp.input(UserIdsIn)
+def two_factor_status(json_data: UserIdsIn):
+    """Whether each user has two-step login on (for the Members table of an organization's admins)."""
+    acting_user()
+    with unit_of_work() as uow:
+        return {"two_factor": domain.two_factor_status(uow, json_data.user_ids)}

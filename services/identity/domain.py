@@ -196,3 +196,10 @@ def user_by_email(uow, email: str) -> User:
     if user is None:
         raise NotFound("No account uses this email address yet.", "email")
     return user
+
+
+def two_factor_status(uow, user_ids: list[str]) -> dict[str, bool]:
+    """Whether each of these users has an enabled two-step login method."""
+    users = uow.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    return {user.id: any(isinstance(method, dict) and method.get("enabled")
+                         for method in (user.two_factor_providers or {}).values()) for user in users}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import JSON, Column
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +36,8 @@ class User(IdentityTable, table=True):
     encrypted_private_key: str = Field(max_length=4000)
     email_verified: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    # Bitwarden's shape: {"<provider>": {"enabled": bool, ...}}, secrets encrypted with the service key.
+    two_factor_providers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
 
 
 class LoginThrottle(IdentityTable, table=True):

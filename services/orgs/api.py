@@ -274,7 +274,7 @@ class MemberQuery(StrictQuery):
 def _member_json(member) -> dict:
     return {"member_id": member.id, "organization_id": member.organization_id, "user_id": member.user_id,
             "email": member.email, "name": member.name, "role": member.role, "permissions": member.permissions,
-            "status": member.status}
+            "status": member.status, "recovery_enrolled": member.reset_password_key is not None}
 
 
 @bp.get("/organizations/<organization_id>/members")

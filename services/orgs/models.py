@@ -91,6 +91,8 @@ class Member(OrgsTable, table=True):
     wrapped_org_key: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
     name: str | None = Field(default=None, max_length=100)
+    # The member's user key wrapped to the org's public key once they enrol in account recovery.
+    reset_password_key: str | None = Field(default=None, max_length=1000)
     permissions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     status_before_revoke: str | None = Field(default=None, max_length=20)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -67,6 +67,9 @@ def test_invite_accept_confirm_revoke_and_seats_follow(system, smtp, client_org,
     member = members_of(system, admin, organization_id)[first]
     assert member["status"] == "accepted"
 
+    listed = visitor.get(f"/organizations/{organization_id}/members").text
+    assert re.search(rf"{re.escape(first)}</span></td>\s*<td>User</td>\s*<td><span[^>]*>Accepted</span></td>"
+                     r"\s*<td>Off</td>\s*<td>Not enrolled</td>", listed)
     dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
     phrase = re.search(r'id="fingerprint"><strong>([a-z\-]+)</strong>', dialog.text).group(1)
     assert len(phrase.split("-")) == 5

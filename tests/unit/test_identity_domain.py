@@ -98,3 +98,17 @@ def test_one_ip_guessing_many_accounts_is_slowed_down_too(uow):
             domain.log_in(unit, f"guess{number}@example.com", "wrong", "192.0.2.99", CONTEXT)
     with uow() as unit, pytest.raises(TooManyAttempts):
         domain.log_in(unit, "fresh@example.com", "wrong", "192.0.2.99", CONTEXT)
+
+
+def test_two_step_login_is_on_only_with_an_enabled_method(uow):
+    with uow() as unit:
+        plain = domain.register(unit, registration(), 5000, CONTEXT)
+    with uow() as unit:
+        guarded = domain.register(unit, registration(email="bob@example.com"), 5000, CONTEXT)
+    with uow() as unit:
+        row = unit.get(models.User, guarded.id)
+        row.two_factor_providers = {"authenticator": {"enabled": True}, "email": {"enabled": False}}
+        unit.add(row)
+        unit.commit()
+    with uow() as unit:
+        assert domain.two_factor_status(unit, [plain.id, guarded.id]) == {plain.id: False, guarded.id: True}

@@ -138,5 +138,20 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
+def write_into(path) -> None:
+    """Replace the table between the catalogue markers of `path` (docs/events.md) with the current one."""
+    from pathlib import Path
+
+    text = Path(path).read_text()
+    start, end = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
+    head, rest = text.split(start, 1)
+    Path(path).write_text(f"{head}{start}\n{markdown_table()}\n{end}{rest.split(end, 1)[1]}")
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    import sys
+
+    if sys.argv[1:2] == ["--write"]:
+        write_into(sys.argv[2])
+    else:
+        print(markdown_table())

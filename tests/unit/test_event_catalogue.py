@@ -14,7 +14,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 def test_the_integrators_documentation_lists_exactly_the_catalogue():
     text = DOCS.read_text()
     documented = text.split("<!-- catalogue:start -->")[1].split("<!-- catalogue:end -->")[0].strip()
-    assert documented == markdown_table(), "run `python -m services.common.catalogue` and paste its table"
+    assert documented == markdown_table(), "run `python -m services.common.catalogue --write docs/events.md`"
 
 
 def test_every_event_is_published_on_its_services_stream():

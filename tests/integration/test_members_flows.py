@@ -212,3 +212,29 @@ def test_a_teams_client_stays_within_the_plans_maximum(system, client_org):
     visitor, _admin, provider_id, organization_id = client_org
     refused = visitor.submit(f"/providers/{provider_id}/clients/{organization_id}/seats", {"seats": "1001"})
     assert refused.status_code == 422 and "The Teams plan allows at most 1,000 seats." in refused.text
+
+
+def test_an_expired_invitation_link_is_refused_and_a_resent_one_works(system, smtp, client_org, unique_email):
+    from sqlalchemy import create_engine, text
+
+    visitor, admin, _provider_id, organization_id = client_org
+    invited = unique_email("late")
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": invited, "role": "user"})
+    old_link = invitation_link(smtp, invited)
+    engine = create_engine(system.database_urls["identity"])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE invitation_tokens SET expires_at = :past WHERE email = :email"),
+                           {"past": "2020-01-01 00:00:00", "email": invited})
+    engine.dispose()
+    expired = Visitor(system.url).get(old_link.replace(system.url, ""))
+    assert expired.status_code == 410 and "This invitation has expired" in expired.text
+
+    member_id = members_of(system, admin, organization_id)[invited]["member_id"]
+    page = visitor.get(f"/organizations/{organization_id}/members")
+    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member_id}/reinvite",
+                      data={"csrf_token": visitor.csrf_token(page.text)})
+    _controller, mailbox = smtp
+    wait_for(lambda: len(mailbox.to(invited)) == 2, message="the second invitation")
+    assert invitation_link(smtp, invited) != old_link
+    assert Visitor(system.url).get(old_link.replace(system.url, "")).status_code == 404
+    join(system, smtp, invited)

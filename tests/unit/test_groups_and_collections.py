@@ -76,3 +76,19 @@ def test_removing_a_member_or_a_group_takes_their_access_with_them(uow, client):
     with uow() as unit:
         [(_collection, access)] = domain.list_collections(unit, staff, org)
         assert access == [] and domain.list_groups(unit, staff, org) == []
+
+
+def test_joining_or_leaving_a_group_is_logged_per_member(uow, client):  # noqa: F811
+    from sqlmodel import select
+
+    from services.orgs import models
+
+    staff, org = client
+    ana = member_with(uow, org, "user")
+    with uow() as unit:
+        group = domain.save_group(unit, staff, org, None, "Ops", [ana.id], CONTEXT)
+    with uow() as unit:
+        domain.save_group(unit, staff, org, group.id, "Ops", [], CONTEXT)
+    with uow() as unit:
+        subjects = unit.scalars(select(models.OutboxMessage.subject).order_by(models.OutboxMessage.seq)).all()
+    assert subjects.count("orgs.org.member.groups_updated") == 2

@@ -158,7 +158,8 @@ def create_client(uow, actor_id: str, provider_id: str, draft: ClientDraft, cont
                                       "seats": seats, "billing_email": billing_email},
                       subject=organization.id, **envelope))
     uow.publish(Event("org.member.invited", {"member_id": owner.id, "organization_id": organization.id,
-                                             "organization_name": name, "email": owner_email, "role": "owner"},
+                                             "organization_name": name, "email": owner_email, "name": None,
+                                             "role": "owner"},
                       subject=owner.id, **envelope))
     uow.commit()
     return organization

@@ -67,6 +67,7 @@ def save_group(uow, actor_id: str, organization_id: str, group_id: str | None, n
                                              Group.name_key == name.lower()))
     if clash is not None and clash != group_id:
         raise Conflict("This organization already has a group with this name.", "name")
+    before: set[str] = set()
     if group_id is None:
         group = Group(organization_id=organization_id, name=name, name_key=name.lower())
         event_type = "org.group.created"
@@ -74,14 +75,26 @@ def save_group(uow, actor_id: str, organization_id: str, group_id: str | None, n
         group = _group(uow, organization_id, group_id)
         group.name, group.name_key = name, name.lower()
         event_type = "org.group.updated"
+        before = set(uow.scalars(select(GroupMember.member_id).where(GroupMember.group_id == group.id)).all())
         uow.session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
     uow.add(group)
     uow.flush()
     for member_id in member_ids:
         uow.add(GroupMember(group_id=group.id, member_id=member_id))
     uow.publish(_group_event(event_type, group, member_ids, context))
+    _publish_group_changes(uow, group, before, set(member_ids), context)
     uow.commit()
     return group
+
+
+def _publish_group_changes(uow, group: Group, before: set[str], after: set[str], context: dict) -> None:
+    """One OrganizationUser_UpdatedGroups event per member who joined or left the group."""
+    for member_id, change in [*((m, "added") for m in sorted(after - before)),
+                              *((m, "removed") for m in sorted(before - after))]:
+        data = {"member_id": member_id, "organization_id": group.organization_id, "group_id": group.id,
+                "change": change}
+        uow.publish(Event("org.member.groups_updated", data, subject=member_id, orgid=group.organization_id,
+                          **context))
 
 
 def delete_group(uow, actor_id: str, organization_id: str, group_id: str, context: dict) -> None:

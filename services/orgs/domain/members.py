@@ -170,7 +170,7 @@ def parse_emails(text: str) -> list[str]:
 
 def _event(event_type: str, member: Member, context: dict, **data) -> Event:
     return Event(event_type, {"member_id": member.id, "organization_id": member.organization_id,
-                              "email": member.email, "role": member.role, **data},
+                              "email": member.email, "name": member.name, "role": member.role, **data},
                  subject=member.id, orgid=member.organization_id, **context)
 
 

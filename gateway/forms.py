@@ -89,11 +89,20 @@ PERMISSION_CHOICES = [
 ]
 
 
+ACCESS_CHOICES = [("view", _l("Can view")), ("view_except_passwords", _l("Can view, except passwords")),
+                  ("edit", _l("Can edit")), ("edit_except_passwords", _l("Can edit, except passwords")),
+                  ("manage", _l("Can manage"))]
+
+
 class InviteForm(FlaskForm):
     emails = TextAreaField(_l("Email addresses"), validators=[InputRequired(_l("Enter at least one email address."))],
                            description=_l("Separate addresses with commas or new lines; up to 20 at a time."))
     role = SelectField(_l("User type"), choices=ROLE_CHOICES, validate_choice=False)
     permissions = MultiCheckboxField(_l("Custom permissions"), choices=PERMISSION_CHOICES, validate_choice=False)
+    groups = MultiCheckboxField(_l("Groups"), choices=[], validate_choice=False)
+    collections = MultiCheckboxField(_l("Collections"), choices=[], validate_choice=False)
+    collection_permission = SelectField(_l("Access to these collections"), choices=ACCESS_CHOICES,
+                                        validate_choice=False)
 
 
 class RoleForm(FlaskForm):

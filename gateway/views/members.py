@@ -11,6 +11,7 @@ from services.common.internal_http import ServiceError
 from .. import keyring
 from ..access import login_required
 from ..backends import backends, caller
+from ..crypto import EncStringError
 from ..forms import InviteForm, RoleForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import htmx, render, see_other
@@ -72,13 +73,17 @@ def members(organization_id: str):
 def invite(organization_id: str):
     """The Invite members dialog, and the invitations it asks for."""
     form = InviteForm()
+    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    _offer_sharing(form, organization)
     if request.method == "GET":
         form.role.data = "user"
     if form.validate_on_submit():
         try:
             invited = backends().orgs.post(f"/organizations/{organization_id}/members", caller(), {
-                "emails": form.emails.data, "role": form.role.data,
-                "permissions": form.permissions.data or []})["members"]
+                "emails": form.emails.data, "role": form.role.data, "permissions": form.permissions.data or [],
+                "group_ids": form.groups.data or [],
+                "collection_access": [{"collection_id": c, "permission": form.collection_permission.data}
+                                      for c in form.collections.data or []]})["members"]
         except ServiceError as error:
             show_refusal(form, error, "emails")
         else:
@@ -87,10 +92,26 @@ def invite(organization_id: str):
                 context = _context(organization_id, _current_query())
                 return render("partials/members_changed.html", status=201, toast=toast, **context)
             return see_other(url_for("members.members", organization_id=organization_id))
-    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/member_invite.html", "partials/invite_dialog.html", status=status, form=form,
                   organization=organization)
+
+
+def _offer_sharing(form: InviteForm, organization: dict) -> None:
+    """Offer the organization's groups and collections (names decrypted here) in the invite form."""
+    orgs, organization_id = backends().orgs, organization["organization_id"]
+    try:
+        form.groups.choices = [(x["group_id"], x["name"]) for x in
+                               orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]]
+        collections = orgs.get(f"/organizations/{organization_id}/collections", caller())["collections"]
+    except ServiceError:
+        return  # a Custom member without group or collection rights invites without them
+    try:
+        org_key = organization_key(organization)
+        form.collections.choices = [(c["collection_id"], org_key.decrypt_text(c["encrypted_name"]))
+                                    for c in collections]
+    except (OrgKeyUnavailable, EncStringError):
+        form.collections.choices = []
 
 
 def _member(organization_id: str, member_id: str) -> dict:

@@ -238,10 +238,17 @@ def organization_access(organization_id: str):
 INVITATION_PROOF_SECONDS = 300
 
 
+class CollectionGrant(StrictBody):
+    collection_id: str = Field(max_length=36)
+    permission: str = Field(max_length=30)
+
+
 class InviteIn(StrictBody):
     emails: str = Field(max_length=10_000)
     role: str = Field(max_length=20)
     permissions: list[str] = Field(default_factory=list, max_length=20)
+    group_ids: list[str] = Field(default_factory=list, max_length=500)
+    collection_access: list[CollectionGrant] = Field(default_factory=list, max_length=500)
 
 
 class ReinviteIn(StrictBody):
@@ -302,7 +309,8 @@ def invite_members(organization_id: str, json_data: InviteIn):
     """Invite people by email."""
     with unit_of_work() as uow:
         members = domain.invite(uow, acting_user(), organization_id, json_data.emails, json_data.role,
-                                json_data.permissions, event_context())
+                                json_data.permissions, event_context(), json_data.group_ids,
+                                [grant.model_dump() for grant in json_data.collection_access])
     return {"members": [_member_json(m) for m in members]}, 201
 
 

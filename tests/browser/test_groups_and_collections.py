@@ -53,6 +53,20 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     expect(listed).to_contain_text("Group Ops: Can edit")
     expect(listed).to_contain_text(f"{owner}: Can view, except passwords")
 
+    page.get_by_role("link", name="Members").click()
+    expect(page.locator("#seat-use")).to_be_visible()
+    page.get_by_role("link", name="Invite member").click()
+    invite = page.get_by_role("dialog", name="Invite member")
+    newcomer = f"dev-{uuid.uuid4().hex[:6]}@tests.example"
+    invite.get_by_label("Email addresses").fill(newcomer)
+    invite.get_by_label("Ops").check()
+    invite.get_by_label("Servers").check()
+    invite.get_by_label("Access to these collections").select_option("edit")
+    invite.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
+    page.get_by_role("link", name="Collections").click()
+    expect(page.locator("table.collections tbody tr", has_text="Servers")).to_contain_text(f"{newcomer}: Can edit")
+
     organization_id = page.url.split("/organizations/")[1].split("/")[0]
     stored = service_backends(system).orgs.get(f"/organizations/{organization_id}/collections", admin.caller())
     [only] = stored["collections"]

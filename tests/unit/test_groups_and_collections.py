@@ -92,3 +92,20 @@ def test_joining_or_leaving_a_group_is_logged_per_member(uow, client):  # noqa: 
     with uow() as unit:
         subjects = unit.scalars(select(models.OutboxMessage.subject).order_by(models.OutboxMessage.seq)).all()
     assert subjects.count("orgs.org.member.groups_updated") == 2
+
+
+def test_an_invitation_can_place_people_in_groups_and_collections_at_once(uow, client):  # noqa: F811
+    staff, org = client
+    with uow() as unit:
+        group = domain.save_group(unit, staff, org, None, "Ops", [], CONTEXT)
+    with uow() as unit:
+        collection = domain.save_collection(unit, staff, org, None, NAME, [], CONTEXT)
+    with uow() as unit:
+        [member] = domain.invite(unit, staff, org, "new@x.example", "user", [], CONTEXT, [group.id],
+                                 [{"collection_id": collection.id, "permission": "edit"}])
+    with uow() as unit:
+        assert [ids for _g, ids in domain.list_groups(unit, staff, org)] == [[member.id]]
+        [(_c, access)] = domain.list_collections(unit, staff, org)
+        assert [(a.member_id, a.permission) for a in access] == [(member.id, "edit")]
+    with uow() as unit, pytest.raises(Invalid):
+        domain.invite(unit, staff, org, "other@x.example", "user", [], CONTEXT, [str(uuid.uuid4())])

@@ -13,9 +13,7 @@ from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import require_encstring
 
 from ..models import Collection, CollectionAccess, Group, GroupMember, Member
-from .members import SEATED, manager_of
-
-ACCESS_LEVELS = ("view", "view_except_passwords", "edit", "edit_except_passwords", "manage")
+from .members import ACCESS_LEVELS, SEATED, manager_of
 
 
 def _group_name(value: str) -> str:

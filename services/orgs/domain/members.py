@@ -18,7 +18,8 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring
 
-from ..models import CollectionAccess, GroupMember, Member, Organization, ProviderOrganization, ProviderUser
+from ..models import (Collection, CollectionAccess, Group, GroupMember, Member, Organization, ProviderOrganization,
+                      ProviderUser)
 
 ROLES = ("owner", "admin", "user", "custom")
 PERMISSIONS = ("access_event_logs", "access_import_export", "access_reports", "manage_all_collections",
@@ -28,6 +29,7 @@ STATUSES = ("invited", "accepted", "confirmed", "revoked")
 SEATED = ("invited", "accepted", "confirmed")
 MAX_INVITES = 20
 MEMBER_SORTS = ("email", "name", "role", "status")
+ACCESS_LEVELS = ("view", "view_except_passwords", "edit", "edit_except_passwords", "manage")
 MEMBERS_PAGE_SIZE = 50
 _RANK = {"owner": 3, "admin": 2, "custom": 1, "user": 1}
 
@@ -175,8 +177,11 @@ def _event(event_type: str, member: Member, context: dict, **data) -> Event:
 
 
 def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, permissions: list[str],
-           context: dict) -> list[Member]:
-    """Invite people by email as `role`; each invitation is mailed by identity."""
+           context: dict, group_ids: list[str] = (), collection_access: list[dict] = ()) -> list[Member]:
+    """Invite people by email as `role`, already in `group_ids` and with `collection_access`.
+
+    Each invitation is mailed by identity.
+    """
     manager = manager_of(uow, actor_id, organization_id)
     addresses = parse_emails(emails)
     role, permissions = _role_and_permissions(role, permissions)
@@ -188,13 +193,38 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
     if already:
         raise Conflict(f"{already[0]} is already a member of this organization.", "emails")
     _require_seats(uow, organization, len(addresses), context)
+    groups = _own(uow, Group, organization_id, group_ids, "Choose groups of this organization.", "groups")
+    grants = [(grant["collection_id"], grant["permission"]) for grant in collection_access]
+    _own(uow, Collection, organization_id, [c for c, _ in grants], "Choose collections of this organization.",
+         "collections")
+    if any(permission not in ACCESS_LEVELS for _, permission in grants):
+        raise Invalid("Choose an access level for the collections.", "collections")
     members = [Member(organization_id=organization_id, email=email, role=role, permissions=permissions,
                       status="invited") for email in addresses]
     for member in members:
         uow.add(member)
+        uow.flush()
+        for group_id in groups:
+            uow.add(GroupMember(group_id=group_id, member_id=member.id))
+            joined = {"member_id": member.id, "organization_id": organization_id, "group_id": group_id,
+                      "change": "added"}
+            uow.publish(Event("org.member.groups_updated", joined, subject=member.id, orgid=organization_id,
+                              **context))
+        for collection_id, permission in grants:
+            uow.add(CollectionAccess(collection_id=collection_id, member_id=member.id, permission=permission))
         uow.publish(_event("org.member.invited", member, context, organization_name=organization.name))
     uow.commit()
     return members
+
+
+def _own(uow, model, organization_id: str, ids, message: str, field: str) -> list[str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = uow.scalars(select(model.id).where(model.organization_id == organization_id, model.id.in_(wanted))).all()
+    if len(found) != len(wanted):
+        raise Invalid(message, field)
+    return wanted
 
 
 def reinvite(uow, actor_id: str, organization_id: str, member_ids: list[str], context: dict) -> list[Member]:

@@ -92,16 +92,34 @@ def confirm(provider_id: str, provider_user_id: str):
                   person=person, phrase=phrase, error=error, provider=provider)
 
 
+@bp.post("/providers/<provider_id>/members/resend")
+@login_required
+def resend_all(provider_id: str):
+    """Send again every invitation not accepted yet."""
+    _admin_provider(provider_id)
+    waiting = [u for u in backends().orgs.get(f"/providers/{provider_id}/staff", caller())["users"]
+               if u["status"] == "invited"]
+    for user in waiting:
+        backends().orgs.post(f"/providers/{provider_id}/staff/{user['provider_user_id']}/reinvite", caller())
+    toast = _("Invitations sent again: %(count)s.", count=len(waiting))
+    return _page(provider_id, toast=toast) if htmx else see_other(url_for("staff.staff", provider_id=provider_id))
+
+
 @bp.post("/providers/<provider_id>/members/<provider_user_id>/<action>")
 @login_required
 def act(provider_id: str, provider_user_id: str, action: str):
     """Re-invite or remove one provider user."""
-    if action not in ("reinvite", "remove"):
+    if action not in ("reinvite", "remove", "make-admin", "make-service-user"):
         abort(404)
     _admin_provider(provider_id)
     person = backends().orgs.get(f"/providers/{provider_id}/staff/{provider_user_id}", caller())
     try:
-        if action == "reinvite":
+        if action.startswith("make-"):
+            role = "admin" if action == "make-admin" else "service_user"
+            backends().orgs.call("PUT", f"/providers/{provider_id}/staff/{provider_user_id}/role", caller(),
+                                 json={"role": role})
+            done = _("%(email)s was updated.", email=person["email"])
+        elif action == "reinvite":
             backends().orgs.post(f"/providers/{provider_id}/staff/{provider_user_id}/reinvite", caller())
             done = _("The invitation to %(email)s was sent again.", email=person["email"])
         else:

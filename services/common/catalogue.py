@@ -56,6 +56,8 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("orgs", "provider.user.accepted", 9105, "Custodian_ProviderUser_Accepted",
                   "An invited provider user accepted; they wait for confirmation.",
                   ("provider_user_id", "provider_id", "email", "role")),
+        EventSpec("orgs", "provider.user.updated", 1802, "ProviderUser_Updated",
+                  "A provider user's role changed.", ("provider_user_id", "provider_id", "email", "role")),
         EventSpec("orgs", "provider.user.removed", 1803, "ProviderUser_Removed",
                   "A provider user was removed.", ("provider_user_id", "provider_id", "email", "role")),
         EventSpec("orgs", "provider.user.confirmed", 1801, "ProviderUser_Confirmed",

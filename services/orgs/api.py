@@ -462,6 +462,20 @@ def confirm_staff(provider_id: str, provider_user_id: str, json_data: ProviderKe
     return _staff_json(row)
 
 
+class StaffRoleIn(StrictBody):
+    role: str = Field(max_length=20)
+
+
+@bp.put("/providers/<provider_id>/staff/<provider_user_id>/role")
+@bp.input(StaffRoleIn)
+def change_staff_role(provider_id: str, provider_user_id: str, json_data: StaffRoleIn):
+    """Change a provider user's role."""
+    with unit_of_work() as uow:
+        row = domain.change_staff_role(uow, acting_user(), provider_id, provider_user_id, json_data.role,
+                                       event_context())
+    return _staff_json(row)
+
+
 @bp.delete("/providers/<provider_id>/staff/<provider_user_id>")
 def remove_staff(provider_id: str, provider_user_id: str):
     """Remove someone from the provider's staff."""

@@ -66,3 +66,27 @@ def test_only_a_provider_admin_manages_the_providers_staff(system, unique_email)
     too_many = ", ".join(unique_email(f"n{i}") for i in range(21))
     response = admin.submit(f"/providers/{provider_id}/members/invite", {"emails": too_many, "role": "admin"})
     assert response.status_code == 422 and "at most 20" in response.text
+
+
+def test_pending_provider_invitations_are_resent_at_once_and_roles_change(system, smtp, unique_email):
+    _controller, mailbox = smtp
+    admin_email = unique_email("padmin")
+    _admin, provider_id = new_provider_admin(system, admin_email, PASSWORD)
+    admin = Visitor(system.url)
+    admin.log_in(admin_email, PASSWORD)
+    people = [unique_email("p1"), unique_email("p2")]
+    admin.submit(f"/providers/{provider_id}/members/invite", {"emails": ",".join(people), "role": "service_user"})
+    for email in people:
+        wait_for(lambda email=email: mailbox.to(email), message="the first invitation")
+    page = admin.get(f"/providers/{provider_id}/members")
+    resent = admin.http.post(f"{system.url}/providers/{provider_id}/members/resend",
+                             data={"csrf_token": admin.csrf_token(page.text)})
+    assert resent.status_code == 200
+    for email in people:
+        wait_for(lambda email=email: len(mailbox.to(email)) == 2, message="the second invitation")
+
+    provider_user_id = re.search(r'/providers/[^/]+/members/([\w\-]+)/make-admin', page.text).group(1)
+    changed = admin.http.post(f"{system.url}/providers/{provider_id}/members/{provider_user_id}/make-admin",
+                              data={"csrf_token": admin.csrf_token(page.text)})
+    assert changed.status_code == 200
+    assert "Provider Admin" in admin.get(f"/providers/{provider_id}/members").text

@@ -16,10 +16,11 @@ from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, PERMISSIONS,
                       Manager, MemberPage, SeatLimitReached, accept, change_role, confirm, invite, list_members,
                       manager_of, member_of, parse_emails, reinvite, remove, restore, revoke, seats_taken)
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
-                        add_confirmed_provider_user, confirm_staff, create_provider, invite_staff, list_staff,
+                        add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "change_staff_role",
     "create_standalone",
     "attachable",
     "add_existing",

@@ -204,3 +204,19 @@ def remove_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, co
     uow.session.delete(row)
     uow.publish(_staff_event("provider.user.removed", row, context))
     uow.commit()
+
+
+def change_staff_role(uow, actor_id: str, provider_id: str, provider_user_id: str, role: str,
+                      context: dict) -> ProviderUser:
+    """Make a provider user a Provider Admin or a Service User (never oneself, never the last admin)."""
+    provider_admin(uow, actor_id, provider_id)
+    row = _staff_row(uow, provider_id, provider_user_id)
+    if role not in PROVIDER_ROLES:
+        raise Invalid("Choose the Provider Admin or Service User role.", "role")
+    if row.user_id == actor_id:
+        raise Forbidden("You cannot change your own role; another provider admin can.")
+    row.role = role
+    uow.add(row)
+    uow.publish(_staff_event("provider.user.updated", row, context))
+    uow.commit()
+    return row

@@ -583,3 +583,83 @@ def delete_collection(organization_id: str, collection_id: str):
     with unit_of_work() as uow:
         domain.delete_collection(uow, acting_user(), organization_id, collection_id, event_context())
     return "", 204
+
+
+# --- the organization's vault ------------------------------------------------------------------
+
+class ItemIn(StrictBody):
+    type: str = Field(max_length=20)
+    data: dict
+    collection_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+class TrashQuery(StrictQuery):
+    trash: bool = False
+
+
+def _item_json(visible) -> dict:
+    item = visible.item
+    return {"item_id": item.id, "organization_id": item.organization_id, "type": item.type, "data": item.data,
+            "collection_ids": visible.collection_ids, "permission": visible.permission,
+            "passwords_hidden": visible.passwords_hidden, "revision": item.revision,
+            "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None}
+
+
+@bp.get("/organizations/<organization_id>/items")
+@bp.input(TrashQuery, location="query")
+def list_items(organization_id: str, query_data: TrashQuery):
+    """The organization's items the caller may see (fields still encrypted)."""
+    with unit_of_work() as uow:
+        found = domain.list_org_items(uow, acting_user(), organization_id, query_data.trash)
+    return {"items": [_item_json(v) for v in found]}
+
+
+@bp.get("/organizations/<organization_id>/items/<item_id>")
+def get_item(organization_id: str, item_id: str):
+    """One item, if the caller may see it."""
+    with unit_of_work() as uow:
+        return _item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
+
+
+@bp.post("/organizations/<organization_id>/items")
+@bp.input(ItemIn)
+def create_item(organization_id: str, json_data: ItemIn):
+    """Create an item in one or more collections."""
+    with unit_of_work() as uow:
+        item = domain.save_org_item(uow, acting_user(), organization_id, None, json_data.type, json_data.data,
+                                    json_data.collection_ids, event_context())
+        return _item_json(domain.org_item(uow, acting_user(), organization_id, item.id)), 201
+
+
+@bp.put("/organizations/<organization_id>/items/<item_id>")
+@bp.input(ItemIn)
+def update_item(organization_id: str, item_id: str, json_data: ItemIn):
+    """Change an item and its collections."""
+    with unit_of_work() as uow:
+        domain.save_org_item(uow, acting_user(), organization_id, item_id, json_data.type, json_data.data,
+                             json_data.collection_ids, event_context())
+        return _item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
+
+
+@bp.post("/organizations/<organization_id>/items/<item_id>/trash")
+def trash_item(organization_id: str, item_id: str):
+    """Move an item to the trash."""
+    with unit_of_work() as uow:
+        domain.trash_org_item(uow, acting_user(), organization_id, item_id, event_context())
+    return "", 204
+
+
+@bp.post("/organizations/<organization_id>/items/<item_id>/restore")
+def restore_item(organization_id: str, item_id: str):
+    """Bring an item back from the trash."""
+    with unit_of_work() as uow:
+        domain.trash_org_item(uow, acting_user(), organization_id, item_id, event_context(), restore=True)
+    return "", 204
+
+
+@bp.delete("/organizations/<organization_id>/items/<item_id>")
+def purge_item(organization_id: str, item_id: str):
+    """Delete a trashed item for good."""
+    with unit_of_work() as uow:
+        domain.purge_org_item(uow, acting_user(), organization_id, item_id, event_context())
+    return "", 204

@@ -138,3 +138,28 @@ class CollectionAccess(OrgsTable, table=True):
     group_id: str | None = Field(default=None, foreign_key="groups.id", max_length=36)
     member_id: str | None = Field(default=None, foreign_key="members.id", max_length=36)
     permission: str = Field(max_length=30)
+
+
+class Cipher(OrgsTable, table=True):
+    """A vault item. Every field a person typed is inside `data`, EncStrings under the org key
+    (organization items) or the owner's user key (personal items); orgs cannot read any of it."""
+
+    __tablename__ = "ciphers"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    organization_id: str | None = Field(default=None, foreign_key="organizations.id", index=True, max_length=36)
+    user_id: str | None = Field(default=None, index=True, max_length=36)  # the owner of a personal item
+    type: str = Field(max_length=20)  # login, note, card, identity
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    favorite: bool = False
+    revision: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None, index=True)  # in the trash since
+
+
+class CipherCollection(OrgsTable, table=True):
+    """An organization item's place in a collection (an item may be in several)."""
+
+    __tablename__ = "cipher_collections"
+    cipher_id: str = Field(foreign_key="ciphers.id", primary_key=True, max_length=36)
+    collection_id: str = Field(foreign_key="collections.id", primary_key=True, max_length=36)

@@ -12,7 +12,7 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import require_encstring
 
-from ..models import Collection, CollectionAccess, Group, GroupMember, Member
+from ..models import CipherCollection, Collection, CollectionAccess, Group, GroupMember, Member
 from .members import ACCESS_LEVELS, SEATED, manager_of
 
 
@@ -184,6 +184,8 @@ def delete_collection(uow, actor_id: str, organization_id: str, collection_id: s
     manager_of(uow, actor_id, organization_id, "delete_collections")
     collection = _collection(uow, organization_id, collection_id)
     uow.session.exec(delete(CollectionAccess).where(CollectionAccess.collection_id == collection.id))
+    # Its items stay in their other collections (managers still see any left in none).
+    uow.session.exec(delete(CipherCollection).where(CipherCollection.collection_id == collection.id))
     uow.session.delete(collection)
     uow.publish(_collection_event("org.collection.deleted", collection, [], context))
     uow.commit()

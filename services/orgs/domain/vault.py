@@ -1,0 +1,203 @@
+"""Vault items: personal ones, and an organization's shared through collections.
+
+Orgs stores items as the gateway sends them: every text a person typed is an EncString
+(type 2) under the org key or the owner's user key. `require_sealed` refuses any other
+string, so plaintext cannot be stored here even by mistake. Who sees an organization's item
+follows collection access: managers (provider staff, owners, admins, Custom members who
+manage all collections) see every item; others see the items of their collections, with the
+best level any of those collections gives them, directly or through a group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_
+from sqlmodel import select
+
+from services.common.database import utcnow
+from services.common.envelope import Event
+from services.common.errors import Forbidden, Invalid, NotFound
+from services.common.validation import require_encstring
+
+from ..models import Cipher, CipherCollection, Collection, CollectionAccess, GroupMember, Member
+from .members import ACCESS_LEVELS, manager_of
+
+ITEM_TYPES = ("login", "note", "card", "identity")
+FIELD_TYPES = ("text", "hidden", "boolean")
+_RANK = {level: rank for rank, level in enumerate(ACCESS_LEVELS)}
+EDITING = ("edit", "edit_except_passwords", "manage")
+MAX_DEPTH, MAX_STRINGS = 6, 500
+
+
+def require_sealed(data, path: str = "data", depth: int = 0, counter: list | None = None) -> dict:
+    """`data` if every text in it is an EncString; Invalid naming the first one that is not."""
+    counter = counter if counter is not None else [0]
+    if depth > MAX_DEPTH:
+        raise Invalid("The item is nested too deeply.", "data")
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "type" and value in FIELD_TYPES:
+                continue  # a custom field's kind is not a secret
+            require_sealed(value, f"{path}.{key}", depth + 1, counter)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            require_sealed(value, f"{path}[{index}]", depth + 1, counter)
+    elif isinstance(data, str):
+        counter[0] += 1
+        if counter[0] > MAX_STRINGS:
+            raise Invalid("The item has too many fields.", "data")
+        require_encstring(data, 2, path)
+    elif data is not None and not isinstance(data, bool):
+        raise Invalid(f"{path} must be encrypted text, true/false or empty.", "data")
+    return data
+
+
+def _item_type(value: str) -> str:
+    if value not in ITEM_TYPES:
+        raise Invalid("The item type must be login, note, card or identity.", "type")
+    return value
+
+
+def _event(event_type: str, item: Cipher, context: dict) -> Event:
+    return Event(event_type, {"cipher_id": item.id, "organization_id": item.organization_id, "type": item.type},
+                 subject=item.id, orgid=item.organization_id, **context)
+
+
+@dataclass(frozen=True)
+class VisibleItem:
+    """An item with what the actor may do with it."""
+
+    item: Cipher
+    collection_ids: list[str]
+    permission: str  # the best access level the actor has on it
+
+    @property
+    def passwords_hidden(self) -> bool:
+        """Whether the gateway must keep passwords (and hidden fields) from this actor."""
+        return self.permission.endswith("_except_passwords")
+
+
+def _levels(uow, actor_id: str, organization_id: str) -> dict[str, str] | None:
+    """The actor's best level per collection, or None when they may see every item."""
+    try:
+        manager_of(uow, actor_id, organization_id, "manage_all_collections")
+        return None
+    except (Forbidden, NotFound):
+        pass
+    member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
+                                            Member.status == "confirmed"))
+    if member is None:
+        raise NotFound("No such organization.")
+    groups = select(GroupMember.group_id).where(GroupMember.member_id == member.id)
+    grants = uow.scalars(select(CollectionAccess).where(or_(CollectionAccess.member_id == member.id,
+                                                            CollectionAccess.group_id.in_(groups)))).all()
+    best: dict[str, str] = {}
+    for grant in grants:
+        if _RANK[grant.permission] >= _RANK.get(best.get(grant.collection_id, ""), -1):
+            best[grant.collection_id] = grant.permission
+    return best
+
+
+def _links(uow, item_ids: list[str]) -> dict[str, list[str]]:
+    rows = uow.scalars(select(CipherCollection).where(CipherCollection.cipher_id.in_(item_ids))).all() \
+        if item_ids else []
+    links: dict[str, list[str]] = {}
+    for row in rows:
+        links.setdefault(row.cipher_id, []).append(row.collection_id)
+    return links
+
+
+def _visible(item: Cipher, collection_ids: list[str], levels: dict[str, str] | None) -> VisibleItem | None:
+    if levels is None:
+        return VisibleItem(item, sorted(collection_ids), "manage")
+    mine = [levels[c] for c in collection_ids if c in levels]
+    if not mine:
+        return None
+    return VisibleItem(item, sorted(collection_ids), max(mine, key=_RANK.get))
+
+
+def list_org_items(uow, actor_id: str, organization_id: str, trash: bool = False) -> list[VisibleItem]:
+    """The organization's items the actor may see (in the trash, or not)."""
+    levels = _levels(uow, actor_id, organization_id)
+    statement = select(Cipher).where(Cipher.organization_id == organization_id)
+    statement = statement.where(Cipher.deleted_at.is_not(None) if trash else Cipher.deleted_at.is_(None))
+    items = list(uow.scalars(statement.order_by(Cipher.created_at, Cipher.id)))
+    links = _links(uow, [i.id for i in items])
+    return [v for v in (_visible(i, links.get(i.id, []), levels) for i in items) if v is not None]
+
+
+def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleItem:
+    """One organization item, if the actor may see it; NotFound otherwise."""
+    levels = _levels(uow, actor_id, organization_id)
+    item = uow.get(Cipher, item_id)
+    if item is None or item.organization_id != organization_id:
+        raise NotFound("No such item.")
+    visible = _visible(item, _links(uow, [item.id]).get(item.id, []), levels)
+    if visible is None:
+        raise NotFound("No such item.")
+    return visible
+
+
+def _require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str]) -> None:
+    levels = _levels(uow, actor_id, organization_id)
+    known = set(uow.scalars(select(Collection.id).where(Collection.organization_id == organization_id,
+                                                        Collection.id.in_(collection_ids))).all())
+    if not collection_ids or known != set(collection_ids):
+        raise Invalid("Choose at least one collection of this organization.", "collection_ids")
+    if levels is not None and any(levels.get(c) not in EDITING for c in collection_ids):
+        raise Forbidden("You may not add or change items in these collections.", "collection_ids")
+
+
+def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None, item_type: str, data: dict,
+                  collection_ids: list[str], context: dict) -> Cipher:
+    """Create an organization item in collections, or change one the actor may edit."""
+    collection_ids = sorted(set(collection_ids))
+    _require_editing(uow, actor_id, organization_id, collection_ids)
+    sealed = require_sealed(data)
+    if item_id is None:
+        item = Cipher(organization_id=organization_id, type=_item_type(item_type), data=sealed)
+        event_type = "org.item.created"
+    else:
+        visible = org_item(uow, actor_id, organization_id, item_id)
+        if visible.permission not in EDITING:
+            raise Forbidden("You may only view this item.")
+        _require_editing(uow, actor_id, organization_id, visible.collection_ids)
+        item = visible.item
+        item.type, item.data, item.revision, item.updated_at = _item_type(item_type), sealed, item.revision + 1, \
+            utcnow()
+        uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item.id))
+        event_type = "org.item.updated"
+    uow.add(item)
+    uow.flush()
+    for collection_id in collection_ids:
+        uow.add(CipherCollection(cipher_id=item.id, collection_id=collection_id))
+    uow.publish(_event(event_type, item, context))
+    uow.commit()
+    return item
+
+
+def trash_org_item(uow, actor_id: str, organization_id: str, item_id: str, context: dict,
+                   restore: bool = False) -> Cipher:
+    """Move an item to the trash (or back from it)."""
+    visible = org_item(uow, actor_id, organization_id, item_id)
+    if visible.permission not in EDITING:
+        raise Forbidden("You may only view this item.")
+    item = visible.item
+    item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()
+    uow.add(item)
+    uow.publish(_event("org.item.restored" if restore else "org.item.trashed", item, context))
+    uow.commit()
+    return item
+
+
+def purge_org_item(uow, actor_id: str, organization_id: str, item_id: str, context: dict) -> None:
+    """Delete a trashed item for good."""
+    visible = org_item(uow, actor_id, organization_id, item_id)
+    if visible.permission != "manage":
+        raise Forbidden("Only those who manage its collections delete an item for good.")
+    if visible.item.deleted_at is None:
+        raise Invalid("Move the item to the trash first.")
+    uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item_id))
+    uow.session.delete(visible.item)
+    uow.publish(_event("org.item.deleted", visible.item, context))
+    uow.commit()

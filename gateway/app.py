@@ -19,7 +19,8 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import auth, console, invitations, mailbox, members, portal, preferences, sharing, staff, vault
+from .views import (auth, console, invitations, mailbox, members, org_vault, portal, preferences, sharing, staff,
+                    vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -55,8 +56,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, staff.bp, invitations.bp, mailbox.bp, vault.bp,
-                      preferences.bp):
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, org_vault.bp, staff.bp,
+                      invitations.bp, mailbox.bp, vault.bp, preferences.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_open_session)

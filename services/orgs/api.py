@@ -103,6 +103,15 @@ def my_organizations():
     return {"organizations": [{"organization_id": o.id, "name": o.name, "role": m.role} for o, m in found]}
 
 
+@bp.get("/me/memberships")
+def my_memberships():
+    """The organizations the caller is a confirmed member of, with the org key wrapped to them."""
+    with unit_of_work() as uow:
+        found = domain.memberships(uow, acting_user())
+    return {"memberships": [{"organization_id": o.id, "name": o.name, "role": m.role,
+                             "wrapped_org_key": m.wrapped_org_key} for o, m in found]}
+
+
 @bp.get("/providers/<provider_id>/access")
 def provider_access(provider_id: str):
     """The caller's role in the provider (404 when they have none): asked by other services."""

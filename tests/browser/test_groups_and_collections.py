@@ -1,6 +1,7 @@
 """Sharing in a client: a group of members, and a collection they may edit, in a real browser."""
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -66,6 +67,22 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
     page.get_by_role("link", name="Collections").click()
     expect(page.locator("table.collections tbody tr", has_text="Servers")).to_contain_text(f"{newcomer}: Can edit")
+
+    page.get_by_role("link", name="Vault").click()
+    expect(page.get_by_role("heading", name="Vault")).to_be_visible()
+    page.get_by_role("link", name="New item").click()
+    item = page.get_by_role("dialog", name="New item")
+    item.get_by_label("Name", exact=True).fill("Core switch")
+    item.get_by_label("Username").fill("netops")
+    item.get_by_role("button", name="Generate password").click()
+    expect(item.get_by_label("Password", exact=True)).to_have_value(re.compile(r"^.{20}$"))
+    generated = item.get_by_label("Password", exact=True).input_value()
+    item.get_by_label("Servers").check()
+    item.get_by_role("button", name="Save").click()
+    stored = page.locator("table.items tbody tr", has_text="Core switch")
+    expect(stored).to_contain_text("netops")
+    stored.get_by_text("Show password").click()
+    expect(stored.locator("code")).to_have_text(generated)
 
     organization_id = page.url.split("/organizations/")[1].split("/")[0]
     stored = service_backends(system).orgs.get(f"/organizations/{organization_id}/collections", admin.caller())

@@ -4,7 +4,7 @@ Every handler takes the acting user's id and a unit of work, checks the actor ma
 changes rows, records the events, and commits. An actor who is not a member of a
 provider learns nothing about it: every refusal of that kind is NotFound.
 """
-from .access import (OrganizationAccess, organization_access, organization_overview, organizations_administered,
+from .access import (OrganizationAccess, memberships, organization_access, organization_overview, organizations_administered,
                      record_provider_access)
 from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable, create_standalone, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
@@ -22,6 +22,7 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "memberships",
     "trash_org_item",
     "save_org_item",
     "require_sealed",

@@ -69,3 +69,10 @@ def record_provider_access(uow, actor_id: str, organization_id: str, context: di
                                                         "provider_user_id": staff.id},
                       subject=organization_id, orgid=organization_id, providerid=access.provider_id, **context))
     uow.commit()
+
+
+def memberships(uow, actor_id: str) -> list[tuple[Organization, Member]]:
+    """The organizations where the actor is a confirmed member, with the org key wrapped to them."""
+    return list(uow.scalars(select(Organization, Member).join(Member, Member.organization_id == Organization.id)
+                            .where(Member.user_id == actor_id, Member.status == "confirmed")
+                            .order_by(Organization.name)))

@@ -1,0 +1,143 @@
+"""An organization's vault in its Admin Console: items in collections, sealed with the org key.
+
+Fields are encrypted here before orgs stores them and decrypted here to show them. A member
+whose access hides passwords never receives one: the password is left out of the page, not
+merely masked.
+"""
+from __future__ import annotations
+
+import secrets
+import string
+
+from flask import Blueprint, g, request, url_for
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from ..access import login_required
+from ..backends import backends, caller
+from ..crypto import EncStringError, SymmetricKey
+from ..org_keys import OrgKeyUnavailable, organization_key
+from ..render import render, see_other
+
+bp = Blueprint("org_vault", __name__)
+PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*-_=+"
+
+
+def generate_password(length: int = 20) -> str:
+    """A random password with letters, digits and symbols (at least one of each)."""
+    while True:
+        candidate = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(not c.isalnum() for c in candidate)):
+            return candidate
+
+
+def _open(org_key: SymmetricKey, value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return org_key.decrypt_text(value)
+    except EncStringError:
+        return _("(cannot be decrypted)")
+
+
+def _seal(org_key: SymmetricKey, value: str) -> str | None:
+    return org_key.encrypt_text(value) if value else None
+
+
+def readable_item(org_key: SymmetricKey, item: dict) -> dict:
+    """An item as a person reads it; without its password when their access hides passwords."""
+    data, login = item["data"], item["data"].get("login") or {}
+    return {"item_id": item["item_id"], "type": item["type"], "name": _open(org_key, data.get("name")),
+            "notes": _open(org_key, data.get("notes")), "username": _open(org_key, login.get("username")),
+            "password": None if item["passwords_hidden"] else _open(org_key, login.get("password")),
+            "uri": _open(org_key, (login.get("uris") or [None])[0]), "collection_ids": item["collection_ids"],
+            "permission": item["permission"], "passwords_hidden": item["passwords_hidden"]}
+
+
+def _context(organization_id: str) -> dict:
+    orgs = backends().orgs
+    organization = orgs.get(f"/organizations/{organization_id}", caller())
+    provider = next((p for p in g.vault_session.providers
+                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    return {"organization": organization, "provider": provider}
+
+
+def _collections(organization_id: str, org_key: SymmetricKey) -> list[tuple[str, str]]:
+    try:
+        found = backends().orgs.get(f"/organizations/{organization_id}/collections", caller())["collections"]
+    except ServiceError:
+        return []  # members without collection management still see their items' collections by id
+    return [(c["collection_id"], _open(org_key, c["encrypted_name"])) for c in found]
+
+
+def _member_key(organization: dict) -> SymmetricKey | None:
+    try:
+        return organization_key(organization)
+    except OrgKeyUnavailable:
+        return None
+
+
+@bp.get("/organizations/<organization_id>/vault")
+@login_required
+def vault(organization_id: str):
+    """The organization's items the user may see, searched over their decrypted names here."""
+    context = _context(organization_id)
+    org_key = _member_key(context["organization"])
+    items = []
+    if org_key is not None:
+        found = backends().orgs.get(f"/organizations/{organization_id}/items", caller())["items"]
+        items = [readable_item(org_key, item) for item in found]
+    needle = (request.args.get("q") or "").strip().lower()[:100]
+    if needle:
+        items = [i for i in items if needle in i["name"].lower() or needle in i["username"].lower()]
+    names = dict(_collections(organization_id, org_key)) if org_key else {}
+    return render("pages/org_vault.html", "partials/org_items.html", items=items, collection_names=names,
+                  query=needle, key_missing=org_key is None, **context)
+
+
+@bp.route("/organizations/<organization_id>/vault/new", methods=["GET", "POST"])
+@login_required
+def new_item(organization_id: str):
+    """The New item dialog (login or secure note), encrypted here with the org key."""
+    context = _context(organization_id)
+    org_key = _member_key(context["organization"])
+    collections = _collections(organization_id, org_key) if org_key else []
+    values = {"type": "login", "name": "", "username": "", "password": "", "uri": "", "notes": "",
+              "collection_ids": []}
+    error = None
+    if request.method == "POST":
+        values = {key: request.form.get(key, "")[:10_000] for key in ("type", "name", "username", "password",
+                                                                       "uri", "notes")}
+        values["collection_ids"] = request.form.getlist("collection_ids")
+        if org_key is None:
+            error = _("You hold no key of this organization, so you cannot add items to it.")
+        elif not values["name"].strip():
+            error = _("Enter the item's name.")
+        else:
+            data = {"name": _seal(org_key, values["name"].strip()), "notes": _seal(org_key, values["notes"])}
+            if values["type"] == "login":
+                data["login"] = {"username": _seal(org_key, values["username"]),
+                                 "password": _seal(org_key, values["password"]),
+                                 "uris": [_seal(org_key, values["uri"])] if values["uri"] else []}
+            try:
+                backends().orgs.post(f"/organizations/{organization_id}/items", caller(), {
+                    "type": values["type"] if values["type"] in ("login", "note") else "login", "data": data,
+                    "collection_ids": values["collection_ids"]})
+            except ServiceError as refusal:
+                error = _(refusal.message)
+            else:
+                url = url_for("org_vault.vault", organization_id=organization_id)
+                return see_other(url, toast=_("%(name)s was saved.", name=values["name"].strip()))
+    return render("pages/org_item_new.html", "partials/org_item_dialog.html", status=422 if error else 200,
+                  values=values, collections=collections, error=error, organization_id=organization_id)
+
+
+@bp.post("/tools/password")
+@login_required
+def password():
+    """A freshly generated password, as the password field of the item form."""
+    length = request.form.get("length", "20")
+    size = int(length) if length.isdigit() and 12 <= int(length) <= 128 else 20
+    return render("partials/password_field.html", "partials/password_field.html", value=generate_password(size))

@@ -1,0 +1,65 @@
+"""An organization's vault: items sealed with the org key, seen per collection access."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import create_engine, inspect, text
+
+from tests.integration.test_members_flows import PASSWORD, client_org, invitation_link, join, members_of  # noqa: F401
+from tests.support import Visitor
+
+CANARY = "Canary-Router-Passw0rd!"
+
+
+def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_password(
+        system, smtp, client_org, unique_email):  # noqa: F811
+    visitor, admin, _provider_id, organization_id = client_org
+    viewer = unique_email("viewer")
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": viewer, "role": "user"})
+    join(system, smtp, viewer)
+    member = members_of(system, admin, organization_id)[viewer]
+    dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
+    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
+                      data={"csrf_token": visitor.csrf_token(dialog.text)})
+
+    created = visitor.submit(f"/organizations/{organization_id}/collections/new", {
+        "name": "Network", f"access:|{member['member_id']}": "view_except_passwords"})
+    assert created.status_code == 200
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
+                              visitor.get(f"/organizations/{organization_id}/vault/new").text).group(1)
+    generated = visitor.http.post(f"{system.url}/tools/password", headers={"HX-Request": "true"},
+                                  data={"csrf_token": visitor.csrf_token()})
+    from html import unescape
+
+    assert len(unescape(re.search(r'value="([^"]*)"', generated.text).group(1))) == 20
+    saved = visitor.submit(f"/organizations/{organization_id}/vault/new", {
+        "type": "login", "name": "Core router", "username": "netadmin", "password": CANARY,
+        "uri": "https://router.example", "notes": "", "collection_ids": collection_id})
+    assert saved.status_code == 200 and "Core router" in saved.text and CANARY in saved.text
+
+    person = Visitor(system.url)
+    person.log_in(viewer, PASSWORD)
+    page = person.get("/vault").text
+    assert "Core router" in page and "netadmin" in page and "Hidden by your access" in page
+    assert CANARY not in page
+
+    engine = create_engine(system.database_urls["orgs"])
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                assert CANARY not in repr(tuple(row)) and "Core router" not in repr(tuple(row))
+    engine.dispose()
+
+
+def test_someone_else_gets_404_for_an_organizations_items(system, client_org, unique_email):  # noqa: F811
+    from services.common.internal_http import ServiceError
+    from tests.support import new_provider_admin, service_backends
+
+    _visitor, _admin, _provider_id, organization_id = client_org
+    outsider, _ = new_provider_admin(system, unique_email("nosy"), PASSWORD)
+    try:
+        service_backends(system).orgs.get(f"/organizations/{organization_id}/items", outsider.caller())
+    except ServiceError as error:
+        assert error.status == 404
+    else:
+        raise AssertionError("an outsider read the organization's items")

@@ -86,15 +86,40 @@ def vault(organization_id: str):
     context = _context(organization_id)
     org_key = _member_key(context["organization"])
     items = []
+    trash = request.args.get("trash") == "1"
     if org_key is not None:
-        found = backends().orgs.get(f"/organizations/{organization_id}/items", caller())["items"]
+        found = backends().orgs.get(f"/organizations/{organization_id}/items", caller(),
+                                    trash="true" if trash else "false")["items"]
         items = [readable_item(org_key, item) for item in found]
     needle = (request.args.get("q") or "").strip().lower()[:100]
     if needle:
         items = [i for i in items if needle in i["name"].lower() or needle in i["username"].lower()]
     names = dict(_collections(organization_id, org_key)) if org_key else {}
     return render("pages/org_vault.html", "partials/org_items.html", items=items, collection_names=names,
-                  query=needle, key_missing=org_key is None, **context)
+                  query=needle, key_missing=org_key is None, trash=trash, item_actions=True, **context)
+
+
+ITEM_ACTIONS = {"trash": ("POST", "/trash", "The item was moved to the trash."),
+                "restore": ("POST", "/restore", "The item was restored."),
+                "purge": ("DELETE", "", "The item was deleted for good.")}
+
+
+@bp.post("/organizations/<organization_id>/vault/<item_id>/<action>")
+@login_required
+def item_action(organization_id: str, item_id: str, action: str):
+    """Move an item to the trash, restore it, or delete it for good."""
+    if action not in ITEM_ACTIONS:
+        return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
+                      message=_("There is nothing here, or it is not yours to see."))
+    method, suffix, done = ITEM_ACTIONS[action]
+    back = url_for("org_vault.vault", organization_id=organization_id, trash="1" if action != "trash" else None)
+    try:
+        backends().orgs.call(method, f"/organizations/{organization_id}/items/{item_id}{suffix}", caller())
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return see_other(back, toast=_(error.message))
+    return see_other(back, toast=_(done))
 
 
 @bp.route("/organizations/<organization_id>/vault/new", methods=["GET", "POST"])

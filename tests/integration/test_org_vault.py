@@ -63,3 +63,25 @@ def test_someone_else_gets_404_for_an_organizations_items(system, client_org, un
         assert error.status == 404
     else:
         raise AssertionError("an outsider read the organization's items")
+
+
+def test_an_item_goes_to_the_trash_comes_back_and_is_then_deleted_for_good(system, client_org):  # noqa: F811
+    visitor, _admin, _provider_id, organization_id = client_org
+    visitor.submit(f"/organizations/{organization_id}/collections/new", {"name": "Ops"})
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
+                              visitor.get(f"/organizations/{organization_id}/vault/new").text).group(1)
+    visitor.submit(f"/organizations/{organization_id}/vault/new", {
+        "type": "note", "name": "Runbook", "notes": "Restart the thing", "collection_ids": collection_id})
+    page = visitor.get(f"/organizations/{organization_id}/vault")
+    item_id = re.search(rf"/organizations/{organization_id}/vault/([\w\-]+)/trash", page.text).group(1)
+    token = visitor.csrf_token(page.text)
+    base = f"{system.url}/organizations/{organization_id}/vault/{item_id}"
+    trashed = visitor.http.post(f"{base}/trash", data={"csrf_token": token})
+    assert "Runbook" not in trashed.text
+    assert "Runbook" in visitor.get(f"/organizations/{organization_id}/vault?trash=1").text
+    visitor.http.post(f"{base}/restore", data={"csrf_token": token})
+    assert "Runbook" in visitor.get(f"/organizations/{organization_id}/vault").text
+    visitor.http.post(f"{base}/trash", data={"csrf_token": token})
+    purged = visitor.http.post(f"{base}/purge", data={"csrf_token": token})
+    assert "Runbook" not in purged.text
+    assert "Runbook" not in visitor.get(f"/organizations/{organization_id}/vault?trash=1").text

@@ -97,6 +97,8 @@ CATALOGUE: dict[str, EventSpec] = {
                   "An organization's vault item was changed.", ("cipher_id", "organization_id", "type")),
         EventSpec("orgs", "org.item.deleted", 1102, "Cipher_Deleted",
                   "An organization's vault item was deleted for good.", ("cipher_id", "organization_id", "type")),
+        EventSpec("orgs", "org.item.shared", 1113, "Cipher_Shared",
+                  "Someone moved a personal item into an organization.", ("cipher_id", "organization_id", "type")),
         EventSpec("orgs", "org.item.trashed", 1115, "Cipher_SoftDeleted",
                   "An organization's vault item was moved to the trash.", ("cipher_id", "organization_id", "type")),
         EventSpec("orgs", "org.item.restored", 1116, "Cipher_Restored",

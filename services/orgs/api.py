@@ -4,7 +4,7 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from pydantic import Field
 
-from services.common.errors import Forbidden
+from services.common.errors import Forbidden, NotFound
 from services.common.internal_auth import ClaimSigner, NotSigned
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, settings, unit_of_work
@@ -672,3 +672,67 @@ def purge_item(organization_id: str, item_id: str):
     with unit_of_work() as uow:
         domain.purge_org_item(uow, acting_user(), organization_id, item_id, event_context())
     return "", 204
+
+
+# --- personal items ----------------------------------------------------------------------------
+
+class PersonalItemIn(StrictBody):
+    type: str = Field(max_length=20)
+    data: dict
+
+
+class ShareIn(StrictBody):
+    organization_id: str = Field(max_length=36)
+    data: dict
+    collection_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+def _personal_json(item) -> dict:
+    return {"item_id": item.id, "type": item.type, "data": item.data, "revision": item.revision,
+            "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None}
+
+
+@bp.get("/me/items")
+@bp.input(TrashQuery, location="query")
+def my_items(query_data: TrashQuery):
+    """The caller's own items (fields sealed with their user key)."""
+    with unit_of_work() as uow:
+        return {"items": [_personal_json(i) for i in domain.list_personal_items(uow, acting_user(),
+                                                                                 query_data.trash)]}
+
+
+@bp.post("/me/items")
+@bp.input(PersonalItemIn)
+def create_my_item(json_data: PersonalItemIn):
+    """Create one of the caller's own items."""
+    with unit_of_work() as uow:
+        return _personal_json(domain.save_personal_item(uow, acting_user(), None, json_data.type,
+                                                        json_data.data)), 201
+
+
+@bp.post("/me/items/<item_id>/<action>")
+def act_on_my_item(item_id: str, action: str):
+    """Trash or restore one of the caller's items."""
+    if action not in ("trash", "restore"):
+        raise NotFound("No such action.")
+    with unit_of_work() as uow:
+        domain.trash_personal_item(uow, acting_user(), item_id, restore=action == "restore")
+    return "", 204
+
+
+@bp.delete("/me/items/<item_id>")
+def purge_my_item(item_id: str):
+    """Delete one of the caller's trashed items for good."""
+    with unit_of_work() as uow:
+        domain.purge_personal_item(uow, acting_user(), item_id)
+    return "", 204
+
+
+@bp.post("/me/items/<item_id>/share")
+@bp.input(ShareIn)
+def share_my_item(item_id: str, json_data: ShareIn):
+    """Move one of the caller's items into an organization (re-sealed by the gateway)."""
+    with unit_of_work() as uow:
+        item = domain.share_item(uow, acting_user(), item_id, json_data.organization_id, json_data.data,
+                                 json_data.collection_ids, event_context())
+        return _item_json(domain.org_item(uow, acting_user(), json_data.organization_id, item.id))

@@ -93,3 +93,22 @@ def test_the_trash_keeps_items_until_a_manager_deletes_them_for_good(uow, shared
         domain.purge_org_item(unit, staff, org, network.id, CONTEXT)
     with uow() as unit:
         assert domain.list_org_items(unit, staff, org, trash=True) == []
+
+
+def test_personal_items_are_their_owners_alone_until_shared_into_a_collection(uow, shared):
+    staff, org, viewer, editor, first, second = shared
+    with uow() as unit:
+        mine = domain.save_personal_item(unit, editor.user_id, None, "login", login("Home wifi"))
+    with uow() as unit:
+        assert [i.id for i in domain.list_personal_items(unit, editor.user_id)] == [mine.id]
+        assert domain.list_personal_items(unit, viewer.user_id) == []
+    with uow() as unit, pytest.raises(NotFound):
+        domain.trash_personal_item(unit, viewer.user_id, mine.id)
+    with uow() as unit, pytest.raises(Forbidden):
+        domain.share_item(unit, editor.user_id, mine.id, org, login("Home wifi"), [second], CONTEXT)
+    with uow() as unit:
+        domain.share_item(unit, editor.user_id, mine.id, org, login("Office wifi"), [first], CONTEXT)
+    with uow() as unit:
+        assert domain.list_personal_items(unit, editor.user_id) == []
+        [seen] = domain.list_org_items(unit, viewer.user_id, org)
+        assert seen.item.id == mine.id and seen.passwords_hidden

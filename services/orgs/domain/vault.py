@@ -201,3 +201,68 @@ def purge_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
     uow.session.delete(visible.item)
     uow.publish(_event("org.item.deleted", visible.item, context))
     uow.commit()
+
+
+# --- personal items ----------------------------------------------------------------------------
+
+def _personal(uow, actor_id: str, item_id: str) -> Cipher:
+    item = uow.get(Cipher, item_id)
+    if item is None or item.user_id != actor_id or item.organization_id is not None:
+        raise NotFound("No such item.")
+    return item
+
+
+def list_personal_items(uow, actor_id: str, trash: bool = False) -> list[Cipher]:
+    """The actor's own items (sealed with their user key)."""
+    statement = select(Cipher).where(Cipher.user_id == actor_id, Cipher.organization_id.is_(None))
+    statement = statement.where(Cipher.deleted_at.is_not(None) if trash else Cipher.deleted_at.is_(None))
+    return list(uow.scalars(statement.order_by(Cipher.created_at, Cipher.id)))
+
+
+def save_personal_item(uow, actor_id: str, item_id: str | None, item_type: str, data: dict) -> Cipher:
+    """Create or change one of the actor's own items."""
+    sealed = require_sealed(data)
+    if item_id is None:
+        item = Cipher(user_id=actor_id, type=_item_type(item_type), data=sealed)
+    else:
+        item = _personal(uow, actor_id, item_id)
+        item.type, item.data, item.revision, item.updated_at = _item_type(item_type), sealed, item.revision + 1, \
+            utcnow()
+    uow.add(item)
+    uow.commit()
+    return item
+
+
+def trash_personal_item(uow, actor_id: str, item_id: str, restore: bool = False) -> Cipher:
+    """Move one of the actor's items to the trash, or back."""
+    item = _personal(uow, actor_id, item_id)
+    item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()
+    uow.add(item)
+    uow.commit()
+    return item
+
+
+def purge_personal_item(uow, actor_id: str, item_id: str) -> None:
+    """Delete one of the actor's trashed items for good."""
+    item = _personal(uow, actor_id, item_id)
+    if item.deleted_at is None:
+        raise Invalid("Move the item to the trash first.")
+    uow.session.delete(item)
+    uow.commit()
+
+
+def share_item(uow, actor_id: str, item_id: str, organization_id: str, data: dict, collection_ids: list[str],
+               context: dict) -> Cipher:
+    """Move a personal item into an organization, re-sealed under its org key, into collections."""
+    item = _personal(uow, actor_id, item_id)
+    collection_ids = sorted(set(collection_ids))
+    _require_editing(uow, actor_id, organization_id, collection_ids)
+    item.data, item.user_id, item.organization_id = require_sealed(data), None, organization_id
+    item.revision, item.updated_at = item.revision + 1, utcnow()
+    uow.add(item)
+    uow.flush()
+    for collection_id in collection_ids:
+        uow.add(CipherCollection(cipher_id=item.id, collection_id=collection_id))
+    uow.publish(_event("org.item.shared", item, context))
+    uow.commit()
+    return item

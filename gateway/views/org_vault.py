@@ -56,6 +56,27 @@ def readable_item(org_key: SymmetricKey, item: dict) -> dict:
             "permission": item["permission"], "passwords_hidden": item["passwords_hidden"]}
 
 
+def item_from_form(key: SymmetricKey, values: dict) -> tuple[str, dict]:
+    """The type and sealed data of an item typed into the item form."""
+    item_type = values["type"] if values["type"] in ("login", "note") else "login"
+    data = {"name": _seal(key, values["name"].strip()), "notes": _seal(key, values["notes"])}
+    if item_type == "login":
+        data["login"] = {"username": _seal(key, values["username"]), "password": _seal(key, values["password"]),
+                         "uris": [_seal(key, values["uri"])] if values["uri"] else []}
+    return item_type, data
+
+
+def reseal(data, old_key: SymmetricKey, new_key: SymmetricKey):
+    """`data` with every EncString opened with `old_key` and sealed again with `new_key`."""
+    if isinstance(data, dict):
+        return {k: (v if k == "type" else reseal(v, old_key, new_key)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [reseal(v, old_key, new_key) for v in data]
+    if isinstance(data, str):
+        return new_key.encrypt(old_key.decrypt(data))
+    return data
+
+
 def _context(organization_id: str) -> dict:
     orgs = backends().orgs
     organization = orgs.get(f"/organizations/{organization_id}", caller())
@@ -141,22 +162,19 @@ def new_item(organization_id: str):
         elif not values["name"].strip():
             error = _("Enter the item's name.")
         else:
-            data = {"name": _seal(org_key, values["name"].strip()), "notes": _seal(org_key, values["notes"])}
-            if values["type"] == "login":
-                data["login"] = {"username": _seal(org_key, values["username"]),
-                                 "password": _seal(org_key, values["password"]),
-                                 "uris": [_seal(org_key, values["uri"])] if values["uri"] else []}
+            item_type, data = item_from_form(org_key, values)
             try:
                 backends().orgs.post(f"/organizations/{organization_id}/items", caller(), {
-                    "type": values["type"] if values["type"] in ("login", "note") else "login", "data": data,
-                    "collection_ids": values["collection_ids"]})
+                    "type": item_type, "data": data, "collection_ids": values["collection_ids"]})
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
                 url = url_for("org_vault.vault", organization_id=organization_id)
                 return see_other(url, toast=_("%(name)s was saved.", name=values["name"].strip()))
     return render("pages/org_item_new.html", "partials/org_item_dialog.html", status=422 if error else 200,
-                  values=values, collections=collections, error=error, organization_id=organization_id)
+                  values=values, collections=collections, error=error,
+                  action=url_for("org_vault.new_item", organization_id=organization_id),
+                  cancel=url_for("org_vault.vault", organization_id=organization_id))
 
 
 @bp.post("/tools/password")

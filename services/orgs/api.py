@@ -614,6 +614,14 @@ def _item_json(visible) -> dict:
             "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None}
 
 
+@bp.get("/organizations/<organization_id>/collections/editable")
+def editable_collections(organization_id: str):
+    """The collections the caller may add items to."""
+    with unit_of_work() as uow:
+        found = domain.editable_collections(uow, acting_user(), organization_id)
+    return {"collections": [{"collection_id": c.id, "encrypted_name": c.encrypted_name} for c in found]}
+
+
 @bp.get("/organizations/<organization_id>/items")
 @bp.input(TrashQuery, location="query")
 def list_items(organization_id: str, query_data: TrashQuery):

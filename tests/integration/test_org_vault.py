@@ -85,3 +85,40 @@ def test_an_item_goes_to_the_trash_comes_back_and_is_then_deleted_for_good(syste
     purged = visitor.http.post(f"{base}/purge", data={"csrf_token": token})
     assert "Runbook" not in purged.text
     assert "Runbook" not in visitor.get(f"/organizations/{organization_id}/vault?trash=1").text
+
+
+def test_a_member_keeps_an_item_of_their_own_then_shares_it_into_a_collection_they_may_edit(
+        system, smtp, client_org, unique_email):  # noqa: F811
+    visitor, admin, _provider_id, organization_id = client_org
+    editor = unique_email("editor")
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": editor, "role": "user"})
+    join(system, smtp, editor)
+    member = members_of(system, admin, organization_id)[editor]
+    dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
+    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
+                      data={"csrf_token": visitor.csrf_token(dialog.text)})
+    visitor.submit(f"/organizations/{organization_id}/collections/new",
+                   {"name": "Shared wifi", f"access:|{member['member_id']}": "edit"})
+
+    person = Visitor(system.url)
+    person.log_in(editor, PASSWORD)
+    saved = person.submit("/vault/new", {"type": "login", "name": "Office wifi", "username": "guest",
+                                         "password": CANARY, "uri": "", "notes": ""})
+    assert saved.status_code == 200 and "Office wifi" in saved.text
+    item_id = re.search(r'href="/vault/([\w\-]+)/share"', saved.text).group(1)
+    share_page = person.get(f"/vault/{item_id}/share")
+    assert "Members Co / Shared wifi" in share_page.text
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"', share_page.text).group(1)
+    shared = person.http.post(f"{system.url}/vault/{item_id}/share", data={
+        "csrf_token": person.csrf_token(share_page.text), "collection_ids": collection_id})
+    assert shared.status_code == 200
+    own = shared.text.split('id="own-items"')[1].split("</section>")[0]
+    assert "Office wifi" not in own
+    assert "Office wifi" in shared.text.split("</section>", 1)[1]
+    assert "Office wifi" in visitor.get(f"/organizations/{organization_id}/vault").text
+
+    engine = create_engine(system.database_urls["orgs"])
+    with engine.connect() as connection:
+        rows = [repr(tuple(row)) for row in connection.execute(text("SELECT * FROM ciphers"))]
+    engine.dispose()
+    assert rows and not any(CANARY in row or "Office wifi" in row for row in rows)

@@ -138,6 +138,15 @@ def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleI
     return visible
 
 
+def editable_collections(uow, actor_id: str, organization_id: str) -> list[Collection]:
+    """The collections the actor may add items to (names still encrypted)."""
+    levels = _levels(uow, actor_id, organization_id)
+    statement = select(Collection).where(Collection.organization_id == organization_id)
+    if levels is not None:
+        statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in EDITING]))
+    return list(uow.scalars(statement.order_by(Collection.created_at, Collection.id)))
+
+
 def _require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str]) -> None:
     levels = _levels(uow, actor_id, organization_id)
     known = set(uow.scalars(select(Collection.id).where(Collection.organization_id == organization_id,

@@ -4,9 +4,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from dataclasses import dataclass
 from typing import Callable
 
 from nats.errors import NoServersError
+from sqlalchemy.exc import OperationalError
 
 from .bus import Consumer, connect, consume_forever, relay_forever
 from .config import Settings
@@ -16,8 +18,29 @@ from .observability import configure_logging
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Chore:
+    """Housekeeping a worker does every `every_seconds`: `run(engine)` in a thread."""
+
+    name: str
+    every_seconds: float
+    run: Callable
+
+
+async def _repeat(chore: Chore, engine, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(chore.run, engine)
+        except (OperationalError, OSError) as error:
+            log.warning("chore %s will try again: %r", chore.name, error)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=chore.every_seconds)
+        except asyncio.TimeoutError:
+            pass
+
+
 async def run_worker(settings: Settings, models, consumers: list[Consumer], publishes: bool = True,
-                     stop: asyncio.Event | None = None) -> None:
+                     stop: asyncio.Event | None = None, chores: tuple[Chore, ...] = ()) -> None:
     """Relay the outbox of `settings.process` and run `consumers` until stopped.
 
     SIGTERM and SIGINT stop it gracefully: the batch in hand is applied and acked first.
@@ -38,6 +61,7 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
              for consumer in consumers]
     if publishes:
         tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop)))
+    tasks.extend(asyncio.create_task(_repeat(chore, engine, stop)) for chore in chores)
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
     stopping = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)
@@ -70,8 +94,9 @@ async def _connect_when_up(settings: Settings, stop: asyncio.Event):
     return None
 
 
-def main(process: str, models, consumers: Callable[[Settings], list[Consumer]], publishes: bool = True) -> None:
+def main(process: str, models, consumers: Callable[[Settings], list[Consumer]], publishes: bool = True,
+         chores: tuple[Chore, ...] = ()) -> None:
     """Entry point of `python -m services.<name>.worker`; `consumers` makes its consumers."""
     settings = Settings.from_env(process)
     configure_logging(f"{process}-worker", settings.log_level)
-    asyncio.run(run_worker(settings, models, consumers(settings), publishes))
+    asyncio.run(run_worker(settings, models, consumers(settings), publishes, chores=chores))

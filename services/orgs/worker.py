@@ -1,8 +1,16 @@
-"""`python -m services.orgs.worker`: relays the orgs outbox to NATS."""
-from services.common.worker import main
+"""`python -m services.orgs.worker`: relays the orgs outbox to NATS and empties the trash."""
+from services.common.database import UnitOfWork
+from services.common.worker import Chore, main
 
 from . import models
+from .domain import empty_trash
 from .events import consumers
 
+
+def _empty_trash(engine) -> None:
+    with UnitOfWork(engine, models.OutboxMessage) as uow:
+        empty_trash(uow)
+
+
 if __name__ == "__main__":
-    main("orgs", models, consumers)
+    main("orgs", models, consumers, chores=(Chore("empty the trash", 3600, _empty_trash),))

@@ -112,3 +112,21 @@ def test_personal_items_are_their_owners_alone_until_shared_into_a_collection(uo
         assert domain.list_personal_items(unit, editor.user_id) == []
         [seen] = domain.list_org_items(unit, viewer.user_id, org)
         assert seen.item.id == mine.id and seen.passwords_hidden
+
+
+def test_the_trash_is_emptied_after_thirty_days(uow, shared):
+    from datetime import timedelta
+
+    from services.common.database import utcnow
+
+    staff, org, _viewer, _editor, first, _second = shared
+    with uow() as unit:
+        item = domain.save_org_item(unit, staff, org, None, "login", login(), [first], CONTEXT)
+    with uow() as unit:
+        domain.trash_org_item(unit, staff, org, item.id, CONTEXT)
+    with uow() as unit:
+        assert domain.empty_trash(unit, now=utcnow() + timedelta(days=29)) == 0
+    with uow() as unit:
+        assert domain.empty_trash(unit, now=utcnow() + timedelta(days=31)) == 1
+    with uow() as unit:
+        assert domain.list_org_items(unit, staff, org, trash=True) == []

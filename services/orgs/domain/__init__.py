@@ -15,7 +15,7 @@ from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_c
 from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, PERMISSIONS, ROLES, STATUSES, LastOwner,
                       Manager, MemberPage, SeatLimitReached, accept, change_role, confirm, invite, list_members,
                       manager_of, member_of, parse_emails, reinvite, remove, restore, revoke, seats_taken)
-from .vault import (ITEM_TYPES, VisibleItem, editable_collections, list_org_items, list_personal_items, org_item, purge_org_item,
+from .vault import (ITEM_TYPES, TRASH_DAYS, VisibleItem, editable_collections, empty_trash, list_org_items, list_personal_items, org_item, purge_org_item,
                     purge_personal_item, require_sealed, save_org_item, save_personal_item, share_item,
                     trash_org_item, trash_personal_item)
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
@@ -23,6 +23,8 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "TRASH_DAYS",
+    "empty_trash",
     "editable_collections",
     "trash_personal_item",
     "share_item",

@@ -10,6 +10,7 @@ best level any of those collections gives them, directly or through a group.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, or_
 from sqlmodel import select
@@ -275,3 +276,20 @@ def share_item(uow, actor_id: str, item_id: str, organization_id: str, data: dic
     uow.publish(_event("org.item.shared", item, context))
     uow.commit()
     return item
+
+
+TRASH_DAYS = 30
+
+
+def empty_trash(uow, now=None) -> int:
+    """Delete for good the items that have been in the trash for 30 days; how many there were."""
+    cutoff = (now or utcnow()) - timedelta(days=TRASH_DAYS)
+    expired = list(uow.scalars(select(Cipher).where(Cipher.deleted_at.is_not(None), Cipher.deleted_at < cutoff)))
+    for item in expired:
+        uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item.id))
+        uow.session.delete(item)
+        if item.organization_id:
+            uow.publish(Event("org.item.deleted", {"cipher_id": item.id, "organization_id": item.organization_id,
+                                                   "type": item.type}, subject=item.id, orgid=item.organization_id))
+    uow.commit()
+    return len(expired)

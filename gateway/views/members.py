@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -235,8 +235,7 @@ ACTIONS = {
 def act(organization_id: str, member_id: str, action: str):
     """Revoke, restore, remove or re-invite one member."""
     if action not in ACTIONS:
-        return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
-                      message=_("There is nothing here, or it is not yours to see."))
+        abort(404)
     member = _member(organization_id, member_id)
     method, suffix, done = ACTIONS[action]
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -130,8 +130,7 @@ ITEM_ACTIONS = {"trash": ("POST", "/trash", "The item was moved to the trash."),
 def item_action(organization_id: str, item_id: str, action: str):
     """Move an item to the trash, restore it, or delete it for good."""
     if action not in ITEM_ACTIONS:
-        return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
-                      message=_("There is nothing here, or it is not yours to see."))
+        abort(404)
     method, suffix, done = ITEM_ACTIONS[action]
     back = url_for("org_vault.vault", organization_id=organization_id, trash="1" if action != "trash" else None)
     try:

@@ -5,7 +5,7 @@ here for display: the orgs service only ever holds their ciphertext.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -60,7 +60,7 @@ def group(organization_id: str, group_id: str | None):
         existing = next((x for x in orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
                          if x["group_id"] == group_id), None)
         if existing is None:
-            return _not_found()
+            abort(404)
     values = {"name": existing["name"] if existing else "", "member_ids": existing["member_ids"] if existing else []}
     error = field = None
     if request.method == "POST":
@@ -132,7 +132,7 @@ def collection(organization_id: str, collection_id: str | None):
         existing = next((x for x in orgs.get(f"/organizations/{organization_id}/collections", caller())[
             "collections"] if x["collection_id"] == collection_id), None)
         if existing is None:
-            return _not_found()
+            abort(404)
     groups_found = orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
     people = _people(organization_id)
     error = None
@@ -180,8 +180,3 @@ def delete_collection(organization_id: str, collection_id: str):
 def _done(url: str, toast: str):
     """After a change: the browser goes back to the list (a full htmx navigation keeps it simple)."""
     return see_other(url, toast=toast) if htmx else see_other(url)
-
-
-def _not_found():
-    return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
-                  message=_("There is nothing here, or it is not yours to see."))

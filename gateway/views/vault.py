@@ -5,7 +5,7 @@ org key, here, before orgs moves it.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -77,8 +77,7 @@ def share(item_id: str):
     """Move an item of one's own into an organization: re-sealed with its org key, into collections."""
     item = next((i for i in backends().orgs.get("/me/items", caller())["items"] if i["item_id"] == item_id), None)
     if item is None:
-        return render("pages/error.html", "partials/error.html", status=404, title=_("Page not found"),
-                      message=_("There is nothing here, or it is not yours to see."))
+        abort(404)
     user_key = g.vault_session.keys.user_key
     name = readable_item(user_key, {**item, "collection_ids": [], "permission": "manage",
                                     "passwords_hidden": False})["name"]

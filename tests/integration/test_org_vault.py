@@ -122,3 +122,13 @@ def test_a_member_keeps_an_item_of_their_own_then_shares_it_into_a_collection_th
         rows = [repr(tuple(row)) for row in connection.execute(text("SELECT * FROM ciphers"))]
     engine.dispose()
     assert rows and not any(CANARY in row or "Office wifi" in row for row in rows)
+
+
+def test_unknown_item_or_member_actions_are_not_found(system, client_org):  # noqa: F811
+    visitor, admin, _provider_id, organization_id = client_org
+    token = visitor.csrf_token(visitor.get(f"/organizations/{organization_id}/vault").text)
+    member_id = next(iter(members_of(system, admin, organization_id).values()))["member_id"]
+    for path in (f"/organizations/{organization_id}/vault/some-item/explode",
+                 f"/organizations/{organization_id}/members/{member_id}/explode",
+                 "/vault/not-my-item/share"):
+        assert visitor.http.post(system.url + path, data={"csrf_token": token}).status_code == 404

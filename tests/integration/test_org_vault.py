@@ -5,22 +5,29 @@ import re
 
 from sqlalchemy import create_engine, inspect, text
 
-from tests.integration.test_members_flows import PASSWORD, client_org, invitation_link, join, members_of  # noqa: F401
+from tests.integration.test_members_flows import PASSWORD, join, members_of
 from tests.support import Visitor
 
 CANARY = "Canary-Router-Passw0rd!"
 
 
-def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_password(
-        system, smtp, client_org, unique_email):  # noqa: F811
+def confirmed_member(system, smtp, client_org, email: str) -> dict:
+    """Someone invited as a User, who registered, accepted, and was confirmed by the admin."""
     visitor, admin, _provider_id, organization_id = client_org
-    viewer = unique_email("viewer")
-    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": viewer, "role": "user"})
-    join(system, smtp, viewer)
-    member = members_of(system, admin, organization_id)[viewer]
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": "user"})
+    join(system, smtp, email)
+    member = members_of(system, admin, organization_id)[email]
     dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
     visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
                       data={"csrf_token": visitor.csrf_token(dialog.text)})
+    return member
+
+
+def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_password(
+        system, smtp, client_org, unique_email):
+    visitor, admin, _provider_id, organization_id = client_org
+    viewer = unique_email("viewer")
+    member = confirmed_member(system, smtp, client_org, viewer)
 
     created = visitor.submit(f"/organizations/{organization_id}/collections/new", {
         "name": "Network", f"access:|{member['member_id']}": "view_except_passwords"})
@@ -51,7 +58,7 @@ def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_pass
     engine.dispose()
 
 
-def test_someone_else_gets_404_for_an_organizations_items(system, client_org, unique_email):  # noqa: F811
+def test_someone_else_gets_404_for_an_organizations_items(system, client_org, unique_email):
     from services.common.internal_http import ServiceError
     from tests.support import new_provider_admin, service_backends
 
@@ -65,7 +72,7 @@ def test_someone_else_gets_404_for_an_organizations_items(system, client_org, un
         raise AssertionError("an outsider read the organization's items")
 
 
-def test_an_item_goes_to_the_trash_comes_back_and_is_then_deleted_for_good(system, client_org):  # noqa: F811
+def test_an_item_goes_to_the_trash_comes_back_and_is_then_deleted_for_good(system, client_org):
     visitor, _admin, _provider_id, organization_id = client_org
     visitor.submit(f"/organizations/{organization_id}/collections/new", {"name": "Ops"})
     collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
@@ -88,15 +95,10 @@ def test_an_item_goes_to_the_trash_comes_back_and_is_then_deleted_for_good(syste
 
 
 def test_a_member_keeps_an_item_of_their_own_then_shares_it_into_a_collection_they_may_edit(
-        system, smtp, client_org, unique_email):  # noqa: F811
+        system, smtp, client_org, unique_email):
     visitor, admin, _provider_id, organization_id = client_org
     editor = unique_email("editor")
-    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": editor, "role": "user"})
-    join(system, smtp, editor)
-    member = members_of(system, admin, organization_id)[editor]
-    dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
-    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
-                      data={"csrf_token": visitor.csrf_token(dialog.text)})
+    member = confirmed_member(system, smtp, client_org, editor)
     visitor.submit(f"/organizations/{organization_id}/collections/new",
                    {"name": "Shared wifi", f"access:|{member['member_id']}": "edit"})
 
@@ -124,7 +126,7 @@ def test_a_member_keeps_an_item_of_their_own_then_shares_it_into_a_collection_th
     assert rows and not any(CANARY in row or "Office wifi" in row for row in rows)
 
 
-def test_unknown_item_or_member_actions_are_not_found(system, client_org):  # noqa: F811
+def test_unknown_item_or_member_actions_are_not_found(system, client_org):
     visitor, admin, _provider_id, organization_id = client_org
     token = visitor.csrf_token(visitor.get(f"/organizations/{organization_id}/vault").text)
     member_id = next(iter(members_of(system, admin, organization_id).values()))["member_id"]

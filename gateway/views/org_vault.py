@@ -142,15 +142,22 @@ def item_action(organization_id: str, item_id: str, action: str):
     return see_other(back, toast=_(done))
 
 
-@bp.route("/organizations/<organization_id>/vault/new", methods=["GET", "POST"])
+@bp.route("/organizations/<organization_id>/vault/new", methods=["GET", "POST"], defaults={"item_id": None})
+@bp.route("/organizations/<organization_id>/vault/<item_id>/edit", methods=["GET", "POST"])
 @login_required
-def new_item(organization_id: str):
-    """The New item dialog (login or secure note), encrypted here with the org key."""
+def item_form(organization_id: str, item_id: str | None):
+    """The New item / Edit item dialog (login or secure note), sealed here with the org key."""
     context = _context(organization_id)
     org_key = _member_key(context["organization"])
     collections = _collections(organization_id, org_key) if org_key else []
-    values = {"type": "login", "name": "", "username": "", "password": "", "uri": "", "notes": "",
-              "collection_ids": []}
+    existing = None
+    if item_id and org_key is not None:
+        existing = backends().orgs.get(f"/organizations/{organization_id}/items/{item_id}", caller())
+        values = {**readable_item(org_key, existing), "collection_ids": existing["collection_ids"]}
+        values["password"] = values["password"] or ""
+    else:
+        values = {"type": "login", "name": "", "username": "", "password": "", "uri": "", "notes": "",
+                  "collection_ids": []}
     error = None
     if request.method == "POST":
         values = {key: request.form.get(key, "")[:10_000] for key in ("type", "name", "username", "password",
@@ -162,17 +169,25 @@ def new_item(organization_id: str):
             error = _("Enter the item's name.")
         else:
             item_type, data = item_from_form(org_key, values)
+            if existing and existing["passwords_hidden"] and "login" in data:
+                # Someone who may not see the password keeps it as it was, unseen.
+                data["login"]["password"] = (existing["data"].get("login") or {}).get("password")
+            body = {"type": item_type, "data": data, "collection_ids": values["collection_ids"]}
             try:
-                backends().orgs.post(f"/organizations/{organization_id}/items", caller(), {
-                    "type": item_type, "data": data, "collection_ids": values["collection_ids"]})
+                if item_id:
+                    backends().orgs.call("PUT", f"/organizations/{organization_id}/items/{item_id}", caller(),
+                                         json=body)
+                else:
+                    backends().orgs.post(f"/organizations/{organization_id}/items", caller(), body)
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
                 url = url_for("org_vault.vault", organization_id=organization_id)
                 return see_other(url, toast=_("%(name)s was saved.", name=values["name"].strip()))
     return render("pages/org_item_new.html", "partials/org_item_dialog.html", status=422 if error else 200,
-                  values=values, collections=collections, error=error,
-                  action=url_for("org_vault.new_item", organization_id=organization_id),
+                  values=values, collections=collections, error=error, editing=bool(item_id),
+                  hide_password=bool(existing and existing["passwords_hidden"]),
+                  action=url_for("org_vault.item_form", organization_id=organization_id, item_id=item_id),
                   cancel=url_for("org_vault.vault", organization_id=organization_id))
 
 

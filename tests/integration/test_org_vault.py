@@ -134,3 +134,22 @@ def test_unknown_item_or_member_actions_are_not_found(system, client_org):
                  f"/organizations/{organization_id}/members/{member_id}/explode",
                  "/vault/not-my-item/share"):
         assert visitor.http.post(system.url + path, data={"csrf_token": token}).status_code == 404
+
+
+def test_an_item_is_edited_in_place_and_keeps_its_collections(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    visitor.submit(f"/organizations/{organization_id}/collections/new", {"name": "Infra"})
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
+                              visitor.get(f"/organizations/{organization_id}/vault/new").text).group(1)
+    visitor.submit(f"/organizations/{organization_id}/vault/new", {
+        "type": "login", "name": "Firewall", "username": "root", "password": "first-secret-1",
+        "collection_ids": collection_id})
+    page = visitor.get(f"/organizations/{organization_id}/vault")
+    item_id = re.search(rf"/organizations/{organization_id}/vault/([\w\-]+)/edit", page.text).group(1)
+    form = visitor.get(f"/organizations/{organization_id}/vault/{item_id}/edit")
+    assert 'value="Firewall"' in form.text and 'value="first-secret-1"' in form.text and "checked" in form.text
+    edited = visitor.submit(f"/organizations/{organization_id}/vault/{item_id}/edit", {
+        "type": "login", "name": "Edge firewall", "username": "root", "password": "second-secret-2",
+        "collection_ids": collection_id})
+    assert "Edge firewall" in edited.text and "second-secret-2" in edited.text
+    assert "Firewall</td>" not in edited.text.replace("Edge firewall", "")

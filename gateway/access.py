@@ -28,6 +28,12 @@ def provider_role(provider_id: str) -> str:
     return role
 
 
+def provider_through(organization: dict) -> dict | None:
+    """The provider (as the session knows it) through which the user reaches `organization`."""
+    provider_id = organization["access"]["provider_id"]
+    return next((p for p in g.vault_session.providers if p["provider_id"] == provider_id), None)
+
+
 def current_provider(provider_id: str) -> dict:
     """The provider of the URL as the session knows it."""
     provider_role(provider_id)

@@ -18,17 +18,22 @@ class OrgKeyUnavailable(Exception):
     """The acting user holds no usable copy of this organization's key."""
 
 
+def provider_key(provider_id: str) -> SymmetricKey:
+    """The provider key wrapped to the acting user, opened; OrgKeyUnavailable if they hold none."""
+    wrapped = backends().orgs.get("/me/providers", caller())["providers"]
+    membership = next((p for p in wrapped if p["provider_id"] == provider_id), None)
+    if membership is None:
+        raise OrgKeyUnavailable()
+    return g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
+
+
 def organization_key(overview: dict) -> SymmetricKey:
     """The org key of the organization `overview` (as orgs answers it) for the acting user."""
     access = overview["access"]
     keys = g.vault_session.keys
     try:
         if access["provider_id"]:
-            wrapped = backends().orgs.get("/me/providers", caller())["providers"]
-            membership = next((p for p in wrapped if p["provider_id"] == access["provider_id"]), None)
-            if membership is None:
-                raise OrgKeyUnavailable()
-            return keyring.open_client_organization(keys.provider_key(membership["wrapped_provider_key"]),
+            return keyring.open_client_organization(provider_key(access["provider_id"]),
                                                     access["encrypted_org_key"], overview["encrypted_private_key"],
                                                     overview["public_key"])
         if not access["encrypted_org_key"]:

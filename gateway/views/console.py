@@ -6,7 +6,7 @@ from flask import Blueprint, g, request, url_for
 from services.common.internal_http import ServiceError
 
 from .. import keyring
-from ..access import login_required
+from ..access import login_required, provider_through
 from ..backends import backends, caller
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..forms import OrganizationForm, show_refusal
@@ -21,7 +21,7 @@ def overview(organization_id: str):
     """The organization's overview: plan, seats, members, and whether its keys open for you."""
     overview = backends().orgs.get(f"/organizations/{organization_id}", caller())
     access = overview["access"]
-    provider = next((p for p in g.vault_session.providers if p["provider_id"] == access["provider_id"]), None)
+    provider = provider_through(overview)
     keys_open = _org_key_opens(overview)
     if access["provider_id"]:
         backends().orgs.post(f"/organizations/{organization_id}/provider-access", caller())

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from services.common.internal_http import ServiceError
 
 from .. import keyring
-from ..access import login_required
+from ..access import login_required, provider_through
 from ..backends import backends, caller
 from ..crypto import EncStringError
 from ..forms import InviteForm, RoleForm, show_refusal
@@ -43,8 +43,7 @@ def _context(organization_id: str, query: dict) -> dict:
     organization = orgs.get(f"/organizations/{organization_id}", caller())
     found = orgs.get(f"/organizations/{organization_id}/members", caller(), q=query["q"], status=query["status"],
                      role=query["role"], sort=query["sort"], direction=query["dir"], page=query["page"])
-    provider = next((p for p in g.vault_session.providers
-                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    provider = provider_through(organization)
     user_ids = [m["user_id"] for m in found["members"] if m["user_id"]]
     two_factor = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": user_ids})[
         "two_factor"] if user_ids else {}

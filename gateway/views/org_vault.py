@@ -9,12 +9,12 @@ from __future__ import annotations
 import secrets
 import string
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
 
-from ..access import login_required
+from ..access import login_required, provider_through
 from ..backends import backends, caller
 from ..crypto import EncStringError, SymmetricKey
 from ..org_keys import OrgKeyUnavailable, organization_key
@@ -80,8 +80,7 @@ def reseal(data, old_key: SymmetricKey, new_key: SymmetricKey):
 def _context(organization_id: str) -> dict:
     orgs = backends().orgs
     organization = orgs.get(f"/organizations/{organization_id}", caller())
-    provider = next((p for p in g.vault_session.providers
-                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    provider = provider_through(organization)
     return {"organization": organization, "provider": provider}
 
 

@@ -13,7 +13,7 @@ from .. import keyring
 from ..access import current_provider, login_required, provider_role
 from ..backends import backends, caller
 from ..forms import ClientForm, SeatsForm, show_refusal
-from ..org_keys import OrgKeyUnavailable, organization_key
+from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
 from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
@@ -92,12 +92,10 @@ def new_client(provider_id: str):
 
 def _create_client(provider_id: str, form: ClientForm) -> dict:
     orgs = backends().orgs
-    wrapped = orgs.get("/me/providers", caller())["providers"]
-    membership = next((p for p in wrapped if p["provider_id"] == provider_id), None)
-    if membership is None:
+    try:
+        keys = keyring.new_client_organization(provider_key(provider_id))
+    except OrgKeyUnavailable:
         abort(404)
-    provider_key = g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
-    keys = keyring.new_client_organization(provider_key)
     return orgs.post(f"/providers/{provider_id}/clients", caller(), {
         "name": form.name.data or "", "plan": form.plan.data or "", "seats": form.seats.data,
         "owner_email": form.owner_email.data or "", "billing_email": form.billing_email.data or "",
@@ -122,11 +120,9 @@ def add_existing(provider_id: str):
         else:
             try:
                 org_key = organization_key(orgs.get(f"/organizations/{chosen}", caller()))
-                wrapped = next(p for p in orgs.get("/me/providers", caller())["providers"]
-                               if p["provider_id"] == provider_id)["wrapped_provider_key"]
-                provider_key = g.vault_session.keys.provider_key(wrapped)
+                sealed = provider_key(provider_id).encrypt(org_key.raw)
                 added = orgs.post(f"/providers/{provider_id}/clients/existing", caller(), {
-                    "organization_id": chosen, "encrypted_org_key": provider_key.encrypt(org_key.raw)})
+                    "organization_id": chosen, "encrypted_org_key": sealed})
             except OrgKeyUnavailable:
                 error = _("Your key of this organization could not be opened.")
             except ServiceError as refusal:

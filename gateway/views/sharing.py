@@ -5,13 +5,13 @@ here for display: the orgs service only ever holds their ciphertext.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.common.internal_http import ServiceError
 
-from ..access import login_required
+from ..access import login_required, provider_through
 from ..backends import backends, caller
 from ..crypto import EncStringError
 from ..org_keys import OrgKeyUnavailable, organization_key
@@ -25,8 +25,7 @@ ACCESS_LEVELS = [("view", _l("Can view")), ("view_except_passwords", _l("Can vie
 
 def _organization(organization_id: str) -> tuple[dict, dict | None]:
     organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
-    provider = next((p for p in g.vault_session.providers
-                     if p["provider_id"] == organization["access"]["provider_id"]), None)
+    provider = provider_through(organization)
     return organization, provider
 
 

@@ -10,6 +10,7 @@ from .. import keyring
 from ..access import current_provider, login_required
 from ..backends import backends, caller
 from ..forms import StaffInviteForm, show_refusal
+from ..org_keys import provider_key
 from ..render import htmx, render, see_other
 
 bp = Blueprint("staff", __name__)
@@ -73,12 +74,9 @@ def confirm(provider_id: str, provider_user_id: str):
         public_key = backends().identity.get(f"/users/{person['user_id']}", caller())["public_key"]
         phrase = keyring.fingerprint_phrase(person["user_id"], public_key)
         if request.method == "POST":
-            mine = next(p for p in backends().orgs.get("/me/providers", caller())["providers"]
-                        if p["provider_id"] == provider_id)
-            provider_key = g.vault_session.keys.provider_key(mine["wrapped_provider_key"])
             try:
                 backends().orgs.post(f"/providers/{provider_id}/staff/{provider_user_id}/confirm", caller(), {
-                    "wrapped_provider_key": keyring.wrap_provider_key(provider_key, public_key)})
+                    "wrapped_provider_key": keyring.wrap_provider_key(provider_key(provider_id), public_key)})
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:

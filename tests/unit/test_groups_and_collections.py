@@ -8,12 +8,12 @@ import pytest
 from gateway.crypto import SymmetricKey
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.orgs import domain
-from tests.unit.test_members_domain import CONTEXT, client, member_with, uow  # noqa: F401 - fixtures
+from tests.unit.orgs_support import CONTEXT, member_with
 
 NAME = SymmetricKey.generate().encrypt_text("Servers")
 
 
-def test_a_group_gathers_members_and_its_name_is_unique_in_the_organization(uow, client):  # noqa: F811
+def test_a_group_gathers_members_and_its_name_is_unique_in_the_organization(uow, client):
     staff, org = client
     ana = member_with(uow, org, "user")
     with uow() as unit:
@@ -24,13 +24,13 @@ def test_a_group_gathers_members_and_its_name_is_unique_in_the_organization(uow,
         domain.save_group(unit, staff, org, None, "ops", [], CONTEXT)
 
 
-def test_only_members_of_this_organization_join_its_groups(uow, client):  # noqa: F811
+def test_only_members_of_this_organization_join_its_groups(uow, client):
     staff, org = client
     with uow() as unit, pytest.raises(Invalid):
         domain.save_group(unit, staff, org, None, "Ops", [str(uuid.uuid4())], CONTEXT)
 
 
-def test_a_custom_member_needs_the_matching_permission(uow, client):  # noqa: F811
+def test_a_custom_member_needs_the_matching_permission(uow, client):
     _staff, org = client
     groups_only = member_with(uow, org, "custom", ["manage_groups"])
     with uow() as unit:
@@ -41,7 +41,7 @@ def test_a_custom_member_needs_the_matching_permission(uow, client):  # noqa: F8
         domain.list_groups(unit, str(uuid.uuid4()), org)
 
 
-def test_a_collection_keeps_only_its_encrypted_name_and_grants_per_member_or_group(uow, client):  # noqa: F811
+def test_a_collection_keeps_only_its_encrypted_name_and_grants_per_member_or_group(uow, client):
     staff, org = client
     ana = member_with(uow, org, "user")
     with uow() as unit:
@@ -61,7 +61,7 @@ def test_a_collection_keeps_only_its_encrypted_name_and_grants_per_member_or_gro
         domain.save_collection(unit, staff, org, None, NAME, [{"group_id": group.id, "permission": "own"}], CONTEXT)
 
 
-def test_removing_a_member_or_a_group_takes_their_access_with_them(uow, client):  # noqa: F811
+def test_removing_a_member_or_a_group_takes_their_access_with_them(uow, client):
     staff, org = client
     ana = member_with(uow, org, "user")
     with uow() as unit:
@@ -78,7 +78,7 @@ def test_removing_a_member_or_a_group_takes_their_access_with_them(uow, client):
         assert access == [] and domain.list_groups(unit, staff, org) == []
 
 
-def test_joining_or_leaving_a_group_is_logged_per_member(uow, client):  # noqa: F811
+def test_joining_or_leaving_a_group_is_logged_per_member(uow, client):
     from sqlmodel import select
 
     from services.orgs import models
@@ -94,7 +94,7 @@ def test_joining_or_leaving_a_group_is_logged_per_member(uow, client):  # noqa: 
     assert subjects.count("orgs.org.member.groups_updated") == 2
 
 
-def test_an_invitation_can_place_people_in_groups_and_collections_at_once(uow, client):  # noqa: F811
+def test_an_invitation_can_place_people_in_groups_and_collections_at_once(uow, client):
     staff, org = client
     with uow() as unit:
         group = domain.save_group(unit, staff, org, None, "Ops", [], CONTEXT)

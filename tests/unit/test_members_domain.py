@@ -6,45 +6,10 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from gateway import keyring
 from gateway.crypto import KeyPair, SymmetricKey, wrap
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.orgs import domain, models
-from services.orgs.models import Member, OrgsTable
-
-CONTEXT = {"actorid": None, "ip": None, "devicetype": "web", "traceparent": None}
-
-
-@pytest.fixture
-def uow(make_uow):
-    return make_uow(models, OrgsTable)
-
-
-@pytest.fixture
-def client(uow):
-    """A provider with one client of 4 seats whose owner is invited; returns ids."""
-    staff = str(uuid.uuid4())
-    provider = keyring.new_provider(KeyPair.generate().public_key_b64)
-    with uow() as unit:
-        provider_id = domain.create_provider(unit, staff, "MSP", "staff@msp.example", provider.wrapped_for_admin,
-                                             CONTEXT).id
-    keys = keyring.new_client_organization(provider.key)
-    with uow() as unit:
-        organization = domain.create_client(unit, staff, provider_id, domain.ClientDraft(
-            "Acme", "Teams", 4, "owner@acme.example", "billing@acme.example", keys.public_key,
-            keys.encrypted_private_key, keys.encrypted_org_key), CONTEXT)
-    return staff, organization.id
-
-
-def member_with(uow, organization_id, role, permissions=(), status="confirmed") -> Member:
-    """A member placed directly, as if invited, accepted and confirmed."""
-    with uow() as unit:
-        member = Member(organization_id=organization_id, email=f"{role}-{uuid.uuid4().hex[:6]}@acme.example",
-                        role=role, permissions=list(permissions), status=status, user_id=str(uuid.uuid4()))
-        unit.add(member)
-        unit.commit()
-    return member
-
+from tests.unit.orgs_support import CONTEXT, member_with
 
 def wrapped() -> str:
     return wrap(SymmetricKey.generate().raw, KeyPair.generate().public_key_b64)

@@ -6,7 +6,7 @@ import pytest
 from gateway.crypto import SymmetricKey
 from services.common.errors import Forbidden, Invalid, NotFound
 from services.orgs import domain
-from tests.unit.test_members_domain import CONTEXT, client, member_with, uow  # noqa: F401 - fixtures
+from tests.unit.orgs_support import CONTEXT, member_with
 
 KEY = SymmetricKey.generate()
 
@@ -21,7 +21,7 @@ def login(name="Router", password="hunter2-but-longer") -> dict:
 
 
 @pytest.fixture
-def shared(uow, client):  # noqa: F811
+def shared(uow, client):
     """Two collections, a viewer-without-passwords and an editor of the first."""
     staff, org = client
     viewer, editor = member_with(uow, org, "user"), member_with(uow, org, "user")

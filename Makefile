@@ -33,7 +33,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 # Services' refusals are shown to people too: their messages are extracted from the error classes.
-ERROR_KEYWORDS := Invalid NotFound Conflict Forbidden Unauthenticated ClientNameTaken SeatsBelowUsed EmailTaken __init__
+ERROR_KEYWORDS := Invalid NotFound Conflict Forbidden Unauthenticated ClientNameTaken SeatsBelowUsed EmailTaken ImportRefused __init__
 extract-messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l $(foreach k,$(ERROR_KEYWORDS),-k $(k)) --no-location --sort-output -o web/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations

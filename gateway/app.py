@@ -1,11 +1,13 @@
 """The gateway's app factory: every adapter joins here through its `init_app`."""
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import requests
-from flask import Flask, current_app, g, request
+
+from flask import Flask, Request, current_app, g, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -19,13 +21,28 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (auth, console, invitations, mailbox, members, org_vault, portal, preferences, sharing, staff,
+from .views import (auth, console, invitations, items, mailbox, members, portal, preferences, sharing, staff, transfer,
                     vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
                            "form-action 'self'")
+
+
+class InMemoryRequest(Request):
+    """Uploaded files stay in memory: an export of another password manager is plaintext and
+    must never reach a temporary file on disk (werkzeug spools parts past 500 KB to one)."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        return io.BytesIO()
+
+
+def _allow_large_uploads():
+    # Before CSRFProtect reads the form, so that the larger limit applies to that read too.
+    limit = transfer.UPLOAD_LIMITS.get(request.endpoint or "")
+    if limit:
+        request.max_content_length = limit
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -52,11 +69,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         "nats": nats_probe(settings.nats_url),
         **{name: _answers(url) for name, url in settings.service_urls.items()},
     })
+    app.request_class = InMemoryRequest
+    app.before_request(_allow_large_uploads)
     CSRFProtect(app)
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, org_vault.bp, staff.bp,
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, staff.bp,
                       invitations.bp, mailbox.bp, vault.bp, preferences.bp):
         app.register_blueprint(blueprint)
 

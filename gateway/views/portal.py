@@ -28,7 +28,7 @@ def home():
     providers = g.vault_session.providers
     if providers:
         return see_other(url_for("portal.clients", provider_id=providers[0]["provider_id"]))
-    return see_other(url_for("vault.vault"))
+    return see_other(url_for("items.my_vault"))
 
 
 def _table_query(args) -> dict:

@@ -1,7 +1,7 @@
-"""The Password Manager: the user's own items, and what they may see in their organizations.
+"""One's own vault beyond its items: folders, and sharing an item into an organization.
 
-Own items are sealed with the user key; sharing one re-seals it with the chosen organization's
-org key, here, before orgs moves it.
+Folder names are sealed with the user key; sharing re-seals an item with the chosen
+organization's org key, here, before orgs moves it.
 """
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from ..access import login_required
 from ..backends import backends, caller
 from ..crypto import EncStringError, SymmetricKey
 from ..render import render, see_other
-from .org_vault import item_from_form, readable_item, reseal
+from ..vault_items import open_item, reseal
+from ..vaults import personal_vault
 
 bp = Blueprint("vault", __name__)
+MAX_FOLDER_NAME = 200
 
 
 def _org_keys() -> list[tuple[dict, SymmetricKey]]:
@@ -32,55 +34,18 @@ def _org_keys() -> list[tuple[dict, SymmetricKey]]:
     return opened
 
 
-@bp.get("/vault")
-@login_required
-def vault():
-    """The user's own items, then those of every organization they are a confirmed member of."""
-    user_key = g.vault_session.keys.user_key
-    own = [readable_item(user_key, {**item, "collection_ids": [], "permission": "manage", "passwords_hidden": False})
-           for item in backends().orgs.get("/me/items", caller())["items"]]
-    sections = []
-    for membership, org_key in _org_keys():
-        try:
-            found = backends().orgs.get(f"/organizations/{membership['organization_id']}/items", caller())["items"]
-        except ServiceError:
-            continue
-        sections.append({"name": membership["name"], "entries": [readable_item(org_key, i) for i in found]})
-    return render("pages/vault.html", own=own, sections=sections)
-
-
-@bp.route("/vault/new", methods=["GET", "POST"])
-@login_required
-def new_item():
-    """A new item of one's own, sealed with the user key."""
-    values, error = {"type": "login", "name": "", "username": "", "password": "", "uri": "", "notes": ""}, None
-    if request.method == "POST":
-        values = {key: request.form.get(key, "")[:10_000] for key in values}
-        if not values["name"].strip():
-            error = _("Enter the item's name.")
-        else:
-            item_type, data = item_from_form(g.vault_session.keys.user_key, values)
-            try:
-                backends().orgs.post("/me/items", caller(), {"type": item_type, "data": data})
-            except ServiceError as refusal:
-                error = _(refusal.message)
-            else:
-                return see_other(url_for("vault.vault"), toast=_("%(name)s was saved.", name=values["name"].strip()))
-    return render("pages/org_item_new.html", "partials/org_item_dialog.html", status=422 if error else 200,
-                  values=values, collections=None, error=error, action=url_for("vault.new_item"),
-                  cancel=url_for("vault.vault"))
-
-
 @bp.route("/vault/<item_id>/share", methods=["GET", "POST"])
 @login_required
 def share(item_id: str):
     """Move an item of one's own into an organization: re-sealed with its org key, into collections."""
-    item = next((i for i in backends().orgs.get("/me/items", caller())["items"] if i["item_id"] == item_id), None)
-    if item is None:
-        abort(404)
+    try:
+        item = backends().orgs.get(f"/me/items/{item_id}", caller())
+    except ServiceError as error:
+        if error.status == 404:
+            abort(404)
+        raise
     user_key = g.vault_session.keys.user_key
-    name = readable_item(user_key, {**item, "collection_ids": [], "permission": "manage",
-                                    "passwords_hidden": False})["name"]
+    name = open_item(user_key, item)["name"]
     choices = []
     for membership, org_key in _org_keys():
         try:
@@ -106,6 +71,45 @@ def share(item_id: str):
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
-                return see_other(url_for("vault.vault"), toast=_("%(name)s is now shared.", name=name))
+                return see_other(url_for("items.my_vault"), toast=_("%(name)s is now shared.", name=name))
     return render("pages/share_item.html", "partials/share_dialog.html", status=422 if error else 200,
                   item_id=item_id, name=name, choices=[(c[1], c[2]) for c in choices], error=error)
+
+
+@bp.route("/vault/folders", methods=["GET", "POST"], defaults={"folder_id": None})
+@bp.route("/vault/folders/<folder_id>", methods=["GET", "POST"])
+@login_required
+def folder(folder_id: str | None):
+    """The New folder / Edit folder dialog (its name sealed with the user key)."""
+    vault = personal_vault()
+    names = dict(vault.groups())
+    if folder_id and folder_id not in names:
+        abort(404)
+    name, error = names.get(folder_id, ""), None
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()
+        if not name:
+            error = _("Enter the folder's name.")
+        elif len(name) > MAX_FOLDER_NAME:
+            error = _("The name is too long (at most %(count)s characters).", count=MAX_FOLDER_NAME)
+        else:
+            body = {"encrypted_name": vault.key.encrypt_text(name)}
+            try:
+                if folder_id:
+                    backends().orgs.call("PUT", f"/me/folders/{folder_id}", caller(), json=body)
+                else:
+                    backends().orgs.post("/me/folders", caller(), body)
+            except ServiceError as refusal:
+                error = _(refusal.message)
+            else:
+                return see_other(url_for("items.my_vault"), toast=_("The folder %(name)s was saved.", name=name))
+    return render("pages/folder.html", "partials/folder_dialog.html", status=422 if error else 200,
+                  folder_id=folder_id, name=name, error=error)
+
+
+@bp.post("/vault/folders/<folder_id>/delete")
+@login_required
+def delete_folder(folder_id: str):
+    """Delete a folder; its items stay, in no folder."""
+    backends().orgs.call("DELETE", f"/me/folders/{folder_id}", caller())
+    return see_other(url_for("items.my_vault"), toast=_("The folder was deleted; its items are in no folder now."))

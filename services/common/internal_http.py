@@ -41,14 +41,14 @@ class ServiceClient:
         self._timeout = timeout
         self._http = requests.Session()
 
-    def call(self, method: str, path: str, caller: Caller, json=None, params=None):
+    def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None):
         """The JSON answer of `method path`; ServiceError for a refusal."""
         prepared = requests.Request(method, self.base_url + path, json=json, params=params).prepare()
         target = urlsplit(prepared.url)
         prepared.headers[HEADER] = self._signer.sign(caller, method, request_target(unquote(target.path), target.query))
         prepared.headers[REQUEST_ID_HEADER] = caller.request_id
         try:
-            response = self._http.send(prepared, timeout=self._timeout)
+            response = self._http.send(prepared, timeout=timeout or self._timeout)
         except requests.RequestException as error:
             raise ServiceUnavailable(self.service) from error
         if response.status_code >= 500:
@@ -70,9 +70,9 @@ class ServiceClient:
         """GET `path` with query `params`."""
         return self.call("GET", path, caller, params=params or None)
 
-    def post(self, path: str, caller: Caller, json=None):
-        """POST `json` to `path`."""
-        return self.call("POST", path, caller, json=json if json is not None else {})
+    def post(self, path: str, caller: Caller, json=None, timeout: float | None = None):
+        """POST `json` to `path` (waiting longer than usual when `timeout` says so)."""
+        return self.call("POST", path, caller, json=json if json is not None else {}, timeout=timeout)
 
 
 def _first_validation_problem(detail: dict, fallback: str) -> tuple[str, str | None]:

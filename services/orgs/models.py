@@ -150,7 +150,8 @@ class Cipher(OrgsTable, table=True):
     user_id: str | None = Field(default=None, index=True, max_length=36)  # the owner of a personal item
     type: str = Field(max_length=20)  # login, note, card, identity
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
-    favorite: bool = False
+    favorite: bool = False  # unused: a favourite is a person's choice, see ItemFavorite
+    folder_id: str | None = Field(default=None, foreign_key="folders.id", index=True, max_length=36)
     revision: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -163,3 +164,21 @@ class CipherCollection(OrgsTable, table=True):
     __tablename__ = "cipher_collections"
     cipher_id: str = Field(foreign_key="ciphers.id", primary_key=True, max_length=36)
     collection_id: str = Field(foreign_key="collections.id", primary_key=True, max_length=36)
+
+
+class Folder(OrgsTable, table=True):
+    """A person's folder for their own items; its name is an EncString under their user key."""
+
+    __tablename__ = "folders"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    user_id: str = Field(index=True, max_length=36)
+    encrypted_name: str = Field(max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ItemFavorite(OrgsTable, table=True):
+    """An item one person marked as a favourite (each member of an organization chooses their own)."""
+
+    __tablename__ = "item_favorites"
+    cipher_id: str = Field(foreign_key="ciphers.id", primary_key=True, max_length=36)
+    user_id: str = Field(primary_key=True, max_length=36)

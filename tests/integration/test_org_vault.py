@@ -40,15 +40,20 @@ def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_pass
 
     assert len(unescape(re.search(r'value="([^"]*)"', generated.text).group(1))) == 20
     saved = visitor.submit(f"/organizations/{organization_id}/vault/new", {
-        "type": "login", "name": "Core router", "username": "netadmin", "password": CANARY,
-        "uri": "https://router.example", "notes": "", "collection_ids": collection_id})
-    assert saved.status_code == 200 and "Core router" in saved.text and CANARY in saved.text
+        "type": "login", "name": "Core router", "login_username": "netadmin", "login_password": CANARY,
+        "uri_0": "https://router.example", "match_0": "", "notes": "", "collection_ids": collection_id})
+    assert saved.status_code == 200 and "Core router" in saved.text and CANARY not in saved.text
+    item_id = re.search(rf"/organizations/{organization_id}/vault/([\w\-]+)/edit", saved.text).group(1)
+    assert CANARY in visitor.get(f"/organizations/{organization_id}/vault/{item_id}").text
 
     person = Visitor(system.url)
     person.log_in(viewer, PASSWORD)
     page = person.get("/vault").text
-    assert "Core router" in page and "netadmin" in page and "Hidden by your access" in page
-    assert CANARY not in page
+    assert "Core router" in page and "netadmin" in page
+    view = person.get(f"/organizations/{organization_id}/vault/{item_id}").text
+    assert "Your access hides passwords." in view and "netadmin" in view and "https://router.example" in view
+    assert CANARY not in page and CANARY not in view
+    assert person.get(f"/organizations/{organization_id}/vault/{item_id}/edit").status_code == 403
 
     engine = create_engine(system.database_urls["orgs"])
     with engine.connect() as connection:
@@ -104,8 +109,8 @@ def test_a_member_keeps_an_item_of_their_own_then_shares_it_into_a_collection_th
 
     person = Visitor(system.url)
     person.log_in(editor, PASSWORD)
-    saved = person.submit("/vault/new", {"type": "login", "name": "Office wifi", "username": "guest",
-                                         "password": CANARY, "uri": "", "notes": ""})
+    saved = person.submit("/vault/new", {"type": "login", "name": "Office wifi", "login_username": "guest",
+                                         "login_password": CANARY, "notes": ""})
     assert saved.status_code == 200 and "Office wifi" in saved.text
     item_id = re.search(r'href="/vault/([\w\-]+)/share"', saved.text).group(1)
     share_page = person.get(f"/vault/{item_id}/share")
@@ -142,14 +147,15 @@ def test_an_item_is_edited_in_place_and_keeps_its_collections(system, client_org
     collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
                               visitor.get(f"/organizations/{organization_id}/vault/new").text).group(1)
     visitor.submit(f"/organizations/{organization_id}/vault/new", {
-        "type": "login", "name": "Firewall", "username": "root", "password": "first-secret-1",
+        "type": "login", "name": "Firewall", "login_username": "root", "login_password": "first-secret-1",
         "collection_ids": collection_id})
     page = visitor.get(f"/organizations/{organization_id}/vault")
     item_id = re.search(rf"/organizations/{organization_id}/vault/([\w\-]+)/edit", page.text).group(1)
     form = visitor.get(f"/organizations/{organization_id}/vault/{item_id}/edit")
     assert 'value="Firewall"' in form.text and 'value="first-secret-1"' in form.text and "checked" in form.text
     edited = visitor.submit(f"/organizations/{organization_id}/vault/{item_id}/edit", {
-        "type": "login", "name": "Edge firewall", "username": "root", "password": "second-secret-2",
+        "type": "login", "name": "Edge firewall", "login_username": "root", "login_password": "second-secret-2",
         "collection_ids": collection_id})
-    assert "Edge firewall" in edited.text and "second-secret-2" in edited.text
+    assert "Edge firewall" in edited.text
+    assert "second-secret-2" in visitor.get(f"/organizations/{organization_id}/vault/{item_id}").text
     assert "Firewall</td>" not in edited.text.replace("Edge firewall", "")

@@ -100,7 +100,7 @@ def test_personal_items_are_their_owners_alone_until_shared_into_a_collection(uo
     with uow() as unit:
         mine = domain.save_personal_item(unit, editor.user_id, None, "login", login("Home wifi"))
     with uow() as unit:
-        assert [i.id for i in domain.list_personal_items(unit, editor.user_id)] == [mine.id]
+        assert [i.item.id for i in domain.list_personal_items(unit, editor.user_id)] == [mine.id]
         assert domain.list_personal_items(unit, viewer.user_id) == []
     with uow() as unit, pytest.raises(NotFound):
         domain.trash_personal_item(unit, viewer.user_id, mine.id)

@@ -52,4 +52,42 @@
                              : (document.documentElement.lang === "fr" ? "Une erreur est survenue. Réessayez."
                                                                         : "Something went wrong. Try again."));
   });
+
+  // Copy buttons: the value is in data-copy; say so with a toast, never in the console.
+  document.addEventListener("click", function (event) {
+    var copier = event.target.closest("[data-copy]");
+    if (copier) {
+      event.preventDefault();
+      var done = function () { showToast(document.documentElement.lang === "fr" ? "Copié." : "Copied."); };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(copier.getAttribute("data-copy")).then(done, function () {
+          showToast(document.documentElement.lang === "fr" ? "Copie impossible." : "Could not copy.");
+        });
+      }
+      return;
+    }
+    var revealer = event.target.closest("[data-reveal]");
+    if (revealer) {
+      var secret = document.getElementById(revealer.getAttribute("data-reveal"));
+      var mask = document.getElementById("mask-" + revealer.getAttribute("data-reveal"));
+      if (!secret) return;
+      var show = secret.hidden;
+      secret.hidden = !show;
+      if (mask) mask.hidden = show;
+      revealer.setAttribute("aria-pressed", show ? "true" : "false");
+      revealer.textContent = show ? (document.documentElement.lang === "fr" ? "Masquer" : "Hide")
+                                  : (document.documentElement.lang === "fr" ? "Afficher" : "Show");
+    }
+  });
+
+  // TOTP countdowns: htmx fetches the next code when one expires; this only counts the seconds.
+  setInterval(function () {
+    document.querySelectorAll("[data-countdown]").forEach(function (counter) {
+      var left = parseInt(counter.getAttribute("data-countdown"), 10) - 1;
+      if (left >= 0) {
+        counter.setAttribute("data-countdown", String(left));
+        counter.textContent = String(left);
+      }
+    });
+  }, 1000);
 })();

@@ -1,6 +1,7 @@
-"""Vault items: an organization's, and personal ones."""
+"""An organization's vault items, favourites, and importing and exporting them."""
 from __future__ import annotations
 
+from flask import request
 from pydantic import Field
 
 from services.common.errors import NotFound
@@ -21,11 +22,12 @@ class TrashQuery(StrictQuery):
     trash: bool = False
 
 
-def _item_json(visible) -> dict:
+def item_json(visible) -> dict:
+    """An organization item as the API shows it to one actor."""
     item = visible.item
     return {"item_id": item.id, "organization_id": item.organization_id, "type": item.type, "data": item.data,
             "collection_ids": visible.collection_ids, "permission": visible.permission,
-            "passwords_hidden": visible.passwords_hidden, "revision": item.revision,
+            "passwords_hidden": visible.passwords_hidden, "favorite": visible.favorite, "revision": item.revision,
             "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None}
 
 
@@ -43,14 +45,14 @@ def list_items(organization_id: str, query_data: TrashQuery):
     """The organization's items the caller may see (fields still encrypted)."""
     with unit_of_work() as uow:
         found = domain.list_org_items(uow, acting_user(), organization_id, query_data.trash)
-    return {"items": [_item_json(v) for v in found]}
+    return {"items": [item_json(v) for v in found]}
 
 
 @bp.get("/organizations/<organization_id>/items/<item_id>")
 def get_item(organization_id: str, item_id: str):
     """One item, if the caller may see it."""
     with unit_of_work() as uow:
-        return _item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
+        return item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
 
 
 @bp.post("/organizations/<organization_id>/items")
@@ -60,7 +62,7 @@ def create_item(organization_id: str, json_data: ItemIn):
     with unit_of_work() as uow:
         item = domain.save_org_item(uow, acting_user(), organization_id, None, json_data.type, json_data.data,
                                     json_data.collection_ids, event_context())
-        return _item_json(domain.org_item(uow, acting_user(), organization_id, item.id)), 201
+        return item_json(domain.org_item(uow, acting_user(), organization_id, item.id)), 201
 
 
 @bp.put("/organizations/<organization_id>/items/<item_id>")
@@ -70,7 +72,7 @@ def update_item(organization_id: str, item_id: str, json_data: ItemIn):
     with unit_of_work() as uow:
         domain.save_org_item(uow, acting_user(), organization_id, item_id, json_data.type, json_data.data,
                              json_data.collection_ids, event_context())
-        return _item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
+        return item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
 
 
 @bp.post("/organizations/<organization_id>/items/<item_id>/trash")
@@ -97,65 +99,59 @@ def purge_item(organization_id: str, item_id: str):
     return "", 204
 
 
-# --- personal items ----------------------------------------------------------------------------
+class FavoriteIn(StrictBody):
+    favorite: bool
 
-class PersonalItemIn(StrictBody):
+
+@bp.put("/items/<item_id>/favorite")
+@bp.input(FavoriteIn)
+def mark_favorite(item_id: str, json_data: FavoriteIn):
+    """Mark an item the caller can see (their own or an organization's) as a favourite, or not."""
+    with unit_of_work() as uow:
+        domain.mark_favorite(uow, acting_user(), item_id, json_data.favorite)
+    return "", 204
+
+
+# --- import and export -------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+class ImportedItemIn(StrictBody):
     type: str = Field(max_length=20)
     data: dict
+    collection_ids: list[str] = Field(default_factory=list, max_length=100)
+    new_collections: list[int] = Field(default_factory=list, max_length=100)
 
 
-class ShareIn(StrictBody):
-    organization_id: str = Field(max_length=36)
-    data: dict
-    collection_ids: list[str] = Field(min_length=1, max_length=100)
+class ImportIn(StrictBody):
+    collection_id: str | None = Field(default=None, max_length=36)
+    new_collections: list[str] = Field(default_factory=list, max_length=domain.MAX_IMPORTED_ITEMS)
+    items: list[ImportedItemIn] = Field(max_length=domain.MAX_IMPORTED_ITEMS)
 
 
-def _personal_json(item) -> dict:
-    return {"item_id": item.id, "type": item.type, "data": item.data, "revision": item.revision,
-            "deleted_at": item.deleted_at.isoformat() if item.deleted_at else None}
+@bp.before_request
+def allow_large_imports():
+    """An import of thousands of sealed items is one request, so one transaction."""
+    if request.endpoint == "orgs.import_items":
+        request.max_content_length = MAX_IMPORT_BYTES
 
 
-@bp.get("/me/items")
-@bp.input(TrashQuery, location="query")
-def my_items(query_data: TrashQuery):
-    """The caller's own items (fields sealed with their user key)."""
+@bp.post("/organizations/<organization_id>/items/import")
+@bp.input(ImportIn)
+def import_items(organization_id: str, json_data: ImportIn):
+    """Store every item of an import, or none."""
+    items = [domain.ImportedItem(i.type, i.data, i.collection_ids, i.new_collections) for i in json_data.items]
     with unit_of_work() as uow:
-        return {"items": [_personal_json(i) for i in domain.list_personal_items(uow, acting_user(),
-                                                                                 query_data.trash)]}
+        count = domain.import_org_items(uow, acting_user(), organization_id, json_data.collection_id,
+                                        json_data.new_collections, items, event_context())
+    return {"imported": count}, 201
 
 
-@bp.post("/me/items")
-@bp.input(PersonalItemIn)
-def create_my_item(json_data: PersonalItemIn):
-    """Create one of the caller's own items."""
+@bp.post("/organizations/<organization_id>/export")
+def export_items(organization_id: str):
+    """The items the caller may see with their collections, for an export (which is logged)."""
     with unit_of_work() as uow:
-        return _personal_json(domain.save_personal_item(uow, acting_user(), None, json_data.type,
-                                                        json_data.data)), 201
-
-
-@bp.post("/me/items/<item_id>/<action>")
-def act_on_my_item(item_id: str, action: str):
-    """Trash or restore one of the caller's items."""
-    if action not in ("trash", "restore"):
-        raise NotFound("No such action.")
-    with unit_of_work() as uow:
-        domain.trash_personal_item(uow, acting_user(), item_id, restore=action == "restore")
-    return "", 204
-
-
-@bp.delete("/me/items/<item_id>")
-def purge_my_item(item_id: str):
-    """Delete one of the caller's trashed items for good."""
-    with unit_of_work() as uow:
-        domain.purge_personal_item(uow, acting_user(), item_id)
-    return "", 204
-
-
-@bp.post("/me/items/<item_id>/share")
-@bp.input(ShareIn)
-def share_my_item(item_id: str, json_data: ShareIn):
-    """Move one of the caller's items into an organization (re-sealed by the gateway)."""
-    with unit_of_work() as uow:
-        item = domain.share_item(uow, acting_user(), item_id, json_data.organization_id, json_data.data,
-                                 json_data.collection_ids, event_context())
-        return _item_json(domain.org_item(uow, acting_user(), json_data.organization_id, item.id))
+        items, collections = domain.export_org_items(uow, acting_user(), organization_id, event_context())
+        return {"items": [item_json(v) for v in items],
+                "collections": [{"collection_id": c.id, "encrypted_name": c.encrypted_name} for c in collections]}

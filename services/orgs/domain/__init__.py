@@ -15,14 +15,27 @@ from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_c
 from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, PERMISSIONS, ROLES, STATUSES, LastOwner,
                       Manager, MemberPage, SeatLimitReached, accept, change_role, confirm, invite, list_members,
                       manager_of, member_of, parse_emails, reinvite, remove, restore, revoke, seats_taken)
-from .vault import (ITEM_TYPES, TRASH_DAYS, VisibleItem, editable_collections, empty_trash, list_org_items, list_personal_items, org_item, purge_org_item,
-                    purge_personal_item, require_sealed, save_org_item, save_personal_item, share_item,
-                    trash_org_item, trash_personal_item)
+from .personal import (PersonalItem, delete_folder, list_folders, list_personal_items, mark_favorite, personal_item,
+                       purge_personal_item, save_folder, save_personal_item, share_item, trash_personal_item)
+from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_collections, empty_trash,
+                    list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item)
+from .vault_transfer import MAX_IMPORTED_ITEMS, ImportedItem, export_org_items, import_org_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "PersonalItem",
+    "delete_folder",
+    "list_folders",
+    "mark_favorite",
+    "personal_item",
+    "save_folder",
+    "URI_MATCHES",
+    "MAX_IMPORTED_ITEMS",
+    "ImportedItem",
+    "export_org_items",
+    "import_org_items",
     "TRASH_DAYS",
     "empty_trash",
     "editable_collections",

@@ -20,11 +20,12 @@ from services.common.envelope import Event
 from services.common.errors import Forbidden, Invalid, NotFound
 from services.common.validation import require_encstring
 
-from ..models import Cipher, CipherCollection, Collection, CollectionAccess, GroupMember, Member
+from ..models import Cipher, CipherCollection, Collection, CollectionAccess, GroupMember, ItemFavorite, Member
 from .members import ACCESS_LEVELS, manager_of
 
 ITEM_TYPES = ("login", "note", "card", "identity")
 FIELD_TYPES = ("text", "hidden", "boolean")
+URI_MATCHES = ("domain", "host", "starts_with", "exact", "regex", "never")
 _RANK = {level: rank for rank, level in enumerate(ACCESS_LEVELS)}
 EDITING = ("edit", "edit_except_passwords", "manage")
 MAX_DEPTH, MAX_STRINGS = 6, 500
@@ -37,8 +38,8 @@ def require_sealed(data, path: str = "data", depth: int = 0, counter: list | Non
         raise Invalid("The item is nested too deeply.", "data")
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "type" and value in FIELD_TYPES:
-                continue  # a custom field's kind is not a secret
+            if (key == "type" and value in FIELD_TYPES) or (key == "match" and value in URI_MATCHES):
+                continue  # a custom field's kind and a URI's match rule are not secrets
             require_sealed(value, f"{path}.{key}", depth + 1, counter)
     elif isinstance(data, list):
         for index, value in enumerate(data):
@@ -53,13 +54,14 @@ def require_sealed(data, path: str = "data", depth: int = 0, counter: list | Non
     return data
 
 
-def _item_type(value: str) -> str:
+def checked_item_type(value: str) -> str:
     if value not in ITEM_TYPES:
         raise Invalid("The item type must be login, note, card or identity.", "type")
     return value
 
 
-def _event(event_type: str, item: Cipher, context: dict) -> Event:
+def item_event(event_type: str, item: Cipher, context: dict) -> Event:
+    """The event telling what happened to an organization item."""
     return Event(event_type, {"cipher_id": item.id, "organization_id": item.organization_id, "type": item.type},
                  subject=item.id, orgid=item.organization_id, **context)
 
@@ -71,6 +73,7 @@ class VisibleItem:
     item: Cipher
     collection_ids: list[str]
     permission: str  # the best access level the actor has on it
+    favorite: bool = False  # the actor's own choice
 
     @property
     def passwords_hidden(self) -> bool:
@@ -78,7 +81,7 @@ class VisibleItem:
         return self.permission.endswith("_except_passwords")
 
 
-def _levels(uow, actor_id: str, organization_id: str) -> dict[str, str] | None:
+def collection_levels(uow, actor_id: str, organization_id: str) -> dict[str, str] | None:
     """The actor's best level per collection, or None when they may see every item."""
     try:
         manager_of(uow, actor_id, organization_id, "manage_all_collections")
@@ -108,32 +111,42 @@ def _links(uow, item_ids: list[str]) -> dict[str, list[str]]:
     return links
 
 
-def _visible(item: Cipher, collection_ids: list[str], levels: dict[str, str] | None) -> VisibleItem | None:
+def favorites_of(uow, actor_id: str, item_ids: list[str]) -> set[str]:
+    """Which of these items the actor marked as favourites."""
+    if not item_ids:
+        return set()
+    return set(uow.scalars(select(ItemFavorite.cipher_id).where(ItemFavorite.user_id == actor_id,
+                                                                ItemFavorite.cipher_id.in_(item_ids))).all())
+
+
+def _visible(item: Cipher, collection_ids: list[str], levels: dict[str, str] | None,
+             favorites: set[str]) -> VisibleItem | None:
     if levels is None:
-        return VisibleItem(item, sorted(collection_ids), "manage")
+        return VisibleItem(item, sorted(collection_ids), "manage", item.id in favorites)
     mine = [levels[c] for c in collection_ids if c in levels]
     if not mine:
         return None
-    return VisibleItem(item, sorted(collection_ids), max(mine, key=_RANK.get))
+    return VisibleItem(item, sorted(collection_ids), max(mine, key=_RANK.get), item.id in favorites)
 
 
 def list_org_items(uow, actor_id: str, organization_id: str, trash: bool = False) -> list[VisibleItem]:
     """The organization's items the actor may see (in the trash, or not)."""
-    levels = _levels(uow, actor_id, organization_id)
+    levels = collection_levels(uow, actor_id, organization_id)
     statement = select(Cipher).where(Cipher.organization_id == organization_id)
     statement = statement.where(Cipher.deleted_at.is_not(None) if trash else Cipher.deleted_at.is_(None))
     items = list(uow.scalars(statement.order_by(Cipher.created_at, Cipher.id)))
-    links = _links(uow, [i.id for i in items])
-    return [v for v in (_visible(i, links.get(i.id, []), levels) for i in items) if v is not None]
+    ids = [i.id for i in items]
+    links, favorites = _links(uow, ids), favorites_of(uow, actor_id, ids)
+    return [v for v in (_visible(i, links.get(i.id, []), levels, favorites) for i in items) if v is not None]
 
 
 def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleItem:
     """One organization item, if the actor may see it; NotFound otherwise."""
-    levels = _levels(uow, actor_id, organization_id)
+    levels = collection_levels(uow, actor_id, organization_id)
     item = uow.get(Cipher, item_id)
     if item is None or item.organization_id != organization_id:
         raise NotFound("No such item.")
-    visible = _visible(item, _links(uow, [item.id]).get(item.id, []), levels)
+    visible = _visible(item, _links(uow, [item.id]).get(item.id, []), levels, favorites_of(uow, actor_id, [item.id]))
     if visible is None:
         raise NotFound("No such item.")
     return visible
@@ -141,15 +154,15 @@ def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleI
 
 def editable_collections(uow, actor_id: str, organization_id: str) -> list[Collection]:
     """The collections the actor may add items to (names still encrypted)."""
-    levels = _levels(uow, actor_id, organization_id)
+    levels = collection_levels(uow, actor_id, organization_id)
     statement = select(Collection).where(Collection.organization_id == organization_id)
     if levels is not None:
         statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in EDITING]))
     return list(uow.scalars(statement.order_by(Collection.created_at, Collection.id)))
 
 
-def _require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str]) -> None:
-    levels = _levels(uow, actor_id, organization_id)
+def require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str]) -> None:
+    levels = collection_levels(uow, actor_id, organization_id)
     known = set(uow.scalars(select(Collection.id).where(Collection.organization_id == organization_id,
                                                         Collection.id.in_(collection_ids))).all())
     if not collection_ids or known != set(collection_ids):
@@ -162,18 +175,18 @@ def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None,
                   collection_ids: list[str], context: dict) -> Cipher:
     """Create an organization item in collections, or change one the actor may edit."""
     collection_ids = sorted(set(collection_ids))
-    _require_editing(uow, actor_id, organization_id, collection_ids)
+    require_editing(uow, actor_id, organization_id, collection_ids)
     sealed = require_sealed(data)
     if item_id is None:
-        item = Cipher(organization_id=organization_id, type=_item_type(item_type), data=sealed)
+        item = Cipher(organization_id=organization_id, type=checked_item_type(item_type), data=sealed)
         event_type = "org.item.created"
     else:
         visible = org_item(uow, actor_id, organization_id, item_id)
         if visible.permission not in EDITING:
             raise Forbidden("You may only view this item.")
-        _require_editing(uow, actor_id, organization_id, visible.collection_ids)
+        require_editing(uow, actor_id, organization_id, visible.collection_ids)
         item = visible.item
-        item.type, item.data, item.revision, item.updated_at = _item_type(item_type), sealed, item.revision + 1, \
+        item.type, item.data, item.revision, item.updated_at = checked_item_type(item_type), sealed, item.revision + 1, \
             utcnow()
         uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item.id))
         event_type = "org.item.updated"
@@ -181,7 +194,7 @@ def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None,
     uow.flush()
     for collection_id in collection_ids:
         uow.add(CipherCollection(cipher_id=item.id, collection_id=collection_id))
-    uow.publish(_event(event_type, item, context))
+    uow.publish(item_event(event_type, item, context))
     uow.commit()
     return item
 
@@ -195,7 +208,7 @@ def trash_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
     item = visible.item
     item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()
     uow.add(item)
-    uow.publish(_event("org.item.restored" if restore else "org.item.trashed", item, context))
+    uow.publish(item_event("org.item.restored" if restore else "org.item.trashed", item, context))
     uow.commit()
     return item
 
@@ -207,75 +220,16 @@ def purge_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
         raise Forbidden("Only those who manage its collections delete an item for good.")
     if visible.item.deleted_at is None:
         raise Invalid("Move the item to the trash first.")
-    uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item_id))
+    forget_item(uow, item_id)
     uow.session.delete(visible.item)
-    uow.publish(_event("org.item.deleted", visible.item, context))
+    uow.publish(item_event("org.item.deleted", visible.item, context))
     uow.commit()
 
 
-# --- personal items ----------------------------------------------------------------------------
-
-def _personal(uow, actor_id: str, item_id: str) -> Cipher:
-    item = uow.get(Cipher, item_id)
-    if item is None or item.user_id != actor_id or item.organization_id is not None:
-        raise NotFound("No such item.")
-    return item
-
-
-def list_personal_items(uow, actor_id: str, trash: bool = False) -> list[Cipher]:
-    """The actor's own items (sealed with their user key)."""
-    statement = select(Cipher).where(Cipher.user_id == actor_id, Cipher.organization_id.is_(None))
-    statement = statement.where(Cipher.deleted_at.is_not(None) if trash else Cipher.deleted_at.is_(None))
-    return list(uow.scalars(statement.order_by(Cipher.created_at, Cipher.id)))
-
-
-def save_personal_item(uow, actor_id: str, item_id: str | None, item_type: str, data: dict) -> Cipher:
-    """Create or change one of the actor's own items."""
-    sealed = require_sealed(data)
-    if item_id is None:
-        item = Cipher(user_id=actor_id, type=_item_type(item_type), data=sealed)
-    else:
-        item = _personal(uow, actor_id, item_id)
-        item.type, item.data, item.revision, item.updated_at = _item_type(item_type), sealed, item.revision + 1, \
-            utcnow()
-    uow.add(item)
-    uow.commit()
-    return item
-
-
-def trash_personal_item(uow, actor_id: str, item_id: str, restore: bool = False) -> Cipher:
-    """Move one of the actor's items to the trash, or back."""
-    item = _personal(uow, actor_id, item_id)
-    item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()
-    uow.add(item)
-    uow.commit()
-    return item
-
-
-def purge_personal_item(uow, actor_id: str, item_id: str) -> None:
-    """Delete one of the actor's trashed items for good."""
-    item = _personal(uow, actor_id, item_id)
-    if item.deleted_at is None:
-        raise Invalid("Move the item to the trash first.")
-    uow.session.delete(item)
-    uow.commit()
-
-
-def share_item(uow, actor_id: str, item_id: str, organization_id: str, data: dict, collection_ids: list[str],
-               context: dict) -> Cipher:
-    """Move a personal item into an organization, re-sealed under its org key, into collections."""
-    item = _personal(uow, actor_id, item_id)
-    collection_ids = sorted(set(collection_ids))
-    _require_editing(uow, actor_id, organization_id, collection_ids)
-    item.data, item.user_id, item.organization_id = require_sealed(data), None, organization_id
-    item.revision, item.updated_at = item.revision + 1, utcnow()
-    uow.add(item)
-    uow.flush()
-    for collection_id in collection_ids:
-        uow.add(CipherCollection(cipher_id=item.id, collection_id=collection_id))
-    uow.publish(_event("org.item.shared", item, context))
-    uow.commit()
-    return item
+def forget_item(uow, item_id: str) -> None:
+    """Remove what refers to an item about to be deleted: its collections and favourites."""
+    uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item_id))
+    uow.session.exec(delete(ItemFavorite).where(ItemFavorite.cipher_id == item_id))
 
 
 TRASH_DAYS = 30
@@ -286,7 +240,7 @@ def empty_trash(uow, now=None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=TRASH_DAYS)
     expired = list(uow.scalars(select(Cipher).where(Cipher.deleted_at.is_not(None), Cipher.deleted_at < cutoff)))
     for item in expired:
-        uow.session.exec(delete(CipherCollection).where(CipherCollection.cipher_id == item.id))
+        forget_item(uow, item.id)
         uow.session.delete(item)
         if item.organization_id:
             uow.publish(Event("org.item.deleted", {"cipher_id": item.id, "organization_id": item.organization_id,

@@ -1,0 +1,68 @@
+"""The formats an import reads, and reading one: all of a file's items, or none and the reason why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+
+from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
+from .errors import ImportRefused
+from .items import MAX_ITEMS, check_item
+from .reading import NO_ITEMS, check_size
+
+FORMATS = {
+    "bitwarden_json": _l("Bitwarden (JSON)"),
+    "bitwarden_csv": _l("Bitwarden (CSV)"),
+    "lastpass_csv": _l("LastPass (CSV)"),
+    "chrome_csv": _l("Chrome, Edge or Brave (CSV)"),
+    "firefox_csv": _l("Firefox (CSV)"),
+    "onepassword_1pux": _l("1Password (1PUX)"),
+    "onepassword_csv": _l("1Password (CSV)"),
+    "keepass_xml": _l("KeePass 2 (XML)"),
+    "keepassxc_csv": _l("KeePassXC (CSV)"),
+    "dashlane_csv": _l("Dashlane (CSV)"),
+}
+
+_READERS = {
+    "bitwarden_csv": bitwarden_csv.read,
+    "lastpass_csv": lastpass.read,
+    "chrome_csv": csv_formats.read_chrome,
+    "firefox_csv": csv_formats.read_firefox,
+    "onepassword_1pux": onepassword.read_1pux,
+    "onepassword_csv": csv_formats.read_onepassword,
+    "keepass_xml": keepass.read_xml,
+    "keepassxc_csv": csv_formats.read_keepassxc,
+    "dashlane_csv": csv_formats.read_dashlane,
+}
+
+
+def parse(format_id: str, content: bytes, password: str | None = None) -> list[dict]:
+    """The plain items in an export file of `format_id`; ImportRefused on the first thing wrong.
+
+    `password` opens a password-protected Bitwarden JSON export; other formats ignore it.
+    """
+    if format_id not in FORMATS:
+        raise ValueError(f"unknown import format {format_id!r}")
+    check_size(content)
+    if format_id == "bitwarden_json":
+        return _collect(bitwarden.read_json(content, password))
+    return _collect(_READERS[format_id](content))
+
+
+def _collect(entries: Iterable[tuple[dict, dict | None]]) -> list[dict]:
+    items: list[dict] = []
+    for place, item in entries:
+        if item is None:
+            continue  # an entry the source keeps for itself, such as Firefox's own account
+        if len(items) == MAX_ITEMS:
+            raise ImportRefused("The file holds more than %(limit)s items: split it into smaller files.",
+                                limit=MAX_ITEMS, **place)
+        try:
+            check_item(item)
+        except ImportRefused as error:
+            raise error.located(**place) from None
+        items.append(item)
+    if not items:
+        raise ImportRefused(NO_ITEMS)
+    return items

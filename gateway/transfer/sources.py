@@ -1,0 +1,104 @@
+"""How to get an export file out of each password manager, for the import help page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from .formats import FORMATS
+
+UNENCRYPTED_WARNING = _l("The exported file is not encrypted: anyone who opens it reads every password. Keep it "
+                         "on your own computer and delete it (and empty the trash) as soon as the import is done.")
+
+PROTECTED_WARNING = _l("Unless you chose a password-protected export, the file is not encrypted: anyone who opens "
+                       "it reads every password. Delete it (and empty the trash) as soon as the import is done.")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One format's help: its label and the steps that produce a file of that format."""
+
+    format_id: str
+    label: object
+    steps: tuple
+
+
+_STEPS = {
+    "bitwarden_json": (
+        _l("Sign in to the Bitwarden web vault, or open the desktop app."),
+        _l("Open Tools → Export vault (in the desktop app: File → Export vault)."),
+        _l("Choose what to export: your individual vault, or an organization's vault."),
+        _l("Choose the format .json, or .json (Password protected) to keep the file encrypted: you will be "
+           "asked for that file password here."),
+        _l("Confirm with your master password and save the file."),
+    ),
+    "bitwarden_csv": (
+        _l("Sign in to the Bitwarden web vault, or open the desktop app."),
+        _l("Open Tools → Export vault (in the desktop app: File → Export vault)."),
+        _l("Choose the format .csv. CSV files hold logins and secure notes only: choose .json to bring "
+           "cards and identities too."),
+        _l("Confirm with your master password and save the file."),
+    ),
+    "lastpass_csv": (
+        _l("Sign in to the LastPass web vault."),
+        _l("Open Advanced Options → Export."),
+        _l("Enter your master password."),
+        _l("Save the CSV file."),
+    ),
+    "chrome_csv": (
+        _l("Chrome: open Settings → Autofill and passwords → Google Password Manager → Settings → Export "
+           "passwords."),
+        _l("Edge: open Settings → Profiles → Passwords, then the ⋯ menu → Export passwords."),
+        _l("Brave: open Settings → Autofill and passwords → Password Manager → Settings → Export passwords."),
+        _l("Confirm with your computer's password if asked, and save the CSV file."),
+    ),
+    "firefox_csv": (
+        _l("Type about:logins in the address bar and press Enter."),
+        _l("Open the ⋯ menu at the top right and choose Export Logins."),
+        _l("Confirm, enter your computer's password if asked, and save the CSV file."),
+    ),
+    "onepassword_1pux": (
+        _l("Open the 1Password 8 app on your computer and unlock it."),
+        _l("Choose File → Export, then the account to export."),
+        _l("Enter your 1Password account password."),
+        _l("Choose the 1PUX format and save the file. Every vault of the account comes along; each vault "
+           "becomes a collection."),
+    ),
+    "onepassword_csv": (
+        _l("Open the 1Password 8 app on your computer and unlock it."),
+        _l("Choose File → Export, then the account to export."),
+        _l("Enter your 1Password account password."),
+        _l("Choose the CSV format and save the file. CSV files hold logins only: choose 1PUX to bring cards, "
+           "identities, notes and custom fields too."),
+    ),
+    "keepass_xml": (
+        _l("Open your database in KeePass 2."),
+        _l("Choose File → Export."),
+        _l("Choose KeePass XML (2.x) and save the file."),
+    ),
+    "keepassxc_csv": (
+        _l("Open your database in KeePassXC."),
+        _l("Choose Database → Export → CSV File…"),
+        _l("Save the CSV file."),
+    ),
+    "dashlane_csv": (
+        _l("Open the Dashlane web app and sign in."),
+        _l("Open Settings → Export data → Export to CSV."),
+        _l("Enter your master password; Dashlane saves a ZIP file of CSV files."),
+        _l("Unzip it and import credentials.csv here, then securenotes.csv and payments.csv if you want "
+           "them too."),
+    ),
+}
+
+SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"
+                                                               else UNENCRYPTED_WARNING))
+                for format_id, label in FORMATS.items())
+
+
+def source(format_id: str) -> Source:
+    """The help for one format, KeyError for an unknown one."""
+    for candidate in SOURCES:
+        if candidate.format_id == format_id:
+            return candidate
+    raise KeyError(format_id)

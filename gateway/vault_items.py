@@ -1,0 +1,213 @@
+"""Vault items as people read them, and as orgs stores them: sealed field by field.
+
+A *plain item* (the shape `gateway.transfer` reads and writes) lives only in this process's
+memory. `seal_item` turns one into the `data` orgs stores, every text an EncString under the
+org key or the user key; `open_item` turns stored data back into a plain item for one reader,
+leaving out what their access hides.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pyotp
+import regex
+from publicsuffixlist import PublicSuffixList
+
+from .crypto import EncStringError, SymmetricKey
+
+ITEM_TYPES = ("login", "note", "card", "identity")
+FIELD_TYPES = ("text", "hidden", "boolean")
+URI_MATCHES = ("domain", "host", "starts_with", "exact", "regex", "never")
+CARD_PARTS = ("cardholder_name", "brand", "number", "exp_month", "exp_year", "code")
+IDENTITY_PARTS = ("title", "first_name", "middle_name", "last_name", "address1", "address2", "address3", "city",
+                  "state", "postal_code", "country", "company", "email", "phone", "ssn", "username",
+                  "passport_number", "license_number")
+LOGIN_PARTS = ("username", "password", "totp")
+# What "except passwords" access keeps from a reader: secrets, not the labels around them.
+HIDDEN_PARTS = {"login": ("password", "totp"), "card": ("number", "code"), "identity": ("ssn", "passport_number")}
+UNREADABLE = "(cannot be decrypted)"
+
+
+def new_item(item_type: str = "login") -> dict:
+    """An empty plain item of `item_type` with every key present."""
+    item = {"type": item_type, "name": "", "notes": "", "favorite": False, "folder": "", "collections": [],
+            "fields": []}
+    if item_type == "login":
+        item["login"] = {"username": "", "password": "", "totp": "", "uris": []}
+    elif item_type in ("card", "identity"):
+        item[item_type] = dict.fromkeys(CARD_PARTS if item_type == "card" else IDENTITY_PARTS, "")
+    return item
+
+
+# --- sealing and opening -------------------------------------------------------------------------
+
+def _seal(key: SymmetricKey, value: str) -> str | None:
+    return key.encrypt_text(value) if value else None
+
+
+def _open(key: SymmetricKey, value) -> str:
+    if not value or not isinstance(value, str):
+        return ""
+    try:
+        return key.decrypt_text(value)
+    except EncStringError:
+        return UNREADABLE
+
+
+def seal_item(key: SymmetricKey, item: dict) -> tuple[str, dict]:
+    """The type and the sealed `data` of a plain item (folder, favourite and collections live elsewhere)."""
+    item_type = item["type"]
+    data: dict = {"name": _seal(key, item["name"].strip()), "notes": _seal(key, item.get("notes", "")),
+                  "fields": [{"name": _seal(key, f["name"]), "value": _seal(key, f.get("value", "")),
+                              "type": f.get("type", "text")} for f in item.get("fields", [])]}
+    if item_type == "login":
+        login = item.get("login") or {}
+        data["login"] = {part: _seal(key, login.get(part, "")) for part in LOGIN_PARTS}
+        data["login"]["uris"] = [{"uri": _seal(key, u["uri"]), "match": u.get("match")}
+                                 for u in login.get("uris", []) if u.get("uri")]
+    elif item_type in ("card", "identity"):
+        parts = item.get(item_type) or {}
+        data[item_type] = {part: _seal(key, parts.get(part, "")) for part in
+                           (CARD_PARTS if item_type == "card" else IDENTITY_PARTS)}
+    return item_type, data
+
+
+def _open_uri(key: SymmetricKey, stored) -> dict:
+    if isinstance(stored, str):  # items saved before URIs had match rules
+        return {"uri": _open(key, stored), "match": None}
+    return {"uri": _open(key, stored.get("uri")), "match": stored.get("match")}
+
+
+def open_item(key: SymmetricKey, stored: dict) -> dict:
+    """A stored item (as orgs returns it) as its reader may read it, with the API's facts about it."""
+    data, item_type = stored["data"], stored["type"]
+    hidden = bool(stored.get("passwords_hidden"))
+    item = new_item(item_type)
+    item.update(name=_open(key, data.get("name")), notes=_open(key, data.get("notes")),
+                favorite=bool(stored.get("favorite")))
+    item["fields"] = [{"name": _open(key, f.get("name")), "type": f.get("type", "text"),
+                       "value": None if hidden and f.get("type") == "hidden" else _open(key, f.get("value"))}
+                      for f in data.get("fields") or []]
+    if item_type == "login":
+        login = data.get("login") or {}
+        item["login"] = {part: _open(key, login.get(part)) for part in LOGIN_PARTS}
+        item["login"]["uris"] = [_open_uri(key, u) for u in login.get("uris") or []]
+    elif item_type in ("card", "identity"):
+        parts = data.get(item_type) or {}
+        item[item_type] = {part: _open(key, parts.get(part)) for part in item[item_type]}
+    if hidden:
+        for part in HIDDEN_PARTS.get(item_type, ()):
+            item[item_type][part] = None
+    item.update({fact: stored.get(fact) for fact in ("item_id", "organization_id", "folder_id", "revision",
+                                                      "deleted_at")})
+    item.update(collection_ids=stored.get("collection_ids", []), permission=stored.get("permission", "manage"),
+                passwords_hidden=hidden)
+    item["subtitle"] = subtitle(item)
+    return item
+
+
+def keep_hidden_parts(new_data: dict, old_data: dict, item_type: str) -> dict:
+    """`new_data` with the secrets its editor could not see taken over, unseen, from `old_data`."""
+    for part in HIDDEN_PARTS.get(item_type, ()):
+        if item_type in new_data:
+            new_data[item_type][part] = (old_data.get(item_type) or {}).get(part)
+    unseen = [f for f in old_data.get("fields") or [] if f.get("type") == "hidden"]
+    new_data["fields"] = [f for f in new_data.get("fields", []) if f.get("type") != "hidden"] + unseen
+    return new_data
+
+
+def subtitle(item: dict) -> str:
+    """The line under an item's name in a list: its username, card or person."""
+    if item["type"] == "login":
+        return item["login"]["username"]
+    if item["type"] == "card":
+        card, number = item["card"], item["card"]["number"] or ""
+        return " ".join(p for p in (card["brand"], f"*{number[-4:]}" if number else "") if p)
+    if item["type"] == "identity":
+        identity = item["identity"]
+        return " ".join(p for p in (identity["first_name"], identity["last_name"]) if p)
+    return ""
+
+
+def reseal(data, old_key: SymmetricKey, new_key: SymmetricKey):
+    """`data` with every EncString opened with `old_key` and sealed again with `new_key`."""
+    if isinstance(data, dict):
+        return {k: (v if k in ("type", "match") else reseal(v, old_key, new_key)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [reseal(v, old_key, new_key) for v in data]
+    if isinstance(data, str):
+        return new_key.encrypt(old_key.decrypt(data))
+    return data
+
+
+# --- TOTP --------------------------------------------------------------------------------------
+
+class StoredTotp(pyotp.TOTP):
+    """A third party's TOTP seed: many sites still issue 80-bit ones, which a vault must accept."""
+
+    min_secret_length_bits = 40
+
+
+def totp_from_seed(seed: str) -> StoredTotp:
+    """The TOTP generator of a seed given as base32 text or as an otpauth:// URI; ValueError if neither."""
+    seed = seed.strip()
+    digits, period, digest = 6, 30, hashlib.sha1
+    if seed.lower().startswith("otpauth://"):
+        parts = urlsplit(seed)
+        if parts.netloc.lower() != "totp":
+            raise ValueError("only time-based codes are supported")
+        query = {k.lower(): v[0] for k, v in parse_qs(parts.query).items()}
+        seed = unquote(query.get("secret", ""))
+        digits, period = int(query.get("digits", 6)), int(query.get("period", 30))
+        digest = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha512}.get(
+            query.get("algorithm", "sha1").lower(), hashlib.sha1)
+    secret = seed.replace(" ", "").replace("-", "").upper()
+    if not secret or not 10 <= period <= 300:
+        raise ValueError("no secret")
+    return StoredTotp(secret, digits=digits, interval=period, digest=digest)
+
+
+def totp_code(seed: str, now: float | None = None) -> tuple[str, int, int] | None:
+    """(code, seconds left, period) for a seed now, or None when the seed is not a valid TOTP key."""
+    try:
+        generator = totp_from_seed(seed)
+        now = time.time() if now is None else now
+        return generator.at(now), int(generator.interval - now % generator.interval), generator.interval
+    except (ValueError, TypeError):  # binascii.Error, a bad base32 seed, is a ValueError
+        return None
+
+
+# --- URI match detection -------------------------------------------------------------------------
+
+_SUFFIXES = PublicSuffixList()
+
+
+def _host(uri: str) -> str:
+    return (urlsplit(uri if "://" in uri else f"https://{uri}").hostname or "").lower()
+
+
+def _base_domain(host: str) -> str:
+    return _SUFFIXES.privatesuffix(host) or host
+
+
+def uri_matches(stored: str, match: str | None, url: str) -> bool:
+    """Whether a page at `url` matches an item's URI under its match rule (Bitwarden's rules)."""
+    if not stored or not url or match == "never":
+        return False
+    if match == "exact":
+        return url == stored
+    if match == "starts_with":
+        return url.startswith(stored)
+    if match == "regex":
+        try:  # a pattern someone typed must not hold a gateway worker: give it 50 ms
+            return regex.search(stored, url, flags=regex.IGNORECASE, timeout=0.05) is not None
+        except (regex.error, TimeoutError):
+            return False
+    stored_host, host = _host(stored), _host(url)
+    if not stored_host or not host:
+        return False
+    if match == "host":
+        return stored_host == host and (urlsplit(stored).port == urlsplit(url).port if "://" in stored else True)
+    return _base_domain(stored_host) == _base_domain(host)

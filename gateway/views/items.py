@@ -1,0 +1,222 @@
+"""Vault items, in an organization's vault (Admin Console → Vault) and in one's own.
+
+The same pages serve both: `/organizations/<id>/vault/...` with the org key and collections,
+`/vault/...` with the user key and folders. Every field is sealed here before orgs stores it
+and opened here to show it; a member whose access hides passwords never receives one.
+"""
+from __future__ import annotations
+
+import secrets
+import string
+
+from flask import Blueprint, abort, request
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from ..access import login_required
+from ..backends import backends, caller
+from ..item_form import (CARD_LABELS, FIELD_TYPE_LABELS, IDENTITY_LABELS, MATCH_LABELS, TYPE_LABELS,
+                         item_from_form, problem_with, without_empty_rows)
+from ..render import render, see_other
+from ..vault_filters import VaultFilter, collection_tree, select_items
+from ..vault_items import keep_hidden_parts, new_item, open_item, seal_item, totp_code
+from ..vaults import Vault, may_edit, member_vault, organization_vault, personal_vault
+
+bp = Blueprint("items", __name__)
+
+
+def route(suffix: str, endpoint: str, methods=("GET",)):
+    """Register a view for an organization's vault and for one's own, under one name each."""
+    def register(view):
+        bp.add_url_rule(f"/organizations/<organization_id>/vault{suffix}", f"org_{endpoint}",
+                        login_required(view), methods=list(methods))
+        bp.add_url_rule(f"/vault{suffix}", f"my_{endpoint}", login_required(view), methods=list(methods))
+        return view
+    return register
+
+
+def _vault(organization_id: str | None) -> Vault:
+    return personal_vault() if organization_id is None else organization_vault(organization_id)
+
+
+def _item(vault: Vault, item_id: str) -> dict:
+    if vault.key is None:
+        abort(404)
+    return open_item(vault.key, vault.stored_item(item_id))
+
+
+LABELS = {"types": TYPE_LABELS, "matches": MATCH_LABELS, "field_types": FIELD_TYPE_LABELS, "card": CARD_LABELS,
+          "identity": IDENTITY_LABELS}
+
+
+@route("", "vault")
+def vault_page(organization_id: str | None = None):
+    """The vault's items, filtered by type, favourites, collection or folder, and searched."""
+    vault = _vault(organization_id)
+    trash = request.args.get("trash") == "1"
+    chosen = VaultFilter.from_args(request.args)
+    names = vault.group_names()
+    items = [open_item(vault.key, stored) for stored in vault.stored_items(trash)] if vault.key else []
+    shown = select_items(items, chosen, names, vault.personal)
+    context = dict(vault=vault, items=shown, names=names, chosen=chosen, trash=trash, labels=LABELS,
+                   tree=collection_tree(names), key_missing=vault.key is None, **vault.context)
+    if vault.personal:
+        context["sections"] = _organization_sections(chosen)
+        return render("pages/vault.html", "partials/my_vault_items.html", **context)
+    return render("pages/org_vault.html", "partials/items_table.html", **context)
+
+
+def _organization_sections(chosen: VaultFilter) -> list[dict]:
+    """The items of each organization the person is a confirmed member of, filtered alike."""
+    sections = []
+    for membership in backends().orgs.get("/me/memberships", caller())["memberships"]:
+        vault = member_vault(membership)
+        if vault.key is None:
+            continue
+        try:
+            stored = vault.stored_items()
+        except ServiceError:
+            continue
+        names = vault.group_names()
+        items = [open_item(vault.key, s) for s in stored]
+        sections.append({"name": membership["name"], "vault": vault, "names": names,
+                         "entries": select_items(items, VaultFilter(chosen.query, chosen.item_type,
+                                                                  chosen.favorites), names, False)})
+    return sections
+
+
+@route("/<item_id>", "view")
+def view_item(item_id: str, organization_id: str | None = None):
+    """One item with copy buttons, reveal toggles and its live TOTP code."""
+    vault = _vault(organization_id)
+    item = _item(vault, item_id)
+    names = vault.group_names()
+    return render("pages/item.html", "partials/item_view.html", vault=vault, item=item, names=names,
+                  labels=LABELS, may_edit=may_edit(item), totp_now=totp_code, **vault.context)
+
+
+@route("/<item_id>/totp", "totp")
+def item_totp(item_id: str, organization_id: str | None = None):
+    """The item's current TOTP code and the seconds it has left (refreshed by the page)."""
+    vault = _vault(organization_id)
+    item = _item(vault, item_id)
+    seed = (item.get("login") or {}).get("totp")
+    code = totp_code(seed) if seed else None
+    if code is None:
+        abort(404)
+    return render("partials/totp.html", "partials/totp.html", vault=vault, item=item, code=code)
+
+
+def _form_page(vault: Vault, item: dict, mode: str, item_id: str | None, error: str | None):
+    return render("pages/item_form.html", "partials/item_dialog.html", status=422 if error else 200,
+                  vault=vault, values=item, mode=mode, error=error, labels=LABELS, item_id=item_id,
+                  groups=vault.groups(), hide_passwords=bool(item.get("passwords_hidden")),
+                  action=vault.url(mode if mode != "new" else "new", **({"item_id": item_id} if item_id else {})),
+                  cancel=vault.url("vault"), **vault.context)
+
+
+def _edit(organization_id: str | None, item_id: str | None, mode: str):
+    """New, Edit and Clone: the form, and saving what it holds, sealed here."""
+    vault = _vault(organization_id)
+    existing = _item(vault, item_id) if item_id else None
+    if existing and mode == "edit" and not may_edit(existing):
+        abort(403)
+    if request.method == "GET":
+        item = existing or new_item(request.args.get("type", "login") if request.args.get("type") in
+                                    TYPE_LABELS else "login")
+        if existing:
+            item = {**existing, "folder": existing.get("folder_id") or ""}
+            if mode == "clone":
+                item = {**item, "name": _("%(name)s - Clone", name=existing["name"]), "passwords_hidden": False}
+        return _form_page(vault, item, mode, item_id, None)
+    item, intent = item_from_form(request.form)
+    if existing and mode == "edit":
+        item["passwords_hidden"] = existing["passwords_hidden"]
+    if intent != "save":
+        return _form_page(vault, item, mode, item_id, None)
+    error = problem_with(item)
+    if vault.key is None:
+        error = _("You hold no key of this organization, so you cannot add items to it.")
+    if error:
+        return _form_page(vault, item, mode, item_id, str(error))
+    item_type, data = seal_item(vault.key, without_empty_rows(item))
+    if existing and mode == "edit" and existing["passwords_hidden"]:
+        data = keep_hidden_parts(data, vault.stored_item(item_id)["data"], item_type)
+    try:
+        vault.save(item_id if mode == "edit" else None, item_type, data, item)
+    except ServiceError as refusal:
+        if refusal.status == 404:
+            raise
+        return _form_page(vault, item, mode, item_id, _(refusal.message))
+    return see_other(vault.url("vault"), toast=_("%(name)s was saved.", name=item["name"].strip()))
+
+
+@route("/new", "new", methods=("GET", "POST"))
+def new(organization_id: str | None = None):
+    """The New item dialog."""
+    return _edit(organization_id, None, "new")
+
+
+@route("/<item_id>/edit", "edit", methods=("GET", "POST"))
+def edit(item_id: str, organization_id: str | None = None):
+    """The Edit item dialog."""
+    return _edit(organization_id, item_id, "edit")
+
+
+@route("/<item_id>/clone", "clone", methods=("GET", "POST"))
+def clone(item_id: str, organization_id: str | None = None):
+    """A new item filled in from another (the original stays as it is)."""
+    return _edit(organization_id, item_id, "clone")
+
+
+ACTIONS = {"trash": ("POST", "/trash", "The item was moved to the trash."),
+           "restore": ("POST", "/restore", "The item was restored."),
+           "purge": ("DELETE", "", "The item was deleted for good.")}
+
+
+@route("/<item_id>/<action>", "act", methods=("POST",))
+def act(item_id: str, action: str, organization_id: str | None = None):
+    """Trash, restore or delete an item for good; mark it a favourite or not."""
+    vault = _vault(organization_id)
+    back = vault.url("vault", trash="1" if action in ("restore", "purge") else None)
+    try:
+        if action in ("favorite", "unfavorite"):
+            backends().orgs.call("PUT", f"/items/{item_id}/favorite", caller(),
+                                 json={"favorite": action == "favorite"})
+            done = _("Added to favourites.") if action == "favorite" else _("Removed from favourites.")
+            return see_other(request.referrer if _same_site(request.referrer) else vault.url("vault"), toast=done)
+        if action not in ACTIONS:
+            abort(404)
+        method, suffix, done = ACTIONS[action]
+        backends().orgs.call(method, f"{vault.base}/{item_id}{suffix}", caller())
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        return see_other(back, toast=_(error.message))
+    return see_other(back, toast=_(done))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*-_=+"
+
+
+def generate_password(length: int = 20) -> str:
+    """A random password with letters, digits and symbols (at least one of each)."""
+    while True:
+        candidate = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(not c.isalnum() for c in candidate)):
+            return candidate
+
+
+@bp.post("/tools/password")
+@login_required
+def password():
+    """A freshly generated password, as the password field of the item form."""
+    length = request.form.get("length", "20")
+    size = int(length) if length.isdigit() and 12 <= int(length) <= 128 else 20
+    return render("partials/password_field.html", "partials/password_field.html", value=generate_password(size))

@@ -1,0 +1,187 @@
+"""Import data into an organization's vault, export it, and the help page for importing.
+
+The file is read here, in memory, and never written anywhere: Preview shows what the import
+will create; Import reads the same file again, seals every item with the org key and sends
+the lot to orgs, which stores all of it in one transaction or none of it. Folders and
+collections named in the file become collections (found by name, or created).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, make_response, request
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from ..access import login_required
+from ..backends import backends, caller
+from ..crypto import SymmetricKey
+from ..render import render, see_other
+from ..transfer import FORMATS, ImportRefused, PasswordNeeded, detect_format, export_csv, export_encrypted_json, \
+    export_json, parse
+from ..transfer.sources import SOURCES
+from ..vault_items import open_item, seal_item
+from ..vaults import Vault, organization_vault
+
+bp = Blueprint("transfer", __name__)
+MAX_FILE_BYTES = 50 * 1024 * 1024
+UPLOAD_LIMITS = {"transfer.import_items": MAX_FILE_BYTES + 64 * 1024}  # only import takes a whole vault
+PREVIEW_ROWS = 50
+EXPORT_FORMATS = ("json", "encrypted_json", "csv")
+MIN_FILE_PASSWORD = 12
+
+
+def _refusal_text(refusal: ImportRefused) -> str:
+    reason = _(refusal.template, **refusal.values) if refusal.values else _(refusal.template)
+    if refusal.line:
+        return _("Line %(line)s: %(reason)s", line=refusal.line, reason=reason)
+    if refusal.entry:
+        return _("Entry %(entry)s: %(reason)s", entry=refusal.entry, reason=reason)
+    return reason
+
+
+def _read_upload() -> tuple[list[dict] | None, str | None, str]:
+    """The items of the uploaded file, or what is wrong with it; and the format used."""
+    upload = request.files.get("file")
+    chosen = request.form.get("format", "")
+    if upload is None or not upload.filename:
+        return None, _("Choose the file to import."), chosen
+    content = upload.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        return None, _("The file is larger than 50 MB."), chosen
+    format_id = chosen if chosen in FORMATS else detect_format(upload.filename, content)
+    if format_id is None:
+        return None, _("The format of this file was not recognised: choose it in the list."), chosen
+    try:
+        return parse(format_id, content, password=request.form.get("file_password") or None), None, format_id
+    except PasswordNeeded:
+        return None, _("This file is protected by a password: enter the file password."), format_id
+    except ImportRefused as refusal:
+        return None, _refusal_text(refusal), format_id
+
+
+def _target_collections(item: dict) -> list[str]:
+    names = list(item.get("collections") or [])
+    if not names and item.get("folder"):
+        names = [item["folder"]]
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def _page(vault: Vault, status: int = 200, **context):
+    return render("pages/import.html", "partials/import_preview.html", status=status, vault=vault,
+                  formats=FORMATS, groups=vault.groups(), form=request.form, **vault.context, **context)
+
+
+@bp.route("/organizations/<organization_id>/vault/import", methods=["GET", "POST"])
+@login_required
+def import_items(organization_id: str):
+    """The Import data page: choose a destination, a format and a file; preview; import."""
+    vault = organization_vault(organization_id)
+    if request.method == "GET":
+        return _page(vault)
+    if vault.key is None:
+        return _page(vault, 422, error=_("You hold no key of this organization, so you cannot import into it."))
+    items, error, format_id = _read_upload()
+    if error:
+        return _page(vault, 422, error=error)
+    if request.form.get("intent") != "import":
+        counts = {kind: sum(1 for i in items if i["type"] == kind) for kind in ("login", "note", "card", "identity")}
+        return _page(vault, preview=items[:PREVIEW_ROWS], total=len(items), counts=counts, format_id=format_id)
+    try:
+        count = _import(vault, items, request.form.get("collection_id") or None)
+    except ServiceError as refusal:
+        if refusal.status == 404:
+            raise
+        return _page(vault, 422, error=_(refusal.message))
+    return see_other(vault.url("vault"), toast=_("%(count)s items were imported.", count=count))
+
+
+def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
+    """Seal every item with the org key and send them all to orgs in one request (one transaction)."""
+    key: SymmetricKey = vault.key
+    existing = {name.lower(): collection_id_ for collection_id_, name in vault.group_names().items()}
+    new_names: list[str] = []
+    sealed = []
+    for item in items:
+        entry = {"type": None, "data": None, "collection_ids": [], "new_collections": []}
+        for name in _target_collections(item):
+            if name.lower() in existing:
+                entry["collection_ids"].append(existing[name.lower()])
+            else:
+                if name not in new_names:
+                    new_names.append(name)
+                entry["new_collections"].append(new_names.index(name))
+        entry["type"], entry["data"] = seal_item(key, item)
+        sealed.append(entry)
+    body = {"collection_id": collection_id, "new_collections": [key.encrypt_text(n) for n in new_names],
+            "items": sealed}
+    return backends().orgs.post(f"/organizations/{vault.organization_id}/items/import", caller(), body,
+                                timeout=120)["imported"]
+
+
+@bp.route("/organizations/<organization_id>/vault/export", methods=["GET", "POST"])
+@login_required
+def export_items(organization_id: str):
+    """The Export vault page, and the file it makes: Bitwarden JSON, password-protected JSON, or CSV."""
+    vault = organization_vault(organization_id)
+    error = None
+    if request.method == "POST":
+        chosen = request.form.get("format", "json")
+        password = request.form.get("file_password", "")
+        if chosen not in EXPORT_FORMATS:
+            error = _("Choose a file format from the list.")
+        elif chosen == "encrypted_json" and len(password) < MIN_FILE_PASSWORD:
+            error = _("The file password must be at least %(count)s characters.", count=MIN_FILE_PASSWORD)
+        elif chosen == "encrypted_json" and password != request.form.get("file_password_again", ""):
+            error = _("The two file passwords are not the same.")
+        elif vault.key is None:
+            error = _("You hold no key of this organization, so its items cannot be exported.")
+        else:
+            try:
+                return _export_file(vault, chosen, password)
+            except ServiceError as refusal:
+                if refusal.status == 404:
+                    raise
+                error = _(refusal.message)
+    return render("pages/export.html", "pages/export.html", status=422 if error else 200, vault=vault,
+                  error=error, **vault.context)
+
+
+def _export_file(vault: Vault, chosen: str, password: str):
+    found = backends().orgs.post(f"/organizations/{vault.organization_id}/export", caller(), {})
+    names = {c["collection_id"]: vault.key.decrypt_text(c["encrypted_name"]) for c in found["collections"]}
+    items = []
+    for stored in found["items"]:
+        item = open_item(vault.key, stored)
+        item["collections"] = [names[c] for c in item["collection_ids"] if c in names]
+        items.append(_without_unseen(item))
+    collections = sorted(names.values())
+    stamp = date.today().isoformat()
+    if chosen == "csv":
+        content, _skipped = export_csv(items, organization=True)
+        filename, mimetype = f"custodian_org_export_{stamp}.csv", "text/csv"
+    else:
+        content = export_encrypted_json(items, collections, password) if chosen == "encrypted_json" \
+            else export_json(items, collections)
+        filename, mimetype = f"custodian_org_export_{stamp}.json", "application/json"
+    response = make_response(content)
+    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _without_unseen(item: dict) -> dict:
+    """An item whose reader may not see some secrets exports them as empty, never as placeholders."""
+    for part in ("login", "card", "identity"):
+        if isinstance(item.get(part), dict):
+            item[part] = {k: ("" if v is None else v) for k, v in item[part].items()}
+    item["fields"] = [{**f, "value": f["value"] or ""} for f in item["fields"]]
+    return item
+
+
+@bp.get("/help/import")
+def import_help():
+    """How to get your data out of another password manager, per source."""
+    return render("pages/import_help.html", sources=SOURCES)

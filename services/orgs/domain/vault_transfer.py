@@ -1,0 +1,114 @@
+"""Importing many items into an organization at once, and exporting its vault.
+
+The gateway reads the file, seals every field with the org key and sends the lot; orgs
+checks and stores it in one transaction, so a bad entry leaves the vault as it was. Both
+directions need the "access import/export" permission (owners and admins have it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+
+from services.common.envelope import Event
+from services.common.errors import Invalid
+from services.common.validation import require_encstring
+
+from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Member
+from .members import manager_of
+from .vault import VisibleItem, checked_item_type, collection_levels, require_editing, list_org_items, require_sealed
+
+MAX_IMPORTED_ITEMS = 20_000
+MAX_NEW_COLLECTIONS = 500
+
+
+@dataclass
+class ImportedItem:
+    """One item of an import: its sealed fields and where it goes."""
+
+    type: str
+    data: dict
+    collection_ids: list[str] = field(default_factory=list)  # existing collections
+    new_collections: list[int] = field(default_factory=list)  # indexes into the import's new collections
+
+
+def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: list[str],
+                     context: dict) -> list[Collection]:
+    if not encrypted_names:
+        return []
+    manager_of(uow, actor_id, organization_id, "create_collections")
+    if len(encrypted_names) > MAX_NEW_COLLECTIONS:
+        raise Invalid(f"An import creates at most {MAX_NEW_COLLECTIONS} collections.", "new_collections")
+    manages_all = collection_levels(uow, actor_id, organization_id) is None
+    member = None if manages_all else uow.first(select(Member).where(
+        Member.organization_id == organization_id, Member.user_id == actor_id, Member.status == "confirmed"))
+    created = []
+    for index, name in enumerate(encrypted_names):
+        collection = Collection(organization_id=organization_id,
+                                encrypted_name=require_encstring(name, 2, f"new_collections[{index}]"))
+        uow.add(collection)
+        created.append(collection)
+    uow.flush()
+    for collection in created:
+        access = []
+        if member is not None:  # whoever creates a collection they could not otherwise see manages it
+            access.append(CollectionAccess(collection_id=collection.id, member_id=member.id, permission="manage"))
+            uow.add(access[0])
+        uow.publish(Event("org.collection.created", {
+            "collection_id": collection.id, "organization_id": organization_id,
+            "access": [{"group_id": None, "member_id": a.member_id, "permission": a.permission} for a in access]},
+            subject=collection.id, orgid=organization_id, **context))
+    return created
+
+
+def import_org_items(uow, actor_id: str, organization_id: str, collection_id: str | None,
+                     new_collection_names: list[str], items: list[ImportedItem], context: dict) -> int:
+    """Store every item of an import, or none of them; how many were stored."""
+    manager_of(uow, actor_id, organization_id, "access_import_export")
+    if not items:
+        raise Invalid("The file holds no items.", "items")
+    if len(items) > MAX_IMPORTED_ITEMS:
+        raise Invalid(f"An import holds at most {MAX_IMPORTED_ITEMS:,} items.", "items")
+    chosen = [collection_id] if collection_id else []
+    existing = sorted({c for entry in items for c in entry.collection_ids} | set(chosen))
+    if existing:
+        require_editing(uow, actor_id, organization_id, existing)
+    created = _new_collections(uow, actor_id, organization_id, new_collection_names, context)
+    ciphers, links = [], []
+    for number, entry in enumerate(items, start=1):
+        try:
+            targets = set(chosen) | set(entry.collection_ids) | {created[i].id for i in entry.new_collections}
+            item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
+        except IndexError:
+            raise Invalid(f"Entry {number}: it names a collection the import does not create.", "items") from None
+        except Invalid as refusal:
+            raise Invalid(f"Entry {number}: {refusal.message}", "items") from None
+        if not targets:
+            raise Invalid(f"Entry {number}: choose a collection for it.", "collection_id")
+        cipher = Cipher(organization_id=organization_id, type=item_type, data=sealed)
+        ciphers.append(cipher)
+        links.extend(CipherCollection(cipher_id=cipher.id, collection_id=target) for target in sorted(targets))
+    uow.session.add_all(ciphers)
+    uow.flush()
+    uow.session.add_all(links)
+    uow.publish(Event("org.items.imported", {
+        "organization_id": organization_id, "count": len(ciphers),
+        "collection_ids": sorted({link.collection_id for link in links})},
+        subject=organization_id, orgid=organization_id, **context))
+    uow.commit()
+    return len(ciphers)
+
+
+def export_org_items(uow, actor_id: str, organization_id: str,
+                     context: dict) -> tuple[list[VisibleItem], list[Collection]]:
+    """The items the actor may see and their collections, for an export; the export is logged."""
+    manager_of(uow, actor_id, organization_id, "access_import_export")
+    items = list_org_items(uow, actor_id, organization_id)
+    wanted = {c for visible in items for c in visible.collection_ids}
+    collections = list(uow.scalars(select(Collection).where(Collection.organization_id == organization_id,
+                                                           Collection.id.in_(wanted))
+                                   .order_by(Collection.created_at, Collection.id))) if wanted else []
+    uow.publish(Event("org.vault.exported", {"organization_id": organization_id, "count": len(items)},
+                      subject=organization_id, orgid=organization_id, **context))
+    uow.commit()
+    return items, collections

@@ -1,0 +1,94 @@
+"""Import into an organization's vault and export it, through the gateway, against the real services."""
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import create_engine, text
+
+from gateway.transfer import parse
+
+CANARY = "Canary-Imported-Passw0rd!"
+LASTPASS = ("url,username,password,totp,extra,name,grouping,fav\r\n"
+            f"https://mail.example.com,ana@example.com,{CANARY},,\"multi-line\nnote, with \"\"quotes\"\"\","
+            "Mail Zoë,Clients/Acme,1\r\n"
+            "http://sn,,,,Secret recipe,Recipe 東京,Internal,0\r\n").encode("utf-8")
+
+
+def _items_page(visitor, organization_id: str) -> str:
+    return visitor.get(f"/organizations/{organization_id}/vault").text
+
+
+def _post_import(visitor, system, organization_id: str, content: bytes, filename: str, intent: str, **fields):
+    page = visitor.get(f"/organizations/{organization_id}/vault/import")
+    data = {"csrf_token": visitor.csrf_token(page.text), "intent": intent, "format": "", "collection_id": "",
+            **fields}
+    return visitor.http.post(f"{system.url}/organizations/{organization_id}/vault/import", data=data,
+                             files={"file": (filename, content)})
+
+
+def test_a_lastpass_file_is_previewed_then_imported_into_collections_named_after_its_groups(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    preview = _post_import(visitor, system, organization_id, LASTPASS, "lastpass_export.csv", "preview")
+    assert preview.status_code == 200
+    assert "2 items will be imported" in preview.text and "Mail Zoë" in preview.text and "Recipe 東京" in preview.text
+    assert "Mail Zoë" not in _items_page(visitor, organization_id)  # a preview saves nothing
+
+    imported = _post_import(visitor, system, organization_id, LASTPASS, "lastpass_export.csv", "import")
+    assert imported.status_code == 200 and "Mail Zoë" in imported.text  # back on the vault page
+    page = _items_page(visitor, organization_id)
+    assert "Mail Zoë" in page and "Recipe 東京" in page and "Clients/Acme" in page and "Internal" in page
+    item_id = re.search(rf'/organizations/{organization_id}/vault/([\w\-]+)/edit', page).group(1)  # sorted: Mail first
+    view = visitor.get(f"/organizations/{organization_id}/vault/{item_id}").text
+    assert CANARY in view and "ana@example.com" in view and 'with "quotes"' in view.replace("&#34;", '"')
+
+    engine = create_engine(system.database_urls["orgs"])
+    with engine.connect() as connection:
+        for table in ("ciphers", "collections", "outbox"):
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                assert CANARY not in repr(tuple(row)) and "Mail Zoë" not in repr(tuple(row))
+    engine.dispose()
+
+
+def test_a_malformed_file_imports_nothing_and_says_which_line_is_wrong(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    broken = LASTPASS + b"https://x.example,bob,pw,,,,\"unclosed group\n"
+    answer = _post_import(visitor, system, organization_id, broken, "lastpass.csv", "import",
+                          format="lastpass_csv")
+    assert answer.status_code == 422 and re.search(r"Line \d+: ", answer.text)
+    assert "Mail Zoë" not in _items_page(visitor, organization_id)
+    empty = _post_import(visitor, system, organization_id, b"", "empty.csv", "import")
+    assert empty.status_code == 422
+    unknown = _post_import(visitor, system, organization_id, b"\x00\x01 not a vault", "what.bin", "import")
+    assert unknown.status_code == 422 and "not recognised" in unknown.text
+
+
+def test_an_export_imports_again_as_the_same_items_plain_or_password_protected(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    _post_import(visitor, system, organization_id, LASTPASS, "lastpass.csv", "import")
+    export_page = f"/organizations/{organization_id}/vault/export"
+    plain = visitor.submit(export_page, {"format": "json"})
+    assert plain.headers["Content-Disposition"].startswith("attachment;")
+    document = json.loads(plain.content)
+    assert sorted(i["name"] for i in document["items"]) == ["Mail Zoë", "Recipe 東京"]
+    assert sorted(c["name"] for c in document["collections"]) == ["Clients/Acme", "Internal"]
+
+    short = visitor.submit(export_page, {"format": "encrypted_json", "file_password": "short",
+                                         "file_password_again": "short"})
+    assert short.status_code == 422 and "at least 12" in short.text
+    protected = visitor.submit(export_page, {"format": "encrypted_json", "file_password": "a file password!",
+                                             "file_password_again": "a file password!"})
+    assert CANARY.encode() not in protected.content and b"Mail" not in protected.content
+    assert parse("bitwarden_json", protected.content, password="a file password!") == \
+        parse("bitwarden_json", plain.content)
+
+    csv_file = visitor.submit(export_page, {"format": "csv"})
+    assert CANARY in csv_file.content.decode("utf-8")
+
+    # Round trip: the export imported into the same vault gives the same items a second time.
+    _post_import(visitor, system, organization_id, protected.content, "export.json", "import",
+                 file_password="a file password!")
+    again = json.loads(visitor.submit(export_page, {"format": "json"}).content)
+    names = sorted(i["name"] for i in again["items"])
+    assert names == ["Mail Zoë", "Mail Zoë", "Recipe 東京", "Recipe 東京"]
+    assert sorted(c["name"] for c in again["collections"]) == ["Clients/Acme", "Internal"]  # reused, not doubled

@@ -1,0 +1,236 @@
+"""Sample export files as each password manager writes them, built in memory for the transfer tests.
+
+Each builder takes rows (or a document) in the manager's own terms and returns the exact bytes
+of its export: its header row, its quoting, its line endings, a byte-order mark where it writes one.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import zipfile
+from xml.sax.saxutils import escape
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+UNICODE = "Zoë Ünïcødé 東京 🔐"
+QUOTED = 'Bank, "Main" account'
+NOTES = 'First line, with a comma\nSecond "quoted" line\n\nLast line 🔐'
+NOTES_LINES = NOTES.count("\n") + 1
+PASSWORD = "p@ss,\"wörd\"'; 🔐"
+TOTP = "otpauth://totp/Example:zoe?secret=JBSWY3DPEHPK3PXP&issuer=Example"
+
+BITWARDEN_PERSONAL = ("folder", "favorite", "type", "name", "notes", "fields", "reprompt", "login_uri",
+                      "login_username", "login_password", "login_totp")
+BITWARDEN_ORGANIZATION = ("collections", *BITWARDEN_PERSONAL[2:])
+LASTPASS = ("url", "username", "password", "totp", "extra", "name", "grouping", "fav")
+CHROME = ("name", "url", "username", "password", "note")
+FIREFOX = ("url", "username", "password", "httpRealm", "formActionOrigin", "guid", "timeCreated", "timeLastUsed",
+           "timePasswordChanged")
+ONEPASSWORD = ("Title", "Url", "Username", "Password", "OTPAuth", "Favorite", "Archived", "Tags", "Notes")
+KEEPASSXC = ("Group", "Title", "Username", "Password", "URL", "Notes", "TOTP", "Icon", "Last Modified", "Created")
+DASHLANE_LOGINS = ("username", "username2", "username3", "title", "password", "note", "url", "category", "otpSecret")
+DASHLANE_NOTES = ("title", "note")
+DASHLANE_PAYMENTS = ("type", "account_name", "account_holder", "cc_number", "code", "expiration_month",
+                     "expiration_year", "routing_number", "account_number", "country", "issuing_bank")
+
+
+def csv_file(header, rows, *, newline="\n", quote_all=False, bom=False) -> bytes:
+    """A CSV file of `rows` (dicts by column, missing columns empty) under `header`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows([row.get(column, "") for column in header] for row in rows)
+    return (codecs.BOM_UTF8 if bom else b"") + out.getvalue().encode("utf-8")
+
+
+def bitwarden_csv(rows, organization=False) -> bytes:
+    """Bitwarden (papaparse): quotes only where needed, CRLF line ends, no BOM."""
+    return csv_file(BITWARDEN_ORGANIZATION if organization else BITWARDEN_PERSONAL, rows, newline="\r\n")
+
+
+def lastpass_csv(rows) -> bytes:
+    return csv_file(LASTPASS, rows)
+
+
+def chrome_csv(rows, header=CHROME) -> bytes:
+    return csv_file(header, rows, newline="\r\n")
+
+
+def firefox_csv(rows) -> bytes:
+    """Firefox quotes every value and ends lines with CRLF."""
+    return csv_file(FIREFOX, rows, newline="\r\n", quote_all=True)
+
+
+def onepassword_csv(rows) -> bytes:
+    """1Password 8 writes a byte-order mark so spreadsheets read the file as UTF-8."""
+    return csv_file(ONEPASSWORD, rows, newline="\r\n", bom=True)
+
+
+def keepassxc_csv(rows) -> bytes:
+    """KeePassXC quotes every value."""
+    return csv_file(KEEPASSXC, rows, quote_all=True)
+
+
+def dashlane_csv(rows, header=DASHLANE_LOGINS) -> bytes:
+    return csv_file(header, rows)
+
+
+def bitwarden_json(document) -> bytes:
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def onepux(vaults, *, data_name="export.data") -> bytes:
+    """A 1PUX file: a ZIP holding export.attributes and export.data for one account."""
+    document = {"accounts": [{"attrs": {"accountName": "Zoë", "name": "Zoë", "email": "zoe@example.com",
+                                        "uuid": "ACCOUNT", "domain": "https://my.1password.com/"},
+                              "vaults": [{"attrs": {"uuid": f"V{n}", "desc": "", "avatar": "", "name": name,
+                                                    "type": "P"}, "items": items}
+                                         for n, (name, items) in enumerate(vaults)]}]}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export.attributes", json.dumps({"version": 3, "description": "1Password Unencrypted "
+                                                          "Export", "createdAt": 1700000000}))
+        archive.writestr(data_name, json.dumps(document, ensure_ascii=False))
+    return out.getvalue()
+
+
+def onepux_item(category, title, *, details=None, overview=None, fav=0, state="active"):
+    return {"uuid": f"U{abs(hash(title))}", "favIndex": fav, "createdAt": 1700000000, "updatedAt": 1700000000,
+            "state": state, "categoryUuid": category, "details": {"loginFields": [], "notesPlain": "",
+                                                                  "sections": [], "passwordHistory": [],
+                                                                  **(details or {})},
+            "overview": {"subtitle": "", "title": title, "url": "", "tags": [], **(overview or {})}}
+
+
+def section_field(title, value, field_id=""):
+    return {"title": title, "id": field_id, "value": value, "guarded": False, "multiline": False}
+
+
+def keepass_entry(strings, *, protect=("Password",), history=None) -> str:
+    """One Entry element; `protect` names the strings KeePass marks ProtectInMemory."""
+    parts = ["\t\t\t<Entry>", "\t\t\t\t<UUID>AAAAAAAAAAAAAAAAAAAAAA==</UUID>"]
+    for key, value in strings.items():
+        protection = ' ProtectInMemory="True"' if key in protect else ""
+        parts.append(f"\t\t\t\t<String><Key>{escape(key)}</Key><Value{protection}>{escape(value)}</Value></String>")
+    if history:
+        parts.append("\t\t\t\t<History>" + "".join(history) + "</History>")
+    parts.append("\t\t\t</Entry>")
+    return "\r\n".join(parts)
+
+
+def keepass_group(name, entries=(), groups=(), uuid="R1JPVVA=") -> str:
+    return "\r\n".join(["\t\t<Group>", f"\t\t\t<UUID>{uuid}</UUID>", f"\t\t\t<Name>{escape(name)}</Name>",
+                        *entries, *groups, "\t\t</Group>"])
+
+
+def keepass_xml(root_group, *, recycle_bin="QklO", prologue="") -> bytes:
+    """KeePass 2's XML (2.x) export: UTF-8 with a BOM, tab-indented, CRLF line ends."""
+    text = "\r\n".join(['<?xml version="1.0" encoding="utf-8" standalone="yes"?>', prologue,
+                        "<KeePassFile>", "\t<Meta>", "\t\t<Generator>KeePass</Generator>",
+                        "\t\t<RecycleBinEnabled>True</RecycleBinEnabled>",
+                        f"\t\t<RecycleBinUUID>{recycle_bin}</RecycleBinUUID>", "\t</Meta>", "\t<Root>",
+                        root_group, "\t\t<DeletedObjects />", "\t</Root>", "</KeePassFile>", ""])
+    return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def _logins(count):
+    for i in range(count):
+        yield i, {"name": f"{UNICODE} {i}", "user": f"zoë{i}@example.com", "password": f"{PASSWORD}{i}",
+                  "url": f"https://site{i}.example/login", "notes": NOTES if i % 2 else "", "favorite": i % 3 == 0}
+
+
+def _bitwarden_json_sample(count):
+    return bitwarden_json({"encrypted": False, "folders": [{"id": "F1", "name": "Work/東京"}], "items": [
+        {"id": f"I{i}", "organizationId": None, "folderId": "F1" if i % 2 else None, "type": 1, "reprompt": 0,
+         "name": row["name"], "notes": row["notes"] or None, "favorite": row["favorite"],
+         "fields": [{"name": "PIN", "value": str(i), "type": 1, "linkedId": None}],
+         "login": {"fido2Credentials": [], "uris": [{"match": None, "uri": row["url"]}], "username": row["user"],
+                   "password": row["password"], "totp": TOTP}, "collectionIds": None}
+        for i, row in _logins(count)]})
+
+
+def _onepux_sample(count):
+    return onepux([("Private", [onepux_item("001", row["name"], fav=int(row["favorite"]), details={
+        "loginFields": [{"value": row["user"], "designation": "username"},
+                        {"value": row["password"], "designation": "password"}],
+        "notesPlain": row["notes"], "sections": [{"title": "", "fields": [section_field("PIN", {"concealed": "1"})]}]},
+        overview={"urls": [{"label": "", "url": row["url"]}], "tags": ["Work"] if i % 2 else []})
+        for i, row in _logins(count)])])
+
+
+def _keepass_sample(count):
+    entries = [keepass_entry({"Title": row["name"], "UserName": row["user"], "Password": row["password"],
+                              "URL": row["url"], "Notes": row["notes"], "PIN": str(i)}, protect=("Password", "PIN"))
+               for i, row in _logins(count)]
+    return keepass_xml(keepass_group("Database", entries[::2], [keepass_group("Work", entries[1::2])]))
+
+
+SAMPLES = {
+    "bitwarden_json": _bitwarden_json_sample,
+    "bitwarden_csv": lambda count: bitwarden_csv([
+        {"folder": "Work" if i % 2 else "", "favorite": "1" if row["favorite"] else "", "type": "login",
+         "name": row["name"], "notes": row["notes"], "fields": f"PIN: {i}", "reprompt": "0",
+         "login_uri": row["url"], "login_username": row["user"], "login_password": row["password"],
+         "login_totp": TOTP} for i, row in _logins(count)]),
+    "lastpass_csv": lambda count: lastpass_csv([
+        {"url": row["url"], "username": row["user"], "password": row["password"], "extra": row["notes"],
+         "name": row["name"], "grouping": "Work\\東京" if i % 2 else "", "fav": "1" if row["favorite"] else "0"}
+        for i, row in _logins(count)]),
+    "chrome_csv": lambda count: chrome_csv([
+        {"name": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
+         "note": row["notes"]} for _, row in _logins(count)]),
+    "firefox_csv": lambda count: firefox_csv([
+        {"url": row["url"], "username": row["user"], "password": row["password"], "formActionOrigin": row["url"],
+         "guid": f"{{{i}}}", "timeCreated": "1700000000000", "timeLastUsed": "1700000000000",
+         "timePasswordChanged": "1700000000000"} for i, row in _logins(count)]),
+    "onepassword_1pux": _onepux_sample,
+    "onepassword_csv": lambda count: onepassword_csv([
+        {"Title": row["name"], "Url": row["url"], "Username": row["user"], "Password": row["password"],
+         "OTPAuth": TOTP, "Favorite": str(row["favorite"]).lower(), "Archived": "false", "Tags": "Work,Home",
+         "Notes": row["notes"]} for _, row in _logins(count)]),
+    "keepass_xml": _keepass_sample,
+    "keepassxc_csv": lambda count: keepassxc_csv([
+        {"Group": "Root/Work" if i % 2 else "Root", "Title": row["name"], "Username": row["user"],
+         "Password": row["password"], "URL": row["url"], "Notes": row["notes"], "TOTP": TOTP, "Icon": "0"}
+        for i, row in _logins(count)]),
+    "dashlane_csv": lambda count: dashlane_csv([
+        {"username": row["user"], "title": row["name"], "password": row["password"], "note": row["notes"],
+         "url": row["url"], "category": "Work" if i % 2 else "", "otpSecret": "JBSWY3DPEHPK3PXP"}
+        for i, row in _logins(count)]),
+}
+SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
+                "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
+                "firefox_csv": "logins.csv", "onepassword_1pux": "1PasswordExport-ABC-20240101.1pux",
+                "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
+                "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv"}
+
+
+def sample(format_id, count=4) -> bytes:
+    """A file of `format_id` holding `count` logins with unicode, quotes, commas and multi-line notes."""
+    return SAMPLES[format_id](count)
+
+
+def test_firefox_quotes_every_value_and_ends_lines_with_crlf():
+    sample = firefox_csv([{"url": "https://example.com", "username": "zoë"}])
+    assert sample.startswith(b'"url","username","password","httpRealm"')
+    assert sample.endswith(b'"https://example.com","zo\xc3\xab","","","","","","",""\r\n')
+
+
+def test_quotes_inside_values_are_doubled_and_notes_run_over_several_lines():
+    sample = lastpass_csv([{"name": QUOTED, "extra": NOTES}]).decode()
+    assert '"Bank, ""Main"" account"' in sample
+    assert sample.count("\n") == 1 + NOTES_LINES
+
+
+def test_a_1pux_file_is_a_zip_holding_export_data():
+    with zipfile.ZipFile(io.BytesIO(onepux([("Private", [])]))) as archive:
+        assert sorted(archive.namelist()) == ["export.attributes", "export.data"]
+
+
+def test_keepass_xml_starts_with_a_byte_order_mark():
+    sample = keepass_xml(keepass_group("Database"))
+    assert sample.startswith(codecs.BOM_UTF8 + b"<?xml")

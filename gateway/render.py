@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import make_response, redirect, render_template
+from flask import flash, make_response, redirect, render_template
 from flask_htmx import HTMX
 
 htmx = HTMX()
@@ -33,14 +33,17 @@ def notify(response, message: str):
 
 
 def see_other(url: str, toast: str | None = None):
-    """Send the browser to `url`: a 303, or a full htmx navigation for htmx requests."""
+    """Send the browser to `url`: a 303, or a full htmx navigation for htmx requests.
+
+    The toast travels in the signed session cookie (Flask's flash) and shows on the page at
+    `url`: a header would be lost in the navigation."""
+    if toast:
+        flash(str(toast))
     if htmx and not htmx.boosted:
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
     else:
         response = redirect(url, 303)
-    if toast:
-        notify(response, toast)
     return response
 
 

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import requests
+from sqlalchemy import create_engine, inspect, text
 
 from gateway import keyring
 from gateway.backends import Backends
 from gateway.crypto import KdfParams
 from gateway.seed import DemoUser, open_account
+from services.common.config import SERVICES
 from services.common.internal_auth import Caller
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -69,3 +72,20 @@ def new_provider_admin(system, email: str, password: str, name: str = "Test Admi
 
 def anonymous() -> Caller:
     return Caller(by="gateway", actor_id=None, request_id=uuid.uuid4().hex)
+
+
+def everything_stored(system, nats_store: Path | None = None) -> list[bytes]:
+    """Every byte of every service database (file and rows), of `var/`, and of NATS's store."""
+    blobs = []
+    for name in SERVICES:
+        engine = create_engine(system.database_urls[name])
+        with engine.connect() as connection:
+            for table in inspect(connection).get_table_names():
+                for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                    blobs.append(repr(tuple(row)).encode() + b"".join(v for v in row if isinstance(v, bytes)))
+        engine.dispose()
+    for folder in (Path(system.var_dir), nats_store):
+        for path in (folder.rglob("*") if folder else ()):
+            if path.is_file():
+                blobs.append(path.read_bytes())
+    return blobs

@@ -81,8 +81,10 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     item.get_by_role("button", name="Save").click()
     stored = page.locator("table.items tbody tr", has_text="Core switch")
     expect(stored).to_contain_text("netops")
-    stored.get_by_text("Show password").click()
-    expect(stored.locator("code")).to_have_text(generated)
+    stored.get_by_role("link", name="Core switch").click()
+    view = page.get_by_role("dialog", name="Core switch")
+    view.get_by_role("button", name="Show Password").click()
+    expect(view.locator("#view-password")).to_have_text(generated)
 
     organization_id = page.url.split("/organizations/")[1].split("/")[0]
     stored = service_backends(system).orgs.get(f"/organizations/{organization_id}/collections", admin.caller())

@@ -5,12 +5,9 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from sqlalchemy import create_engine, inspect, text
-
 from gateway import keyring
 from gateway.crypto import KdfParams, SymmetricKey, derive_master_key, stretch_master_key
-from services.common.config import SERVICES
-from tests.support import Visitor, new_provider_admin, service_backends
+from tests.support import Visitor, everything_stored, new_provider_admin, service_backends
 
 PASSWORD = "canary-lantern-velvet-quartz-93"
 
@@ -18,22 +15,6 @@ PASSWORD = "canary-lantern-velvet-quartz-93"
 def _forms(secret: bytes) -> list[bytes]:
     """The ways a secret could be written down: raw, base64 and hex."""
     return [secret, base64.b64encode(secret), base64.urlsafe_b64encode(secret).rstrip(b"="), secret.hex().encode()]
-
-
-def _everything_stored(system) -> list[bytes]:
-    """Every byte of every service database (file and rows) and of NATS's store."""
-    blobs = []
-    for name in SERVICES:
-        engine = create_engine(system.database_urls[name])
-        with engine.connect() as connection:
-            for table in inspect(connection).get_table_names():
-                for row in connection.execute(text(f'SELECT * FROM "{table}"')):
-                    blobs.append(repr(tuple(row)).encode() + b"".join(v for v in row if isinstance(v, bytes)))
-        engine.dispose()
-    for path in Path(system.var_dir).rglob("*"):
-        if path.is_file():
-            blobs.append(path.read_bytes())
-    return blobs
 
 
 def test_no_database_or_nats_file_holds_a_password_a_key_or_a_plaintext_canary(system, nats_server, unique_email):
@@ -65,7 +46,7 @@ def test_no_database_or_nats_file_holds_a_password_a_key_or_a_plaintext_canary(s
         "org key": org_key.raw,
         "org private key": SymmetricKey.from_bytes(org_key.raw).decrypt(detail["encrypted_private_key"]),
     }
-    stored = _everything_stored(system)
+    stored = everything_stored(system)
     assert any(canary_client.encode() in blob for blob in stored), "the scan must see what services do store"
     for label, secret in secrets.items():
         for form in _forms(secret):

@@ -12,6 +12,16 @@
     setTimeout(function () { toast.remove(); }, 5000);
   }
 
+  // Toasts carried across a navigation arrive in the page (also after a boosted one): they fade too.
+  function fadeArrivedToasts() {
+    document.querySelectorAll("#toasts .toast:not([data-fading])").forEach(function (toast) {
+      toast.setAttribute("data-fading", "");
+      setTimeout(function () { toast.remove(); }, 5000);
+    });
+  }
+  fadeArrivedToasts();
+  document.addEventListener("htmx:afterSettle", fadeArrivedToasts);
+
   // Toasts come from the server in the HX-Trigger header: {"toast": "..."}.
   document.addEventListener("toast", function (event) {
     showToast(event.detail && event.detail.value);

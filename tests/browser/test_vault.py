@@ -1,0 +1,145 @@
+"""The vault in a real browser: a generated password in a collection, a member who may not see
+passwords, sharing a personal item, importing a LastPass file; then nothing readable is stored."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.steps import PASSWORD, accept_from_mail, add_client_and_manage, log_in, member_action, member_row
+from tests.support import everything_stored, new_provider_admin
+
+WIFI_PASSWORD = "Canary-Wifi-Personal-77!"
+IMPORTED_PASSWORD = "Canary-LastPass-Imported-88!"
+LASTPASS = ("url,username,password,totp,extra,name,grouping,fav\n"
+            f"https://crm.example.com,sales@example.com,{IMPORTED_PASSWORD},,\"Renewal in May, ask \"\"Bo\"\"\","
+            "CRM Canary Zoë,Sales,1\n"
+            "http://sn,,,,Alarm code is in the drawer,Office alarm canary,,0\n")
+
+
+def open_item(page, name: str):
+    page.locator("table.items tbody tr", has_text=name).get_by_role("link", name=name).click()
+    dialog = page.get_by_role("dialog", name=name)
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def test_generated_password_member_without_passwords_share_and_import(browser, system, smtp, nats_server, page):
+    _controller, mailbox = smtp
+    admin_email = f"vaulter-{uuid.uuid4().hex[:8]}@tests.example"
+    new_provider_admin(system, admin_email, PASSWORD)
+    page.goto("/login")
+    log_in(page, admin_email)
+    add_client_and_manage(page, "Vault Co", 5, f"owner-{uuid.uuid4().hex[:6]}@tests.example")
+
+    # A member joins as a User and is confirmed.
+    viewer = f"viewer-{uuid.uuid4().hex[:6]}@tests.example"
+    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Invite member").click()
+    invite = page.get_by_role("dialog", name="Invite member")
+    invite.get_by_label("Email addresses").fill(viewer)
+    invite.get_by_label("User type").select_option("user")
+    invite.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
+    accept_from_mail(browser, system, mailbox, viewer, "Vault Co")
+    page.reload()
+    member_action(page, viewer, "Confirm")
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    expect(member_row(page, viewer)).to_contain_text("Confirmed")
+
+    # Two collections: "Network" (the member may view it, except passwords), "Wifi" (they may edit it).
+    page.get_by_role("link", name="Collections").click()
+    expect(page.get_by_role("heading", name="Collections")).to_be_visible()
+    for name, level in (("Network", "view_except_passwords"), ("Wifi", "edit")):
+        page.get_by_role("link", name="New collection").click()
+        collection = page.get_by_role("dialog", name="New collection")
+        collection.get_by_label("Name").fill(name)
+        collection.get_by_label(f"Access for {viewer.split('@')[0]}").select_option(level)
+        collection.get_by_role("button", name="Save").click()
+        expect(page.locator("table.collections tbody tr", has_text=name)).to_be_visible()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+
+    # A login with a generated password, a website and a custom field, in "Network".
+    page.get_by_role("link", name="Vault").click()
+    expect(page.get_by_role("heading", name="Vault")).to_be_visible()
+    page.get_by_role("link", name="New item").click()
+    item = page.get_by_role("dialog", name="New item")
+    item.get_by_label("Name", exact=True).fill("Core router")
+    item.get_by_label("Username").fill("netadmin")
+    item.get_by_role("button", name="Generate password").click()
+    expect(item.get_by_label("Password", exact=True)).to_have_value(re.compile(r"^.{20}$"))
+    generated = item.get_by_label("Password", exact=True).input_value()
+    item.get_by_role("button", name="Add website").click()
+    item.get_by_label("Website 1", exact=True).fill("https://router.example.com/admin")
+    item.get_by_label("Match detection for website 1").select_option("host")
+    item.get_by_role("button", name="Add field").click()
+    item.get_by_label("Field 1 name").fill("Rack")
+    item.get_by_label("Field 1 value").fill("B2")
+    item.get_by_label("Network").check()
+    item.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Core router was saved.")
+    view = open_item(page, "Core router")
+    view.get_by_role("button", name="Show Password").click()
+    expect(view.locator("#view-password")).to_have_text(generated)
+    expect(view).to_contain_text("Host")
+    expect(view).to_contain_text("B2")
+    view.get_by_role("link", name="Close").click()
+    page.get_by_label("Search the vault").fill("router.example.com")
+    expect(page.locator("table.items tbody tr", has_text="Core router")).to_be_visible()
+
+    # The member sees the item, but the password never reaches their browser.
+    member = browser.new_context(base_url=system.url)
+    member_page = member.new_page()
+    member_page.goto("/login")
+    log_in(member_page, viewer)
+    expect(member_page.get_by_role("heading", name="My vault")).to_be_visible()
+    expect(member_page.locator("section", has_text="Vault Co")).to_contain_text("Core router")
+    seen = open_item(member_page, "Core router")
+    expect(seen).to_contain_text("Your access hides passwords.")
+    expect(seen).to_contain_text("netadmin")
+    expect(seen.get_by_role("button", name="Show Password")).to_have_count(0)
+    assert generated not in member_page.content()
+    seen.get_by_role("link", name="Close").click()
+    expect(seen).to_have_count(0)
+
+    # The member keeps a personal item, then shares it into "Wifi".
+    member_page.get_by_role("link", name="New item").click()
+    own = member_page.get_by_role("dialog", name="New item")
+    own.get_by_label("Name", exact=True).fill("Office wifi")
+    own.get_by_label("Password", exact=True).fill(WIFI_PASSWORD)
+    own.get_by_role("button", name="Save").click()
+    own_row = member_page.locator("#own-items ~ table tbody tr", has_text="Office wifi")
+    expect(own_row).to_be_visible()
+    own_row.get_by_label("Options for Office wifi").click()
+    own_row.get_by_role("link", name="Share").click()
+    share = member_page.get_by_role("dialog")
+    share.get_by_label("Vault Co / Wifi").check()
+    share.get_by_role("button", name="Share").click()
+    expect(member_page.locator(".toast")).to_contain_text("Office wifi is now shared.")
+    expect(member_page.locator("section", has_text="Vault Co")).to_contain_text("Office wifi")
+    member.close()
+
+    # The admin imports a LastPass file into "Network", after a preview.
+    page.get_by_label("Search the vault").fill("")
+    expect(page.locator("table.items tbody tr", has_text="Office wifi")).to_be_visible()
+    page.get_by_role("link", name="Import data").click()
+    expect(page.get_by_role("heading", name="Import data")).to_be_visible()
+    page.get_by_label("Destination collection").select_option(label="Network")
+    page.get_by_label("File to import").set_input_files(
+        {"name": "lastpass_export.csv", "mimeType": "text/csv", "buffer": LASTPASS.encode()})
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="2 items will be imported")).to_be_visible()
+    expect(page.locator(".import-preview")).to_contain_text("CRM Canary Zoë")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_role("heading", name="Vault")).to_be_visible()
+    expect(page.locator(".toast")).to_contain_text("2 items were imported.")
+    expect(page.locator("table.items tbody tr", has_text="CRM Canary Zoë")).to_contain_text("Network")
+    expect(page.locator("table.items tbody tr", has_text="Office alarm canary")).to_be_visible()
+
+    # Nothing readable is stored: not in a service database, not under var/, not in NATS's streams.
+    stored = everything_stored(system, nats_server.store)
+    assert any(b"Vault Co" in blob for blob in stored), "the scan must see what services do store"
+    for canary in (generated, WIFI_PASSWORD, IMPORTED_PASSWORD, "Core router", "Office wifi", "CRM Canary",
+                   "Office alarm canary", "Alarm code is in the drawer", "netadmin"):
+        assert not any(canary.encode() in blob for blob in stored), f"{canary!r} is stored in plaintext"

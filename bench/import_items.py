@@ -1,7 +1,7 @@
 """What importing a LastPass CSV of 10,000 items into an organization's vault costs per item.
 
 The import is the whole real path except HTTP: `gateway.transfer.parse` reads the file,
-each item is sealed with the org key (`gateway.vault_items.seal_item`) and its folder mapped
+each item is sealed with the org key (`gateway.vault_items.sealed_import`, as the Import page does) and its folder mapped
 to new collections as the Import page does, then `import_org_items` stores the lot in one
 orgs transaction on a SQLite database at the newest schema. Each phase is timed apart
 (parse, seal, store) and the total is compared with a baseline measured in the same run:
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from gateway.crypto import SymmetricKey
 from gateway.transfer import parse
-from gateway.vault_items import seal_item
+from gateway.vault_items import sealed_import
 from services.common.database import UnitOfWork, make_engine
 from services.common.migrations import upgrade
 from services.orgs import domain, models
@@ -101,32 +101,6 @@ def populate(engine) -> tuple[str, str]:
     return owner, organization_id
 
 
-def target_collections(item: dict) -> list[str]:
-    """As gateway/views/transfer.py `_target_collections`."""
-    names = list(item.get("collections") or [])
-    if not names and item.get("folder"):
-        names = [item["folder"]]
-    return [n.strip() for n in names if n and n.strip()]
-
-
-def seal_all(key: SymmetricKey, items: list[dict], existing: dict[str, str]) -> dict:
-    """The body the Import page sends to orgs (gateway/views/transfer.py `_import`, without Flask)."""
-    new_names: list[str] = []
-    sealed = []
-    for item in items:
-        entry = {"type": None, "data": None, "collection_ids": [], "new_collections": []}
-        for name in target_collections(item):
-            if name.lower() in existing:
-                entry["collection_ids"].append(existing[name.lower()])
-            else:
-                if name not in new_names:
-                    new_names.append(name)
-                entry["new_collections"].append(new_names.index(name))
-        entry["type"], entry["data"] = seal_item(key, item)
-        sealed.append(entry)
-    return {"new_collections": [key.encrypt_text(n) for n in new_names], "items": sealed}
-
-
 def store(engine, actor: str, organization_id: str, collection_id: str, body: dict) -> int:
     """What orgs does with the body: ImportedItems as its API builds them, stored in one transaction."""
     items = [domain.ImportedItem(i["type"], i["data"], i["collection_ids"], i["new_collections"])
@@ -151,12 +125,12 @@ def fresh_database(folder: Path, run: int, key: SymmetricKey):
 def import_once(folder: Path, run: int, key: SymmetricKey, content: bytes, expected: int) -> dict[str, float]:
     """Seconds per phase of one import into a fresh database."""
     engine, actor, organization_id, collection_id = fresh_database(folder, run, key)
-    existing = {"imported": collection_id}  # the vault's collections by lower-case name, as the page finds them
+    existing = {"Imported": collection_id}  # the vault's collections by name, as the Import page finds them
     gc.collect()
     start = time.perf_counter()
     items = parse("lastpass_csv", content)
     parsed = time.perf_counter()
-    body = seal_all(key, items, existing)
+    body = sealed_import(key, items, existing)
     sealed = time.perf_counter()
     count = store(engine, actor, organization_id, collection_id, body)
     stored = time.perf_counter()
@@ -172,7 +146,7 @@ def peak_memory(folder: Path, key: SymmetricKey, content: bytes) -> int:
     gc.collect()
     tracemalloc.start()
     items = parse("lastpass_csv", content)
-    body = seal_all(key, items, {"imported": collection_id})
+    body = sealed_import(key, items, {"imported": collection_id})
     del items  # the plain items stay in the gateway; orgs, in its own process, holds only the body
     store(engine, actor, organization_id, collection_id, body)
     peak = tracemalloc.get_traced_memory()[1]

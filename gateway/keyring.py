@@ -132,7 +132,7 @@ def fingerprint_phrase(fingerprint_material: str, public_key_b64: str) -> str:
     SHA-256 of the public key, HKDF-expanded with the user's id, read as one big number and
     spelt in base 7776. Two people reading the same five words know the key is the right one.
     """
-    words = _eff_long_words()
+    words = eff_long_words()
     key_fingerprint = hashlib.sha256(base64.b64decode(public_key_b64)).digest()
     user_fingerprint = hkdf_expand(key_fingerprint, fingerprint_material.encode(), 32)
     number = int.from_bytes(user_fingerprint, "big")
@@ -144,7 +144,8 @@ def fingerprint_phrase(fingerprint_material: str, public_key_b64: str) -> str:
 
 
 @functools.cache
-def _eff_long_words() -> list[str]:
+def eff_long_words() -> list[str]:
+    """The EFF long word list (7,776 words), as xkcdpass ships it."""
     return files("xkcdpass").joinpath("static/eff-long").read_text().split()
 
 

@@ -211,3 +211,31 @@ def uri_matches(stored: str, match: str | None, url: str) -> bool:
     if match == "host":
         return stored_host == host and (urlsplit(stored).port == urlsplit(url).port if "://" in stored else True)
     return _base_domain(stored_host) == _base_domain(host)
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+def _named_collections(item: dict) -> list[str]:
+    # Bitwarden turns folders into collections when a personal export goes into an organization.
+    names = list(item.get("collections") or []) or ([item["folder"]] if item.get("folder") else [])
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def sealed_import(key: SymmetricKey, items: list[dict], collection_ids_by_name: dict[str, str]) -> dict:
+    """The body of an import for orgs: every item sealed, placed in the collections its file names
+    (existing ones by name, case-insensitively; the others created, their names sealed too)."""
+    existing = {name.lower(): collection_id for name, collection_id in collection_ids_by_name.items()}
+    new_names: list[str] = []
+    sealed = []
+    for item in items:
+        entry: dict = {"collection_ids": [], "new_collections": []}
+        for name in _named_collections(item):
+            if name.lower() in existing:
+                entry["collection_ids"].append(existing[name.lower()])
+                continue
+            if name not in new_names:
+                new_names.append(name)
+            entry["new_collections"].append(new_names.index(name))
+        entry["type"], entry["data"] = seal_item(key, item)
+        sealed.append(entry)
+    return {"new_collections": [key.encrypt_text(n) for n in new_names], "items": sealed}

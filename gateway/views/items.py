@@ -6,9 +6,6 @@ and opened here to show it; a member whose access hides passwords never receives
 """
 from __future__ import annotations
 
-import secrets
-import string
-
 from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 
@@ -18,6 +15,7 @@ from ..access import login_required
 from ..backends import backends, caller
 from ..item_form import (CARD_LABELS, FIELD_TYPE_LABELS, IDENTITY_LABELS, MATCH_LABELS, TYPE_LABELS,
                          item_from_form, problem_with, without_empty_rows)
+from ..password_generator import GeneratorOptions, generate
 from ..render import render, see_other
 from ..vault_filters import VaultFilter, collection_tree, select_items
 from ..vault_items import keep_hidden_parts, new_item, open_item, seal_item, totp_code
@@ -201,22 +199,9 @@ def _same_site(url: str | None) -> bool:
     return bool(url) and url.startswith(request.host_url)
 
 
-PASSWORD_ALPHABET = string.ascii_letters + string.digits + "!@#$%^&*-_=+"
-
-
-def generate_password(length: int = 20) -> str:
-    """A random password with letters, digits and symbols (at least one of each)."""
-    while True:
-        candidate = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate) and any(not c.isalnum() for c in candidate)):
-            return candidate
-
-
 @bp.post("/tools/password")
 @login_required
 def password():
-    """A freshly generated password, as the password field of the item form."""
-    length = request.form.get("length", "20")
-    size = int(length) if length.isdigit() and 12 <= int(length) <= 128 else 20
-    return render("partials/password_field.html", "partials/password_field.html", value=generate_password(size))
+    """A freshly generated password or passphrase, as the password field of the item form."""
+    return render("partials/password_field.html", "partials/password_field.html",
+                  value=generate(GeneratorOptions.from_form(request.form)))

@@ -16,12 +16,11 @@ from services.common.internal_http import ServiceError
 
 from ..access import login_required
 from ..backends import backends, caller
-from ..crypto import SymmetricKey
 from ..render import render, see_other
 from ..transfer import FORMATS, ImportRefused, PasswordNeeded, detect_format, export_csv, export_encrypted_json, \
     export_json, parse
 from ..transfer.sources import SOURCES
-from ..vault_items import open_item, seal_item
+from ..vault_items import open_item, sealed_import
 from ..vaults import Vault, organization_vault
 
 bp = Blueprint("transfer", __name__)
@@ -61,13 +60,6 @@ def _read_upload() -> tuple[list[dict] | None, str | None, str]:
         return None, _refusal_text(refusal), format_id
 
 
-def _target_collections(item: dict) -> list[str]:
-    names = list(item.get("collections") or [])
-    if not names and item.get("folder"):
-        names = [item["folder"]]
-    return [n.strip() for n in names if n and n.strip()]
-
-
 def _page(vault: Vault, status: int = 200, **context):
     return render("pages/import.html", "partials/import_preview.html", status=status, vault=vault,
                   formats=FORMATS, groups=vault.groups(), form=request.form, **vault.context, **context)
@@ -99,23 +91,8 @@ def import_items(organization_id: str):
 
 def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
     """Seal every item with the org key and send them all to orgs in one request (one transaction)."""
-    key: SymmetricKey = vault.key
-    existing = {name.lower(): collection_id_ for collection_id_, name in vault.group_names().items()}
-    new_names: list[str] = []
-    sealed = []
-    for item in items:
-        entry = {"type": None, "data": None, "collection_ids": [], "new_collections": []}
-        for name in _target_collections(item):
-            if name.lower() in existing:
-                entry["collection_ids"].append(existing[name.lower()])
-            else:
-                if name not in new_names:
-                    new_names.append(name)
-                entry["new_collections"].append(new_names.index(name))
-        entry["type"], entry["data"] = seal_item(key, item)
-        sealed.append(entry)
-    body = {"collection_id": collection_id, "new_collections": [key.encrypt_text(n) for n in new_names],
-            "items": sealed}
+    by_name = {name: collection_id_ for collection_id_, name in vault.group_names().items()}
+    body = {"collection_id": collection_id, **sealed_import(vault.key, items, by_name)}
     return backends().orgs.post(f"/organizations/{vault.organization_id}/items/import", caller(), body,
                                 timeout=120)["imported"]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlalchemy import create_engine, inspect, text
 
@@ -159,3 +160,27 @@ def test_an_item_is_edited_in_place_and_keeps_its_collections(system, client_org
     assert "Edge firewall" in edited.text
     assert "second-secret-2" in visitor.get(f"/organizations/{organization_id}/vault/{item_id}").text
     assert "Firewall</td>" not in edited.text.replace("Edge firewall", "")
+
+
+def test_a_provider_service_user_manages_a_clients_vault_through_the_provider_key(system):
+    service_user = Visitor(system.url)
+    service_user.log_in("service@demo-msp.example", system.password)
+    clients_page = service_user.get("/").text
+    organization_id = re.search(r'href="/organizations/([\w\-]+)"', clients_page).group(1)
+    collection = f"Service desk {uuid.uuid4().hex[:6]}"
+    service_user.submit(f"/organizations/{organization_id}/collections/new", {"name": collection})
+    form = service_user.get(f"/organizations/{organization_id}/vault/new").text
+    collection_id = re.search(rf'id="ic-([\w\-]+)"[^>]*>\s*<label for="ic-[\w\-]+">{collection}<', form).group(1)
+    name = f"Helpdesk login {uuid.uuid4().hex[:6]}"
+    saved = service_user.submit(f"/organizations/{organization_id}/vault/new", {
+        "type": "card", "name": name, "card_cardholder_name": "Service Desk", "card_number": "4111111111111111",
+        "card_exp_month": "7", "card_exp_year": "2031", "card_code": "123", "collection_ids": collection_id})
+    assert saved.status_code == 200 and name in saved.text and "4111111111111111" not in saved.text
+    assert "*1111" in saved.text  # the list shows a card by its last digits only
+
+    admin = Visitor(system.url)  # the provider's admin opens the same item with the same provider key
+    admin.log_in(system.admin_email, system.password)
+    page = admin.get(f"/organizations/{organization_id}/vault").text
+    item_id = re.search(rf'/vault/([\w\-]+)" hx-get="[^"]+" hx-target="#dialog" hx-push-url="false">{name}<',
+                        page).group(1)
+    assert "4111111111111111" in admin.get(f"/organizations/{organization_id}/vault/{item_id}").text

@@ -139,3 +139,19 @@ def test_the_item_form_grows_keeps_what_was_typed_and_says_what_is_wrong():
     assert "month" in str(problem_with(card))
     loose, _ = item_from_form(MultiDict({"type": "note", "name": "x", "field_value_0": "orphan"}))
     assert "name" in str(problem_with(loose))
+
+
+def test_the_generator_honours_length_character_sets_and_passphrases():
+    from gateway.keyring import eff_long_words
+    from gateway.password_generator import GeneratorOptions, generate
+
+    digits = generate(GeneratorOptions.from_form(MultiDict({"length": "12", "use_digits": "1"})))
+    assert len(digits) == 12 and digits.isdigit()
+    mixed = generate(GeneratorOptions.from_form(MultiDict({"length": "6", "use_upper": "1", "use_symbols": "1"})))
+    assert len(mixed) == 6 and any(c.isupper() for c in mixed) and any(not c.isalnum() for c in mixed)
+    fallback = GeneratorOptions.from_form(MultiDict({"length": "9999", "words": "-1", "separator": "<script>"}))
+    assert fallback.length == 20 and fallback.words == 5 and fallback.separator == "-"
+    phrase = generate(GeneratorOptions.from_form(MultiDict({"generator": "passphrase", "words": "4",
+                                                            "separator": ".", "capitalize": "1"})))
+    words = phrase.split(".")
+    assert len(words) == 4 and all(w[0].isupper() and w.lower() in eff_long_words() for w in words)

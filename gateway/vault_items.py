@@ -16,15 +16,15 @@ import regex
 from publicsuffixlist import PublicSuffixList
 
 from .crypto import EncStringError, SymmetricKey
+from .transfer.items import CARD_KEYS as CARD_PARTS
+from .transfer.items import FIELD_TYPES
+from .transfer.items import IDENTITY_KEYS as IDENTITY_PARTS
+from .transfer.items import LOGIN_KEYS as LOGIN_PARTS
+from .transfer.items import MATCHES, TYPES
+from .transfer.items import new_item as new_plain_item
 
-ITEM_TYPES = ("login", "note", "card", "identity")
-FIELD_TYPES = ("text", "hidden", "boolean")
-URI_MATCHES = ("domain", "host", "starts_with", "exact", "regex", "never")
-CARD_PARTS = ("cardholder_name", "brand", "number", "exp_month", "exp_year", "code")
-IDENTITY_PARTS = ("title", "first_name", "middle_name", "last_name", "address1", "address2", "address3", "city",
-                  "state", "postal_code", "country", "company", "email", "phone", "ssn", "username",
-                  "passport_number", "license_number")
-LOGIN_PARTS = ("username", "password", "totp")
+ITEM_TYPES = TYPES
+URI_MATCHES = tuple(m for m in MATCHES if m)
 # What "except passwords" access keeps from a reader: secrets, not the labels around them.
 HIDDEN_PARTS = {"login": ("password", "totp"), "card": ("number", "code"), "identity": ("ssn", "passport_number")}
 UNREADABLE = "(cannot be decrypted)"
@@ -32,13 +32,7 @@ UNREADABLE = "(cannot be decrypted)"
 
 def new_item(item_type: str = "login") -> dict:
     """An empty plain item of `item_type` with every key present."""
-    item = {"type": item_type, "name": "", "notes": "", "favorite": False, "folder": "", "collections": [],
-            "fields": []}
-    if item_type == "login":
-        item["login"] = {"username": "", "password": "", "totp": "", "uris": []}
-    elif item_type in ("card", "identity"):
-        item[item_type] = dict.fromkeys(CARD_PARTS if item_type == "card" else IDENTITY_PARTS, "")
-    return item
+    return new_plain_item(item_type, "")
 
 
 # --- sealing and opening -------------------------------------------------------------------------

@@ -21,8 +21,8 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (auth, console, invitations, items, mailbox, members, portal, preferences, sharing, staff, transfer,
-                    vault)
+from .views import (account, auth, console, invitations, items, mailbox, members, policies, portal, preferences,
+                    sharing, staff, transfer, two_factor, vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,8 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
 
-    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, staff.bp,
-                      invitations.bp, mailbox.bp, vault.bp, preferences.bp):
+    for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
+                      account.bp, policies.bp, staff.bp, invitations.bp, mailbox.bp, vault.bp, preferences.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_open_session)

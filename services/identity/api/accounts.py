@@ -1,16 +1,14 @@
-"""The identity service's HTTP API: thin views that parse, call one handler and answer."""
+"""Accounts: registration, log-in, profiles, invitation links, and what others may know of a user."""
 from __future__ import annotations
 
-from apiflask import APIBlueprint
 from pydantic import Field
 
 from services.common.internal_auth import ClaimSigner
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, caller, event_context, settings, unit_of_work
 
-from . import domain, invitations
-
-bp = APIBlueprint("identity", __name__)
+from .. import domain, invitations
+from . import bp
 
 
 class RegistrationIn(StrictBody):

@@ -77,8 +77,9 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
     return app
 
 
-def ask(service: str, path: str) -> dict:
-    """GET `path` of another service on behalf of the current caller (a small internal call).
+def ask(service: str, path: str, json: dict | None = None) -> dict:
+    """GET `path` of another service (POST `json` to it, for a question too long for a URL) on
+    behalf of the current caller: a small internal call.
 
     The other service's refusal becomes ours: 404 stays 404, so nothing leaks through us.
     """
@@ -90,6 +91,8 @@ def ask(service: str, path: str) -> dict:
     on_behalf = Caller(by=ext["settings"].process, actor_id=call.actor_id, request_id=g.get("request_id", ""),
                        ip=call.ip, device=call.device)
     try:
+        if json is not None:
+            return clients[service].post(path, on_behalf, json)
         return clients[service].get(path, on_behalf)
     except ServiceUnavailable as error:
         raise Unavailable(error.message) from error

@@ -182,3 +182,14 @@ class ItemFavorite(OrgsTable, table=True):
     __tablename__ = "item_favorites"
     cipher_id: str = Field(foreign_key="ciphers.id", primary_key=True, max_length=36)
     user_id: str = Field(primary_key=True, max_length=36)
+
+
+class Policy(OrgsTable, table=True):
+    """A rule an organization sets for its members (account recovery, two-step login, master passwords)."""
+
+    __tablename__ = "policies"
+    organization_id: str = Field(foreign_key="organizations.id", primary_key=True, max_length=36)
+    type: str = Field(primary_key=True, max_length=40)
+    enabled: bool = False
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from services.common.errors import Forbidden
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, unit_of_work
 
 from .. import domain
 from . import bp
 from .invitations import AcceptIn, verified_invitation
+from .policies import users_with_two_factor
 
 
 class CollectionGrant(StrictBody):
@@ -97,6 +99,7 @@ def accept_invitation(organization_id: str, member_id: str, json_data: AcceptIn)
     """Accept an invitation, with identity's proof that its link was redeemed by the caller."""
     actor = acting_user()
     claims = verified_invitation(json_data.proof, member_id, actor)
+    _require_two_factor_if_the_policy_says(organization_id, actor)
     with unit_of_work() as uow:
         member = domain.accept(uow, actor, organization_id, member_id, claims["email"], json_data.name,
                                event_context())
@@ -133,7 +136,11 @@ def revoke_member(organization_id: str, member_id: str):
 
 @bp.post("/organizations/<organization_id>/members/<member_id>/restore")
 def restore_member(organization_id: str, member_id: str):
-    """Restore a revoked member."""
+    """Restore a revoked member (who must have two-step login on, if the organization requires it)."""
+    with unit_of_work() as uow:
+        user_id = domain.member_of(uow, acting_user(), organization_id, member_id).user_id
+    if user_id:
+        _require_two_factor_if_the_policy_says(organization_id, user_id)
     with unit_of_work() as uow:
         member = domain.restore(uow, acting_user(), organization_id, member_id, event_context())
     return _member_json(member)
@@ -145,3 +152,10 @@ def remove_member(organization_id: str, member_id: str):
     with unit_of_work() as uow:
         domain.remove(uow, acting_user(), organization_id, member_id, event_context())
     return "", 204
+
+
+def _require_two_factor_if_the_policy_says(organization_id: str, user_id: str) -> None:
+    with unit_of_work() as uow:
+        required = domain.requires_two_factor(uow, organization_id)
+    if required and user_id not in users_with_two_factor([user_id]):
+        raise Forbidden("This organization requires two-step login: turn it on in your account first.")

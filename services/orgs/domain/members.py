@@ -170,7 +170,7 @@ def parse_emails(text: str) -> list[str]:
     return emails
 
 
-def _event(event_type: str, member: Member, context: dict, **data) -> Event:
+def member_event(event_type: str, member: Member, context: dict, **data) -> Event:
     return Event(event_type, {"member_id": member.id, "organization_id": member.organization_id,
                               "email": member.email, "name": member.name, "role": member.role, **data},
                  subject=member.id, orgid=member.organization_id, **context)
@@ -212,7 +212,7 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
                               **context))
         for collection_id, permission in grants:
             uow.add(CollectionAccess(collection_id=collection_id, member_id=member.id, permission=permission))
-        uow.publish(_event("org.member.invited", member, context, organization_name=organization.name))
+        uow.publish(member_event("org.member.invited", member, context, organization_name=organization.name))
     uow.commit()
     return members
 
@@ -234,7 +234,7 @@ def reinvite(uow, actor_id: str, organization_id: str, member_ids: list[str], co
     for member in members:
         if member.status != "invited":
             raise Conflict(f"{member.email} has already accepted.", "member")
-        uow.publish(_event("org.member.reinvited", member, context,
+        uow.publish(member_event("org.member.reinvited", member, context,
                            organization_name=manager.organization.name))
     uow.commit()
     return members
@@ -252,7 +252,7 @@ def accept(uow, actor_id: str, organization_id: str, member_id: str, actor_email
         raise Conflict("You are already a member of this organization.")
     member.user_id, member.name, member.status, member.updated_at = actor_id, actor_name[:100], "accepted", utcnow()
     uow.add(member)
-    uow.publish(_event("org.member.accepted", member, {**context, "actorid": actor_id}))
+    uow.publish(member_event("org.member.accepted", member, {**context, "actorid": actor_id}))
     uow.commit()
     return member
 
@@ -269,7 +269,7 @@ def confirm(uow, actor_id: str, organization_id: str, member_id: str, wrapped_or
     member.wrapped_org_key = require_encstring(wrapped_org_key, 4, "wrapped_org_key")
     member.status, member.updated_at = "confirmed", utcnow()
     uow.add(member)
-    uow.publish(_event("org.member.confirmed", member, context))
+    uow.publish(member_event("org.member.confirmed", member, context))
     uow.commit()
     return member
 
@@ -305,7 +305,7 @@ def change_role(uow, actor_id: str, organization_id: str, member_id: str, role: 
         _require_other_owner(uow, member)
     member.role, member.permissions, member.updated_at = role, permissions, utcnow()
     uow.add(member)
-    uow.publish(_event("org.member.updated", member, context, permissions=permissions))
+    uow.publish(member_event("org.member.updated", member, context, permissions=permissions))
     uow.commit()
     return member
 
@@ -318,7 +318,7 @@ def revoke(uow, actor_id: str, organization_id: str, member_id: str, context: di
     _require_other_owner(uow, member)
     member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
     uow.add(member)
-    uow.publish(_event("org.member.revoked", member, context))
+    uow.publish(member_event("org.member.revoked", member, context))
     uow.commit()
     return member
 
@@ -332,7 +332,7 @@ def restore(uow, actor_id: str, organization_id: str, member_id: str, context: d
     member.status, member.status_before_revoke = member.status_before_revoke or "invited", None
     member.updated_at = utcnow()
     uow.add(member)
-    uow.publish(_event("org.member.restored", member, context))
+    uow.publish(member_event("org.member.restored", member, context))
     uow.commit()
     return member
 
@@ -344,7 +344,7 @@ def remove(uow, actor_id: str, organization_id: str, member_id: str, context: di
     uow.session.exec(delete(GroupMember).where(GroupMember.member_id == member.id))
     uow.session.exec(delete(CollectionAccess).where(CollectionAccess.member_id == member.id))
     uow.session.delete(member)
-    uow.publish(_event("org.member.removed", member, context))
+    uow.publish(member_event("org.member.removed", member, context))
     uow.commit()
 
 

@@ -1,0 +1,150 @@
+"""An organization's policies: account recovery, required two-step login, master password rules.
+
+Orgs keeps the rules; who enforces each is where the facts are. Master password rules are
+checked in the gateway, the one place a master password exists; two-step login is known to
+identity, so turning that policy on takes the list of members who have it from identity and
+revokes the others (owners and admins are shown who lacks it before, and are never revoked).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from services.common.database import utcnow
+from services.common.envelope import Event
+from services.common.errors import Invalid
+
+from ..models import Member, Organization, Policy
+from .members import manager_of
+
+POLICY_TYPES = ("account_recovery", "require_two_factor", "master_password")
+EXEMPT_FROM_TWO_FACTOR = ("owner", "admin")
+MASTER_PASSWORD_DEFAULTS = {"min_length": 12, "min_score": 0, "require_upper": False, "require_lower": False,
+                            "require_digits": False, "require_special": False}
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 12, 128
+
+
+def _checked_settings(policy_type: str, settings: dict) -> dict:
+    if policy_type == "account_recovery":
+        extra = set(settings) - {"auto_enroll"}
+        if extra or not isinstance(settings.get("auto_enroll", False), bool):
+            raise Invalid("Account recovery takes only automatic enrolment (on or off).", "settings")
+        return {"auto_enroll": settings.get("auto_enroll", False)}
+    if policy_type == "master_password":
+        merged = {**MASTER_PASSWORD_DEFAULTS, **settings}
+        if set(merged) != set(MASTER_PASSWORD_DEFAULTS):
+            raise Invalid("Unknown master password requirement.", "settings")
+        length, score = merged["min_length"], merged["min_score"]
+        if not isinstance(length, int) or isinstance(length, bool) or not \
+                MIN_PASSWORD_LENGTH <= length <= MAX_PASSWORD_LENGTH:
+            raise Invalid(f"The minimum length is a number from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH}.",
+                          "min_length")
+        if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 4:
+            raise Invalid("The minimum strength is a number from 0 to 4.", "min_score")
+        if not all(isinstance(merged[k], bool) for k in merged if k.startswith("require_")):
+            raise Invalid("Each character requirement is on or off.", "settings")
+        return merged
+    if settings:
+        raise Invalid("This policy has no settings.", "settings")
+    return {}
+
+
+def _policy_type(value: str) -> str:
+    if value not in POLICY_TYPES:
+        raise Invalid("Unknown policy.", "type")
+    return value
+
+
+def policy_of(uow, organization_id: str, policy_type: str) -> Policy:
+    """The organization's policy of this type (off, with default settings, if never set)."""
+    found = uow.get(Policy, (organization_id, _policy_type(policy_type)))
+    return found or Policy(organization_id=organization_id, type=policy_type, enabled=False,
+                           settings=_checked_settings(policy_type, {}))
+
+
+def list_policies(uow, actor_id: str, organization_id: str) -> list[Policy]:
+    """Every policy of the organization, for those who manage policies."""
+    manager_of(uow, actor_id, organization_id, "manage_policies")
+    return [policy_of(uow, organization_id, t) for t in POLICY_TYPES]
+
+
+@dataclass(frozen=True)
+class TwoFactorImpact:
+    """Who turning on "require two-step login" affects: members it would revoke, managers it warns."""
+
+    revoked: list[Member]
+    warned: list[Member]
+
+
+def two_factor_impact(uow, organization_id: str, with_two_factor: set[str]) -> TwoFactorImpact:
+    """The members without two-step login, split into those the policy revokes and those it spares."""
+    members = uow.scalars(select(Member).where(Member.organization_id == organization_id,
+                                               Member.status.in_(("accepted", "confirmed")))
+                          .order_by(Member.email)).all()
+    lacking = [m for m in members if m.user_id not in with_two_factor]
+    return TwoFactorImpact([m for m in lacking if m.role not in EXEMPT_FROM_TWO_FACTOR],
+                           [m for m in lacking if m.role in EXEMPT_FROM_TWO_FACTOR])
+
+
+def save_policy(uow, actor_id: str, organization_id: str, policy_type: str, enabled: bool, settings: dict,
+                context: dict, with_two_factor: set[str] | None = None) -> Policy:
+    """Turn a policy on or off, or change its settings. Turning on "require two-step login" revokes
+    the members (other than owners and admins) who have not turned it on: `with_two_factor` is
+    who has, as identity says."""
+    manager_of(uow, actor_id, organization_id, "manage_policies")
+    policy = policy_of(uow, organization_id, policy_type)
+    was_enabled = policy.enabled
+    policy.enabled, policy.settings, policy.updated_at = bool(enabled), _checked_settings(policy_type, settings), \
+        utcnow()
+    uow.add(policy)
+    if policy_type == "require_two_factor" and enabled and not was_enabled:
+        if with_two_factor is None:
+            raise Invalid("Who has two-step login is not known: nothing was changed.")
+        organization = uow.get(Organization, organization_id)
+        for member in two_factor_impact(uow, organization_id, with_two_factor).revoked:
+            member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
+            uow.add(member)
+            uow.publish(Event("org.member.revoked_by_policy", {
+                "member_id": member.id, "organization_id": organization_id, "organization_name": organization.name,
+                "email": member.email, "name": member.name, "role": member.role, "policy": policy_type},
+                subject=member.id, orgid=organization_id, **context))
+    uow.publish(Event("org.policy.updated", {"organization_id": organization_id, "policy": policy_type,
+                                             "enabled": policy.enabled, "settings": policy.settings},
+                      subject=organization_id, orgid=organization_id, **context))
+    uow.commit()
+    return policy
+
+
+def policies_for_user(uow, user_id: str) -> dict:
+    """What the organizations a user belongs to require of them, combined (the strictest wins)."""
+    memberships = uow.scalars(select(Member).where(Member.user_id == user_id,
+                                                   Member.status.in_(("accepted", "confirmed")))).all()
+    return combined_requirements(uow, [m.organization_id for m in memberships])
+
+
+def combined_requirements(uow, organization_ids: list[str]) -> dict:
+    """The master password rules of these organizations combined, and which require two-step login."""
+    rules = dict(MASTER_PASSWORD_DEFAULTS)
+    applies, two_factor = False, []
+    for organization_id in sorted(set(organization_ids)):
+        password = policy_of(uow, organization_id, "master_password")
+        if password.enabled:
+            applies = True
+            for key, value in password.settings.items():
+                rules[key] = max(rules[key], value) if not isinstance(value, bool) else rules[key] or value
+        if policy_of(uow, organization_id, "require_two_factor").enabled:
+            two_factor.append(organization_id)
+    return {"master_password": rules if applies else None, "two_factor_required_by": two_factor}
+
+
+def member_user_ids(uow, organization_id: str) -> list[str]:
+    """The accounts of the organization's accepted and confirmed members."""
+    return sorted(uow.scalars(select(Member.user_id).where(Member.organization_id == organization_id,
+                                                           Member.status.in_(("accepted", "confirmed")),
+                                                           Member.user_id.is_not(None))).all())
+
+
+def requires_two_factor(uow, organization_id: str) -> bool:
+    """Whether joining or coming back to the organization needs two-step login on."""
+    return policy_of(uow, organization_id, "require_two_factor").enabled

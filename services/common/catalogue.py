@@ -54,7 +54,7 @@ CATALOGUE: dict[str, EventSpec] = {
                   "A log-in failed at the second step (wrong or replayed code).", ("user_id", "method")),
         EventSpec("identity", "user.recovered_by_admin", 1508, "OrganizationUser_AdminResetPassword",
                   "An administrator reset a member's master password through account recovery.",
-                  ("user_id", "organization_id", "member_id", "email")),
+                  ("user_id", "organization_id", "organization_name", "member_id", "email")),
         EventSpec("identity", "invitation.mailed", 9001, "Custodian_Invitation_Mailed",
                   "The invitation e-mail of an invited member was handed to the mail server.",
                   ("member_id", "email")),

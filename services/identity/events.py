@@ -1,4 +1,5 @@
-"""What the identity service consumes: invitations to mail, and invitations to forget."""
+"""What the identity service consumes: invitations to mail and to forget, and the notices a
+person must get by mail (revoked by a policy, master password reset by an administrator)."""
 from __future__ import annotations
 
 from services.common.bus import Consumer
@@ -6,6 +7,7 @@ from services.common.config import Settings
 from services.common.envelope import Event
 
 from . import invitations, mail
+from .models import User
 
 
 def member_events(settings: Settings) -> Consumer:
@@ -39,9 +41,21 @@ def member_events(settings: Settings) -> Consumer:
                           subject=data["member_id"], orgid=event.orgid, providerid=event.providerid,
                           traceparent=event.traceparent))
 
+    def mail_revocation(event: Event) -> None:
+        data = event.data
+        mail.send(
+            settings, data["email"], f"Your access to {data['organization_name']} was revoked",
+            f"{data['organization_name']} now requires two-step login, and your account does not have it on, "
+            "so your access to the organization was revoked.\n\n"
+            f"Turn on two-step login in Custodian ({settings.public_url}/account/two-step-login), then ask an "
+            "administrator of the organization to restore your access.\n",
+        )
+
     def apply(uow, event: Event) -> None:
         if event.type in INVITED:
             mail_invitation(uow, event)
+        elif event.type == "org.member.revoked_by_policy":
+            mail_revocation(event)
         elif event.type in ("org.member.accepted", "org.member.removed"):
             invitations.forget(uow, event.data["member_id"])
         elif event.type in ("provider.user.accepted", "provider.user.removed"):
@@ -54,6 +68,29 @@ def member_events(settings: Settings) -> Consumer:
 INVITED = ("org.member.invited", "org.member.reinvited", "provider.user.invited", "provider.user.reinvited")
 
 
+def account_notices(settings: Settings) -> Consumer:
+    """The consumer of identity's own account events that the account's owner must hear of.
+
+    A reset by an administrator is mailed to the member, with who did it and for which
+    organization: someone who did not expect it learns at once that their account changed.
+    """
+
+    def mail_reset(uow, event: Event) -> None:
+        data = event.data
+        admin = uow.get(User, event.actorid) if event.actorid else None
+        who = f"{admin.name} ({admin.email})" if admin else "An administrator"
+        mail.send(
+            settings, data["email"], "Your master password was reset",
+            f"{who} reset the master password of your Custodian account through the account recovery of "
+            f"{data['organization_name']}.\n\n"
+            "Every session of yours was ended. Log in with the new master password they give you, then "
+            f"change it at once: {settings.public_url}/account\n\n"
+            "If you did not ask for this, contact the organization's administrators.\n",
+        )
+
+    return Consumer("identity-notices", "identity", "identity.user.recovered_by_admin", mail_reset)
+
+
 def consumers(settings: Settings) -> list[Consumer]:
     """Every consumer the identity worker runs."""
-    return [member_events(settings)]
+    return [member_events(settings), account_notices(settings)]

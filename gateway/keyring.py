@@ -56,6 +56,40 @@ def new_account(email: str, password: str, kdf: KdfParams) -> NewAccount:
                       encrypted_private_key=user_key.encrypt(key_pair.private_key_der()))
 
 
+@dataclass(frozen=True)
+class NewMasterPassword:
+    """What identity stores when a master password changes: the same user key, wrapped anew."""
+
+    master_password_hash: str
+    protected_user_key: str
+
+
+def new_master_password(email: str, password: str, kdf: KdfParams, user_key: SymmetricKey) -> NewMasterPassword:
+    """The user key wrapped under the master key of a new master password (the user key stays,
+    so every item stays readable)."""
+    master_key = derive_master_key(password, email, kdf)
+    return NewMasterPassword(master_password_hash(master_key, password),
+                             stretch_master_key(master_key).encrypt(user_key.raw))
+
+
+def recovery_enrolment(user_key: SymmetricKey, organization_public_key: str) -> str:
+    """The user key wrapped to an organization's public key: enrolling in its account recovery."""
+    return wrap(user_key.raw, organization_public_key)
+
+
+def recovered_user_key(reset_password_key: str, org_key: SymmetricKey, encrypted_org_private_key: str,
+                       organization_public_key: str) -> SymmetricKey:
+    """An enrolled member's user key, opened with the organization's private key; ValueError or
+    EncStringError if anything in the chain does not open or does not match."""
+    key_pair = KeyPair.from_private_der(org_key.decrypt(encrypted_org_private_key))
+    if key_pair.public_key_b64 != organization_public_key:
+        raise ValueError("the organization's key pair does not match its public key")
+    user_key = unwrap(reset_password_key, key_pair)
+    if len(user_key) != 64:
+        raise ValueError("the recovered user key has the wrong length")
+    return SymmetricKey.from_bytes(user_key)
+
+
 def log_in_hash(email: str, password: str, kdf: KdfParams) -> tuple[str, bytes]:
     """The master password hash to show identity, and the master key to keep for unlocking."""
     master_key = derive_master_key(password, email, kdf)

@@ -1,6 +1,90 @@
-"""One's own account: changing the master password, and account recovery enrolment."""
+"""One's own account: changing the master password, and account recovery enrolment.
+
+A new master password wraps the same user key again, so every item stays readable; the
+organizations' master password rules apply, and every other session of the account ends.
+Enrolling wraps the user key to an organization's public key, here, in the member's own session.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, g, request, url_for
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from .. import keyring
+from ..access import login_required
+from ..backends import backends, caller
+from ..crypto import KdfParams
+from ..master_password_rules import describe, problem_with, rules_with_floor
+from ..render import render, see_other
+from ..sessions import COOKIE
 
 bp = Blueprint("account", __name__)
+
+
+def _page(status: int = 200, error: str | None = None):
+    requirements = backends().orgs.get("/me/requirements", caller())
+    recovery = backends().orgs.get("/me/recovery", caller())["organizations"]
+    return render("pages/account.html", status=status, error=error, recovery=recovery,
+                  rules=describe(rules_with_floor(requirements["master_password"])))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """Account settings: master password, account recovery, two-step login."""
+    return _page()
+
+
+@bp.post("/account/master-password")
+@login_required
+def change_master_password():
+    """Change one's master password (the organizations' rules apply); other sessions end."""
+    session = g.vault_session
+    current, new = request.form.get("current_master_password", ""), request.form.get("master_password", "")[:1000]
+    rules = rules_with_floor(backends().orgs.get("/me/requirements", caller())["master_password"])
+    if new != request.form.get("master_password_confirm", ""):
+        return _page(422, _("The two new master passwords are not the same."))
+    problem = problem_with(new, rules, session.email, session.name)
+    if problem:
+        return _page(422, problem)
+    params = backends().identity.post("/prelogin", caller(), {"email": session.email})
+    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
+    current_hash, _master_key = keyring.log_in_hash(session.email, current, kdf)
+    replacement = keyring.new_master_password(session.email, new, kdf, session.keys.user_key)
+    try:
+        backends().identity.call("PUT", "/me/master-password", caller(), json={
+            "current_master_password_hash": current_hash, "master_password_hash": replacement.master_password_hash,
+            "protected_user_key": replacement.protected_user_key})
+    except ServiceError as refusal:
+        return _page(422, _(refusal.message))
+    ended = current_app.extensions["sessions"].end_sessions_of(session.user_id, keep_cookie=request.cookies.get(COOKIE))
+    return see_other(url_for("account.account"), toast=_(
+        "Your master password was changed. Sessions ended elsewhere: %(count)s.", count=ended))
+
+
+def enrol(organization: dict) -> None:
+    """Enrol the signed-in member in an organization's account recovery (user key wrapped to it)."""
+    wrapped = keyring.recovery_enrolment(g.vault_session.keys.user_key, organization["public_key"])
+    backends().orgs.call("PUT", f"/organizations/{organization['organization_id']}/recovery/enrolment", caller(),
+                         json={"reset_password_key": wrapped})
+
+
+@bp.post("/account/recovery/<organization_id>/<action>")
+@login_required
+def recovery(organization_id: str, action: str):
+    """Enrol in an organization's account recovery, or withdraw."""
+    organizations = backends().orgs.get("/me/recovery", caller())["organizations"]
+    organization = next((o for o in organizations if o["organization_id"] == organization_id), None)
+    if organization is None or action not in ("enrol", "withdraw"):
+        return _page(404, _("This organization does not use account recovery."))
+    try:
+        if action == "enrol":
+            enrol(organization)
+        else:
+            backends().orgs.call("DELETE", f"/organizations/{organization_id}/recovery/enrolment", caller())
+    except ServiceError as refusal:
+        return _page(422, _(refusal.message))
+    done = _("You are enrolled in the account recovery of %(name)s.", name=organization["name"]) \
+        if action == "enrol" else _("You withdrew from the account recovery of %(name)s.", name=organization["name"])
+    return see_other(url_for("account.account"), toast=done)

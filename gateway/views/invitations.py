@@ -10,6 +10,7 @@ from services.common.internal_http import ServiceError
 
 from ..backends import backends, caller
 from ..render import render
+from . import account
 
 bp = Blueprint("invitations", __name__)
 
@@ -30,6 +31,9 @@ def accept():
                       login_url=url_for("auth.login", next=here, email=invitation["email"]),
                       register_url=url_for("auth.register", next=here, email=invitation["email"]))
     if request.method == "POST":
+        missing = _missing_two_factor(invitation, session.user_id)
+        if missing:
+            return render("pages/invitation.html", status=403, error=missing, invitation=invitation, token=token)
         try:
             redeemed = backends().identity.post("/invitations/redeem", caller(), {"token": token})
             joined = "providers/{organization_id}/staff" if redeemed["kind"] == "provider" else \
@@ -39,5 +43,30 @@ def accept():
         except ServiceError as error:
             return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
                           error=_(error.message), invitation=invitation, token=token)
+        if redeemed["kind"] != "provider":
+            _enrol_if_required(redeemed["organization_id"])
         return render("pages/invitation.html", invitation=invitation, accepted=True)
     return render("pages/invitation.html", invitation=invitation, token=token)
+
+
+def _missing_two_factor(invitation: dict, user_id: str) -> str | None:
+    """Why the invitee cannot join yet: the organization requires two-step login and they have none.
+    Asked before the link is used, so that it still works once they turn it on."""
+    if invitation.get("kind") == "provider":
+        return None
+    required = backends().orgs.get(f"/organizations/{invitation['organization_id']}/requirements", caller())
+    if not required["two_factor_required_by"]:
+        return None
+    status = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": [user_id]})["two_factor"]
+    if status.get(user_id):
+        return None
+    return _("This organization requires two-step login. Turn it on in your account settings, then open this "
+             "link again.")
+
+
+def _enrol_if_required(organization_id: str) -> None:
+    """Enrol the new member in account recovery at once when the organization enrols everyone."""
+    for organization in backends().orgs.get("/me/recovery", caller())["organizations"]:
+        if organization["organization_id"] == organization_id and organization["auto_enroll"] \
+                and not organization["enrolled"]:
+            account.enrol(organization)

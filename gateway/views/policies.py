@@ -1,6 +1,86 @@
-"""An organization's policies (Admin Console → Policies)."""
+"""An organization's policies (Admin Console → Policies): account recovery, required two-step
+login, master password requirements.
+
+Turning on "require two-step login" shows first whom it will revoke (and mail) and which owners
+and admins lack two-step login themselves; only the second press changes anything.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from services.common.internal_http import ServiceError
+
+from ..access import login_required, provider_through
+from ..backends import backends, caller
+from ..master_password_rules import STRENGTH_LABELS
+from ..render import render, see_other
 
 bp = Blueprint("policies", __name__)
+POLICIES = {
+    "account_recovery": (_l("Account recovery administration"),
+                         _l("Owners, admins and allowed members can reset the master password of enrolled "
+                            "members.")),
+    "require_two_factor": (_l("Require two-step login"),
+                           _l("Members must turn on two-step login. Members without it lose access (owners and "
+                              "admins are spared) and are emailed why.")),
+    "master_password": (_l("Master password requirements"),
+                        _l("Minimum length, strength and characters for members' master passwords.")),
+}
+CHARACTER_RULES = {"require_upper": "A-Z", "require_lower": "a-z", "require_digits": "0-9",
+                   "require_special": "!@#$%^&*"}
+
+
+def _context(organization_id: str) -> dict:
+    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    return {"organization": organization, "provider": provider_through(organization)}
+
+
+@bp.get("/organizations/<organization_id>/policies")
+@login_required
+def policies(organization_id: str):
+    """The organization's policies, each on or off."""
+    found = backends().orgs.get(f"/organizations/{organization_id}/policies", caller())["policies"]
+    return render("pages/policies.html", policies=found, labels=POLICIES, **_context(organization_id))
+
+
+def _settings(policy_type: str, form) -> dict:
+    if policy_type == "account_recovery":
+        return {"auto_enroll": form.get("auto_enroll") == "on"}
+    if policy_type == "master_password":
+        length, score = form.get("min_length", ""), form.get("min_score", "")
+        return {"min_length": int(length) if length.isdigit() else -1, "min_score": int(score) if score.isdigit()
+                else -1, **{key: form.get(key) == "on" for key in CHARACTER_RULES}}
+    return {}
+
+
+@bp.route("/organizations/<organization_id>/policies/<policy_type>", methods=["GET", "POST"])
+@login_required
+def edit(organization_id: str, policy_type: str):
+    """One policy's dialog: turn it on or off, set what it requires."""
+    if policy_type not in POLICIES:
+        abort(404)
+    found = backends().orgs.get(f"/organizations/{organization_id}/policies", caller())["policies"]
+    policy = next(p for p in found if p["type"] == policy_type)
+    impact, error = None, None
+    if policy_type == "require_two_factor" and not policy["enabled"]:
+        impact = backends().orgs.get(f"/organizations/{organization_id}/policies/require_two_factor/impact",
+                                     caller())
+    if request.method == "POST":
+        policy = {"type": policy_type, "enabled": request.form.get("enabled") == "on",
+                  "settings": _settings(policy_type, request.form)}
+        try:
+            backends().orgs.call("PUT", f"/organizations/{organization_id}/policies/{policy_type}", caller(),
+                                 json={"enabled": policy["enabled"], "settings": policy["settings"]})
+        except ServiceError as refusal:
+            if refusal.status == 404:
+                raise
+            error = _(refusal.message)
+        else:
+            return see_other(url_for("policies.policies", organization_id=organization_id),
+                             toast=_("The policy %(name)s was saved.", name=POLICIES[policy_type][0]))
+    return render("pages/policy_edit.html", "partials/policy_dialog.html", status=422 if error else 200,
+                  policy=policy, label=POLICIES[policy_type], impact=impact, error=error,
+                  strengths=STRENGTH_LABELS, characters=CHARACTER_RULES, organization_id=organization_id,
+                  **_context(organization_id))

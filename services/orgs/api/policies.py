@@ -89,6 +89,16 @@ def my_requirements():
         return domain.policies_for_user(uow, acting_user())
 
 
+@bp.get("/me/recovery")
+def my_recovery():
+    """The caller's organizations that use account recovery, and whether the caller is enrolled."""
+    with unit_of_work() as uow:
+        found = domain.my_recovery(uow, acting_user())
+    return {"organizations": [{"organization_id": o.id, "name": o.name, "public_key": o.public_key,
+                               "auto_enroll": auto, "enrolled": m.reset_password_key is not None}
+                              for m, o, auto in found]}
+
+
 @bp.put("/organizations/<organization_id>/recovery/enrolment")
 @bp.input(EnrolmentIn)
 def enrol(organization_id: str, json_data: EnrolmentIn):

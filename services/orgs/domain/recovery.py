@@ -81,3 +81,18 @@ def enrols_automatically(uow, organization_id: str) -> bool:
     """Whether members of the organization are enrolled as soon as they join."""
     policy = policy_of(uow, organization_id, "account_recovery")
     return policy.enabled and bool(policy.settings.get("auto_enroll"))
+
+
+def my_recovery(uow, actor_id: str) -> list[tuple[Member, Organization, bool]]:
+    """For each organization the actor belongs to and whose account recovery is on: their
+    membership, the organization (its public key wraps their user key), and whether enrolment
+    is automatic."""
+    rows = uow.scalars(select(Member, Organization).join(Organization, Organization.id == Member.organization_id)
+                       .where(Member.user_id == actor_id, Member.status.in_(("accepted", "confirmed")))
+                       .order_by(Organization.name)).all()
+    found = []
+    for member, organization in rows:
+        policy = policy_of(uow, organization.id, "account_recovery")
+        if policy.enabled:
+            found.append((member, organization, bool(policy.settings.get("auto_enroll"))))
+    return found

@@ -1,0 +1,81 @@
+"""Recover account (Admin Console → Members → row menu): an administrator sets a new master
+password for an enrolled member.
+
+Here, in the administrator's gateway, the org key opens the organization's private key, which
+opens the member's user key; a master key derived from the new password wraps it again.
+Identity stores the new wrapped key and hash once orgs has said this administrator may recover
+this member; the member's sessions then end. Nothing is sent if any key fails to open.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, url_for
+from flask_babel import gettext as _
+
+from services.common.internal_http import ServiceError
+
+from .. import keyring
+from ..access import login_required
+from ..backends import backends, caller
+from ..crypto import EncStringError, KdfParams
+from ..master_password_rules import describe, problem_with, rules_with_floor
+from ..org_keys import OrgKeyUnavailable, organization_key
+from ..render import render, see_other
+
+bp = Blueprint("recovery", __name__)
+
+
+def _target(organization_id: str, member_id: str) -> tuple[dict | None, str | None]:
+    try:
+        return backends().orgs.get(f"/organizations/{organization_id}/members/{member_id}/recovery", caller()), None
+    except ServiceError as refusal:
+        if refusal.status == 404:
+            raise
+        return None, _(refusal.message)
+
+
+def _recover(organization_id: str, target: dict, password: str) -> None:
+    """Open the member's user key, wrap it under the new master password, have identity store it."""
+    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    user_key = keyring.recovered_user_key(target["reset_password_key"], organization_key(organization),
+                                          target["encrypted_private_key"], target["public_key"])
+    params = backends().identity.post("/prelogin", caller(), {"email": target["email"]})
+    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
+    new = keyring.new_master_password(target["email"], password, kdf, user_key)
+    backends().identity.post("/recoveries", caller(), {
+        "organization_id": organization_id, "member_id": target["member_id"],
+        "master_password_hash": new.master_password_hash, "protected_user_key": new.protected_user_key})
+    current_app.extensions["sessions"].end_sessions_of(target["user_id"])
+
+
+@bp.route("/organizations/<organization_id>/members/<member_id>/recover", methods=["GET", "POST"])
+@login_required
+def recover(organization_id: str, member_id: str):
+    """The Recover account dialog, and the reset it makes."""
+    target, error = _target(organization_id, member_id)
+    requirements = backends().orgs.get(f"/organizations/{organization_id}/requirements", caller())
+    rules = rules_with_floor(requirements["master_password"])
+    if target is not None and request.method == "POST":
+        password = request.form.get("master_password", "")[:1000]
+        if password != request.form.get("master_password_confirm", ""):
+            error = _("The two master passwords are not the same.")
+        else:
+            error = problem_with(password, rules, target["email"], target["name"] or "")
+        if error is None:
+            try:
+                _recover(organization_id, target, password)
+            except OrgKeyUnavailable:
+                error = _("You hold no key of this organization, so you cannot recover accounts.")
+            except (EncStringError, ValueError):
+                error = _("This member's recovery key does not open with the organization's key. Nothing was "
+                          "changed; ask them to enrol again.")
+            except ServiceError as refusal:
+                if refusal.status == 404:
+                    raise
+                error = _(refusal.message)
+            else:
+                return see_other(url_for("members.members", organization_id=organization_id),
+                                 toast=_("The master password of %(email)s was reset. Give them the new one "
+                                         "in person or by phone, never by email.", email=target["email"]))
+    return render("pages/member_recover.html", "partials/recover_dialog.html", status=422 if error else 200,
+                  target=target, error=error, rules=describe(rules), organization_id=organization_id,
+                  member_id=member_id)

@@ -78,16 +78,19 @@ def recovery_enrolment(user_key: SymmetricKey, organization_public_key: str) -> 
 
 
 def recovered_user_key(reset_password_key: str, org_key: SymmetricKey, encrypted_org_private_key: str,
-                       organization_public_key: str) -> SymmetricKey:
-    """An enrolled member's user key, opened with the organization's private key; ValueError or
-    EncStringError if anything in the chain does not open or does not match."""
+                       organization_public_key: str, member_key_pair: tuple[str, str]) -> SymmetricKey:
+    """An enrolled member's user key, opened with the organization's private key and checked: it
+    must open the member's own private key, matching their public key (`member_key_pair` is that
+    public key and encrypted private key). A key that fails the check would lock the member out
+    of everything, so ValueError or EncStringError stops the reset before anything is stored."""
     key_pair = KeyPair.from_private_der(org_key.decrypt(encrypted_org_private_key))
     if key_pair.public_key_b64 != organization_public_key:
         raise ValueError("the organization's key pair does not match its public key")
-    user_key = unwrap(reset_password_key, key_pair)
-    if len(user_key) != 64:
-        raise ValueError("the recovered user key has the wrong length")
-    return SymmetricKey.from_bytes(user_key)
+    user_key = SymmetricKey.from_bytes(unwrap(reset_password_key, key_pair))
+    member_public_key, member_private_key = member_key_pair
+    if KeyPair.from_private_der(user_key.decrypt(member_private_key)).public_key_b64 != member_public_key:
+        raise ValueError("the recovered user key does not open the member's key pair")
+    return user_key
 
 
 def log_in_hash(email: str, password: str, kdf: KdfParams) -> tuple[str, bytes]:

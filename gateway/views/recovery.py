@@ -36,8 +36,10 @@ def _target(organization_id: str, member_id: str) -> tuple[dict | None, str | No
 def _recover(organization_id: str, target: dict, password: str) -> None:
     """Open the member's user key, wrap it under the new master password, have identity store it."""
     organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    member = backends().identity.get(f"/recoveries/{organization_id}/{target['member_id']}", caller())
     user_key = keyring.recovered_user_key(target["reset_password_key"], organization_key(organization),
-                                          target["encrypted_private_key"], target["public_key"])
+                                          target["encrypted_private_key"], target["public_key"],
+                                          (member["public_key"], member["encrypted_private_key"]))
     params = backends().identity.post("/prelogin", caller(), {"email": target["email"]})
     kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
     new = keyring.new_master_password(target["email"], password, kdf, user_key)

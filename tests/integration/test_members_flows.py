@@ -9,36 +9,8 @@ import requests
 
 from services.common.internal_http import ServiceError
 from tests.conftest import wait_for
+from tests.integration.members import PASSWORD, invitation_link, join, members_of
 from tests.support import Visitor, new_provider_admin, service_backends
-
-LINK = re.compile(r"(http://\S+/invitations/accept\?token=[\w\-]+)")
-from tests.integration.conftest import PASSWORD  # noqa: E402 - the password of every account made here
-
-
-def invitation_link(smtp, email: str) -> str:
-    _controller, mailbox = smtp
-    message = wait_for(lambda: mailbox.to(email), message=f"the invitation to {email}")[-1]
-    return LINK.search(message.get_payload(decode=True).decode()).group(1)
-
-
-def members_of(system, admin, organization_id) -> dict:
-    found = service_backends(system).orgs.get(f"/organizations/{organization_id}/members", admin.caller())
-    return {m["email"]: m for m in found["members"]}
-
-
-def join(system, smtp, email: str) -> Visitor:
-    """The invited person registers, logs in and accepts from the link in the mail."""
-    link = invitation_link(smtp, email)
-    person = Visitor(system.url)
-    landing = person.get(link.replace(system.url, ""))
-    assert "Log in with that account, or create it" in landing.text
-    person.register(email, "Invited Person", PASSWORD)
-    person.log_in(email, PASSWORD)
-    page = person.get(link.replace(system.url, ""))
-    accepted = person.http.post(system.url + "/invitations/accept", data={
-        "token": link.split("token=")[1], "csrf_token": person.csrf_token(page.text)})
-    assert "You joined Members Co" in accepted.text, accepted.text[:500]
-    return person
 
 
 def test_invite_accept_confirm_revoke_and_seats_follow(system, smtp, client_org, unique_email):

@@ -6,22 +6,10 @@ import uuid
 
 from sqlalchemy import create_engine, inspect, text
 
-from tests.integration.test_members_flows import PASSWORD, join, members_of
+from tests.integration.members import PASSWORD, confirmed_member, members_of
 from tests.support import Visitor
 
 CANARY = "Canary-Router-Passw0rd!"
-
-
-def confirmed_member(system, smtp, client_org, email: str) -> dict:
-    """Someone invited as a User, who registered, accepted, and was confirmed by the admin."""
-    visitor, admin, _provider_id, organization_id = client_org
-    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": "user"})
-    join(system, smtp, email)
-    member = members_of(system, admin, organization_id)[email]
-    dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
-    visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
-                      data={"csrf_token": visitor.csrf_token(dialog.text)})
-    return member
 
 
 def test_a_member_who_may_view_except_passwords_sees_the_item_but_never_its_password(

@@ -571,3 +571,33 @@ def test_the_repr_of_a_keypair_reveals_no_key_material(keypair):
         assert keypair.public_key_b64[:40] not in shown
         assert private_b64[100:140] not in shown
         assert keypair.private_key_der()[:16].hex() not in shown
+
+
+def test_account_recovery_opens_the_same_user_key_and_refuses_one_that_does_not_fit():
+    from gateway import keyring
+    from gateway.crypto import KdfParams
+
+    member = keyring.new_account("member@acme.example", "old master password 1", KdfParams("pbkdf2", 5000))
+    master_key = keyring.log_in_hash("member@acme.example", "old master password 1", KdfParams("pbkdf2", 5000))[1]
+    keys = keyring.unlock(master_key, member.protected_user_key, member.encrypted_private_key)
+    organization = keyring.new_client_organization(SymmetricKey.generate())
+    org_key = SymmetricKey.generate()
+    org_pair = KeyPair.generate()
+    encrypted_org_private_key = org_key.encrypt(org_pair.private_key_der())
+    enrolment = keyring.recovery_enrolment(keys.user_key, org_pair.public_key_b64)
+    member_pair = (member.public_key, member.encrypted_private_key)
+    opened = keyring.recovered_user_key(enrolment, org_key, encrypted_org_private_key, org_pair.public_key_b64,
+                                        member_pair)
+    assert opened == keys.user_key
+    new = keyring.new_master_password("member@acme.example", "new master password 2", KdfParams("pbkdf2", 5000),
+                                      opened)
+    new_master_key = keyring.log_in_hash("member@acme.example", "new master password 2", KdfParams("pbkdf2", 5000))
+    assert new_master_key[0] == new.master_password_hash
+    assert keyring.unlock(new_master_key[1], new.protected_user_key, member.encrypted_private_key).user_key == opened
+    impostor = keyring.recovery_enrolment(SymmetricKey.generate(), org_pair.public_key_b64)
+    with pytest.raises(ValueError):
+        keyring.recovered_user_key(impostor, org_key, encrypted_org_private_key, org_pair.public_key_b64,
+                                   member_pair)
+    with pytest.raises(ValueError):  # the organization's key pair is not the one its public key names
+        keyring.recovered_user_key(enrolment, org_key, encrypted_org_private_key, organization.public_key,
+                                   member_pair)

@@ -6,7 +6,7 @@ from pydantic import Field
 from services.common.schemas import StrictBody
 from services.common.service_app import acting_user, ask, event_context, unit_of_work
 
-from .. import master_password
+from .. import domain, master_password
 from . import bp
 
 
@@ -32,6 +32,17 @@ def change_master_password(json_data: ChangeIn):
                                                json_data.master_password_hash, json_data.protected_user_key,
                                                event_context())
     return "", 204
+
+
+@bp.get("/recoveries/<organization_id>/<member_id>")
+def recovery_check(organization_id: str, member_id: str):
+    """What lets the recovering gateway check the user key it opened (the member's key pair), for
+    those orgs says may recover this member."""
+    acting_user()
+    target = ask("orgs", f"/organizations/{organization_id}/members/{member_id}/recovery")
+    with unit_of_work() as uow:
+        user = domain.user_by_id(uow, target["user_id"])
+    return {"user_id": user.id, "public_key": user.public_key, "encrypted_private_key": user.encrypted_private_key}
 
 
 @bp.post("/recoveries")

@@ -1,0 +1,84 @@
+"""Account recovery in a real browser: a member enrols, the provider's service user resets their
+master password, and the member logs in with it to find their items intact."""
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.browser.steps import accept_from_mail, log_in, member_action, member_row
+
+NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
+
+
+def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(browser, system, smtp, page):
+    _controller, mailbox = smtp
+    page.goto("/login")
+    log_in(page, "service@demo-msp.example", system.password)
+    client_row = page.locator("table.clients tbody tr").first
+    client = client_row.locator("td").first.inner_text().strip()
+    client_row.get_by_label(f"Options for {client}").click()
+    client_row.get_by_role("link", name="Manage").click()
+    expect(page.get_by_role("heading", name=client)).to_be_visible()
+
+    page.get_by_role("link", name="Policies").click()
+    expect(page.get_by_role("heading", name="Policies")).to_be_visible()
+    page.get_by_role("link", name="Edit Account recovery administration").click()
+    policy = page.get_by_role("dialog", name="Account recovery administration")
+    policy.get_by_label("Turn on").check()
+    policy.get_by_role("button", name="Save").click()
+    expect(page.locator("table.policies tbody tr", has_text="Account recovery administration")).to_contain_text("On")
+
+    member = f"forgetful-{uuid.uuid4().hex[:6]}@tests.example"
+    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Invite member").click()
+    invite = page.get_by_role("dialog", name="Invite member")
+    invite.get_by_label("Email addresses").fill(member)
+    invite.get_by_label("User type").select_option("user")
+    invite.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
+    accept_from_mail(browser, system, mailbox, member, client)
+    page.reload()
+    member_action(page, member, "Confirm")
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    expect(member_row(page, member)).to_contain_text("Confirmed")
+
+    # The member keeps an item and enrols in account recovery from their own session.
+    context = browser.new_context(base_url=system.url)
+    own = context.new_page()
+    own.goto("/login")
+    log_in(own, member)
+    expect(own.get_by_role("heading", name="My vault")).to_be_visible()
+    own.get_by_role("link", name="New item").click()
+    dialog = own.get_by_role("dialog", name="New item")
+    dialog.get_by_label("Type").select_option("note")
+    dialog = own.get_by_role("dialog", name="New item")
+    expect(dialog.get_by_label("Username")).to_have_count(0)
+    dialog.get_by_label("Name", exact=True).fill("Safe combination")
+    dialog.get_by_label("Notes").fill("12-34-56")
+    dialog.get_by_role("button", name="Save").click()
+    expect(own.locator("table.items tbody tr", has_text="Safe combination")).to_be_visible()
+    own.goto("/account")
+    own.get_by_role("button", name=f"Enrol in {client}").click()
+    expect(own.locator(".toast")).to_contain_text(f"You are enrolled in the account recovery of {client}.")
+    context.close()
+
+    # The provider's service user recovers the account.
+    page.reload()
+    expect(member_row(page, member)).to_contain_text("Enrolled")
+    member_action(page, member, "Recover account")
+    recover = page.get_by_role("dialog")
+    recover.get_by_label("New master password", exact=True).fill(NEW_PASSWORD)
+    expect(recover.locator("#strength")).to_contain_text("Strength")
+    recover.get_by_label("Confirm the new master password").fill(NEW_PASSWORD)
+    recover.get_by_role("button", name="Reset master password").click()
+    expect(page.locator(".toast")).to_contain_text(f"The master password of {member} was reset.")
+
+    # The member logs in with the new password and finds their item.
+    context = browser.new_context(base_url=system.url)
+    again = context.new_page()
+    again.goto("/login")
+    log_in(again, member, NEW_PASSWORD)
+    expect(again.get_by_role("heading", name="My vault")).to_be_visible()
+    expect(again.locator("table.items tbody tr", has_text="Safe combination")).to_be_visible()
+    context.close()

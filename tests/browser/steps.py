@@ -60,3 +60,24 @@ def add_client_and_manage(page, name: str, seats: int, owner_email: str) -> None
     client_row.get_by_label(f"Options for {name}").click()
     client_row.get_by_role("link", name="Manage").click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+def bring_in_member(browser, system, mailbox, page, email: str, organization: str) -> None:
+    """From the client's Admin Console: invite `email` as a User, who joins by mail; confirm them."""
+    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Invite member").click()
+    invite = page.get_by_role("dialog", name="Invite member")
+    invite.get_by_label("Email addresses").fill(email)
+    invite.get_by_label("User type").select_option("user")
+    invite.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
+    accept_from_mail(browser, system, mailbox, email, organization)
+    page.reload()
+    member_action(page, email, "Confirm")
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    expect(member_row(page, email)).to_contain_text("Confirmed")
+
+
+def wait_until_htmx_binds(page, element_id: str) -> None:
+    """Wait until htmx has processed a freshly swapped-in element, so typing in it is heard."""
+    page.wait_for_function("id => !!document.getElementById(id)?.['htmx-internal-data']?.initHash", arg=element_id)

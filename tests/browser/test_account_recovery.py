@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import accept_from_mail, log_in, member_action, member_row
+from tests.browser.steps import bring_in_member, log_in, member_action, member_row, wait_until_htmx_binds
 
 NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
 
@@ -30,18 +30,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     expect(page.locator("table.policies tbody tr", has_text="Account recovery administration")).to_contain_text("On")
 
     member = f"forgetful-{uuid.uuid4().hex[:6]}@tests.example"
-    page.get_by_role("link", name="Members").click()
-    page.get_by_role("link", name="Invite member").click()
-    invite = page.get_by_role("dialog", name="Invite member")
-    invite.get_by_label("Email addresses").fill(member)
-    invite.get_by_label("User type").select_option("user")
-    invite.get_by_role("button", name="Save").click()
-    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
-    accept_from_mail(browser, system, mailbox, member, client)
-    page.reload()
-    member_action(page, member, "Confirm")
-    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
-    expect(member_row(page, member)).to_contain_text("Confirmed")
+    bring_in_member(browser, system, mailbox, page, member, client)
 
     # The member keeps an item and enrols in account recovery from their own session.
     context = browser.new_context(base_url=system.url)
@@ -68,6 +57,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     expect(member_row(page, member)).to_contain_text("Enrolled")
     member_action(page, member, "Recover account")
     recover = page.get_by_role("dialog")
+    wait_until_htmx_binds(page, "new-password")
     recover.get_by_label("New master password", exact=True).fill(NEW_PASSWORD)
     expect(recover.locator("#strength")).to_contain_text("Strength")
     recover.get_by_label("Confirm the new master password").fill(NEW_PASSWORD)

@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, accept_from_mail, add_client_and_manage, log_in, member_action, member_row
+from tests.browser.steps import PASSWORD, add_client_and_manage, bring_in_member, log_in
 from tests.support import everything_stored, new_provider_admin
 
 WIFI_PASSWORD = "Canary-Wifi-Personal-77!"
@@ -35,18 +35,7 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
 
     # A member joins as a User and is confirmed.
     viewer = f"viewer-{uuid.uuid4().hex[:6]}@tests.example"
-    page.get_by_role("link", name="Members").click()
-    page.get_by_role("link", name="Invite member").click()
-    invite = page.get_by_role("dialog", name="Invite member")
-    invite.get_by_label("Email addresses").fill(viewer)
-    invite.get_by_label("User type").select_option("user")
-    invite.get_by_role("button", name="Save").click()
-    expect(page.locator(".toast")).to_contain_text("Invitations sent: 1.")
-    accept_from_mail(browser, system, mailbox, viewer, "Vault Co")
-    page.reload()
-    member_action(page, viewer, "Confirm")
-    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
-    expect(member_row(page, viewer)).to_contain_text("Confirmed")
+    bring_in_member(browser, system, mailbox, page, viewer, "Vault Co")
 
     # Two collections: "Network" (the member may view it, except passwords), "Wifi" (they may edit it).
     page.get_by_role("link", name="Collections").click()

@@ -143,9 +143,13 @@ def main() -> int:
         wait_until_ready(portal, supervisor)
         from gateway.seed import ADMIN, seed
 
-        seed(Settings.from_env("gateway", env), env["DEMO_PASSWORD"])
+        seeded = seed(Settings.from_env("gateway", env), env["DEMO_PASSWORD"])
         print(f"Portal: {portal}/", flush=True)
-        print(f"Demo login: {ADMIN[0]} / {env['DEMO_PASSWORD']}", flush=True)
+        if seeded:
+            print(f"Demo login: {ADMIN[0]} / {env['DEMO_PASSWORD']}", flush=True)
+        else:
+            print(f"Demo login: {ADMIN[0]} (its master password or two-step login was changed since: "
+                  "log in as you set it)", flush=True)
         return supervisor.wait()
     except BaseException:
         stop()

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
+from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, widgets)
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 
@@ -24,6 +24,26 @@ class MultiCheckboxField(SelectMultipleField):
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[InputRequired(_l("Enter your email address.")),
                                                         Length(max=256)])
+    master_password = PasswordField(_l("Master password"),
+                                    validators=[InputRequired(_l("Enter your master password.")),
+                                                Length(max=1024)])
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField(_l("Verification code"), validators=[InputRequired(_l("Enter the code.")), Length(max=20)])
+    remember = BooleanField(_l("Remember this device for 30 days"))
+
+
+class RecoveryCodeLoginForm(FlaskForm):
+    code = StringField(_l("Recovery code"), validators=[InputRequired(_l("Enter your recovery code.")),
+                                                        Length(max=100)])
+
+
+class VerificationCodeForm(FlaskForm):
+    code = StringField(_l("Verification code"), validators=[InputRequired(_l("Enter the code.")), Length(max=20)])
+
+
+class MasterPasswordForm(FlaskForm):
     master_password = PasswordField(_l("Master password"),
                                     validators=[InputRequired(_l("Enter your master password.")),
                                                 Length(max=1024)])

@@ -42,6 +42,11 @@ def _anonymous() -> Caller:
     return Caller(by="gateway", actor_id=None, request_id=uuid.uuid4().hex, device="seed")
 
 
+class DemoAccountChanged(Exception):
+    """A demo account no longer opens with the demo password alone: someone changed its master
+    password or turned on two-step login, so the demo data is theirs now and is left alone."""
+
+
 def open_account(backends: Backends, email: str, name: str, password: str, kdf: KdfParams) -> DemoUser:
     """Register the account unless it exists, then log in and unlock its keys."""
     try:
@@ -54,17 +59,29 @@ def open_account(backends: Backends, email: str, name: str, password: str, kdf: 
     auth_hash, master_key = keyring.log_in_hash(
         email, password, KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"],
                                    params["kdf_parallelism"]))
-    account = backends.identity.post("/sessions", _anonymous(), {"email": email, "master_password_hash": auth_hash})
+    try:
+        account = backends.identity.post("/sessions", _anonymous(),
+                                         {"email": email, "master_password_hash": auth_hash})
+    except ServiceError as error:
+        if error.status == 401:
+            raise DemoAccountChanged(email) from error
+        raise
+    if account.get("two_factor_required"):
+        raise DemoAccountChanged(email)
     keys = keyring.unlock(master_key, account["protected_user_key"], account["encrypted_private_key"])
     return DemoUser(account["user_id"], email, account["public_key"], keys)
 
 
-def seed(settings: Settings, password: str) -> str:
-    """Make sure the demo data exists; returns the demo provider's id."""
+def seed(settings: Settings, password: str) -> str | None:
+    """Make sure the demo data exists; returns the demo provider's id, or None when a person has
+    since changed how a demo account logs in (their data is then left as it is)."""
     backends = Backends.from_settings(settings)
     kdf = KdfParams("pbkdf2", settings.kdf_iterations)
-    admin = open_account(backends, *ADMIN, password, kdf)
-    service_user = open_account(backends, *SERVICE_USER, password, kdf)
+    try:
+        admin = open_account(backends, *ADMIN, password, kdf)
+        service_user = open_account(backends, *SERVICE_USER, password, kdf)
+    except DemoAccountChanged:
+        return None
 
     mine = backends.orgs.get("/me/providers", admin.caller())["providers"]
     provider = next((p for p in mine if p["name"] == PROVIDER_NAME), None)

@@ -4,12 +4,19 @@ The cookie carries the session id and a random 32-byte key; the bucket holds the
 sealed with AES-256-GCM under that key. A stolen bucket opens nothing without the cookies,
 and a cookie opens nothing once its entry is gone. The bucket's TTL is the idle timeout:
 every write restarts it, and the session is rewritten at most once a minute while in use.
+
+Keys of the bucket: `<session id>` a session; `user.<user id>.<session id>` an empty marker
+written and purged with it, so that every session of one user can be found (and ended)
+without reading any other; `pending.<id>` a log-in waiting for its second step, sealed the
+same way under a key of its own cookie. Session ids never contain a dot, so no cookie can
+name a marker or a pending log-in as a session.
 """
 from __future__ import annotations
 
 import base64
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -24,8 +31,11 @@ from .crypto import KeyPair, SymmetricKey
 from .keyring import UnlockedKeys
 
 COOKIE = "custodian_session"
+PENDING_COOKIE = "custodian_pending"
 BUCKET = "custodian_sessions"
 REFRESH_SECONDS = 60
+PENDING_SECONDS = 300  # the second step of a log-in must follow its first within five minutes
+USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # never a wildcard in a subject filter
 log = logging.getLogger(__name__)
 
 
@@ -64,6 +74,33 @@ class VaultSession:
         return next((p["role"] for p in self.providers if p["provider_id"] == provider_id), None)
 
 
+@dataclass
+class PendingLogin:
+    """A log-in whose master password was right, waiting for its second step.
+
+    It holds the master key so that the keys can be opened once identity lets them go, sealed
+    like a session; it is never a session: nothing logged-in reads it.
+    """
+
+    email: str
+    master_key: bytes = field(repr=False)
+    challenge: str = field(repr=False)
+    methods: list[str] = field(default_factory=list)
+    next_url: str | None = None
+    started: float = field(default_factory=time.time)
+
+    def _seal(self) -> bytes:
+        return json.dumps({"email": self.email, "master_key": base64.b64encode(self.master_key).decode(),
+                           "challenge": self.challenge, "methods": self.methods, "next_url": self.next_url,
+                           "started": self.started}).encode()
+
+    @classmethod
+    def _unseal(cls, raw: bytes) -> "PendingLogin":
+        data = json.loads(raw)
+        return cls(data["email"], base64.b64decode(data["master_key"]), data["challenge"], data["methods"],
+                   data["next_url"], data["started"])
+
+
 class SessionStore:
     """Sessions in the NATS KV bucket, reached from synchronous Flask code."""
 
@@ -72,6 +109,8 @@ class SessionStore:
         self._idle = idle_seconds
         self._loop = LoopThread()
         self._kv = None
+        self._js = None
+        self._nc = None
 
     async def _bucket(self):
         if self._kv is None:
@@ -81,7 +120,14 @@ class SessionStore:
                 self._kv = await js.key_value(BUCKET)
             except (BucketNotFoundError, NotFoundError):
                 self._kv = await js.create_key_value(bucket=BUCKET, ttl=self._idle, history=1)
+            self._nc, self._js = nc, js
         return self._kv
+
+    def close(self) -> None:
+        """Close this store's NATS connection (a process that stops, a test that ends)."""
+        if self._nc is not None:
+            self._loop.run(self._nc.close())
+            self._nc = self._js = self._kv = None
 
     def _run(self, make_coroutine):
         async def job():
@@ -94,17 +140,34 @@ class SessionStore:
             log.warning("session store unavailable: %s", type(error).__name__)
             raise SessionsUnavailable(str(error)) from error
 
+    def _get(self, key: str):
+        try:
+            entry = self._run(lambda kv: kv.get(key))
+        except KeyNotFoundError:
+            return None
+        return entry.value if entry and entry.value else None
+
+    def _purge(self, *keys: str) -> None:
+        async def purge(kv):
+            for key in keys:
+                await kv.purge(key)
+        self._run(purge)
+
     def create(self, session: VaultSession) -> str:
         """Store `session`; returns the cookie value that alone can open it."""
         session_id = secrets.token_urlsafe(24)
         key = AESGCM.generate_key(bit_length=256)
         self._write(session_id, key, session)
-        return f"{session_id}.{base64.urlsafe_b64encode(key).decode()}"
+        return _cookie(session_id, key)
 
     def _write(self, session_id: str, key: bytes, session: VaultSession) -> None:
-        nonce = secrets.token_bytes(12)
-        sealed = nonce + AESGCM(key).encrypt(nonce, session._seal(), session_id.encode())
-        self._run(lambda kv: kv.put(session_id, sealed))
+        sealed = _seal(key, session_id, session._seal())
+        marker = _marker(session.user_id, session_id)
+
+        async def put(kv):
+            await kv.put(session_id, sealed)
+            await kv.put(marker, b"")  # written with the session, so it lives (and expires) as long
+        self._run(put)
 
     def load(self, cookie: str | None) -> VaultSession | None:
         """The session the cookie opens, refreshed if due; None if there is none."""
@@ -112,15 +175,8 @@ class SessionStore:
         if parsed is None:
             return None
         session_id, key = parsed
-        try:
-            entry = self._run(lambda kv: kv.get(session_id))
-        except KeyNotFoundError:
-            return None
-        if not entry or not entry.value:
-            return None
-        try:
-            raw = AESGCM(key).decrypt(entry.value[:12], entry.value[12:], session_id.encode())
-        except InvalidTag:
+        raw = _open(key, session_id, self._get(session_id))
+        if raw is None:
             return None
         session = VaultSession._unseal(raw)
         if time.time() - session.touched > REFRESH_SECONDS:
@@ -131,11 +187,90 @@ class SessionStore:
     def delete(self, cookie: str | None) -> None:
         """End the session the cookie names."""
         parsed = _parse_cookie(cookie)
+        if parsed is None:
+            return
+        session_id, key = parsed
+        raw = _open(key, session_id, self._get(session_id))
+        user_id = json.loads(raw)["user_id"] if raw else None
+        self._purge(session_id, *([_marker(user_id, session_id)] if user_id else []))
+
+    def end_sessions_of(self, user_id: str, keep_cookie: str | None = None) -> int:
+        """End every session of `user_id` but the one of `keep_cookie`; how many were ended.
+
+        The markers are listed by subject through the stream's info (what the gateway's NATS
+        user may already ask), not by a consumer; a marker whose session is gone is only purged.
+        """
+        if not USER_ID.match(user_id or ""):
+            raise ValueError("not a user id")
+        keep = (_parse_cookie(keep_cookie) or (None,))[0]
+
+        async def end(kv):
+            info = await self._js.stream_info(f"KV_{BUCKET}", subjects_filter=f"$KV.{BUCKET}.user.{user_id}.*")
+            ended = 0
+            for subject in sorted((info.state.subjects or {}).keys()):
+                session_id = subject.rsplit(".", 1)[1]
+                if session_id == keep:
+                    continue
+                try:
+                    ended += bool((await kv.get(session_id)).value)
+                except KeyNotFoundError:
+                    pass
+                await kv.purge(session_id)
+                await kv.purge(_marker(user_id, session_id))
+            return ended
+        return self._run(end)
+
+    def create_pending(self, pending: PendingLogin) -> str:
+        """Store a log-in waiting for its second step; returns the value of its own cookie."""
+        pending_id = secrets.token_urlsafe(24)
+        key = AESGCM.generate_key(bit_length=256)
+        sealed = _seal(key, f"pending.{pending_id}", pending._seal())
+        self._run(lambda kv: kv.put(f"pending.{pending_id}", sealed))
+        return _cookie(pending_id, key)
+
+    def load_pending(self, cookie: str | None) -> PendingLogin | None:
+        """The pending log-in the cookie opens, if it is younger than five minutes."""
+        parsed = _parse_cookie(cookie)
+        if parsed is None:
+            return None
+        pending_id, key = parsed
+        raw = _open(key, f"pending.{pending_id}", self._get(f"pending.{pending_id}"))
+        pending = PendingLogin._unseal(raw) if raw else None
+        if pending is not None and time.time() - pending.started > PENDING_SECONDS:
+            self._purge(f"pending.{pending_id}")
+            return None
+        return pending
+
+    def end_pending(self, cookie: str | None) -> None:
+        """Forget the pending log-in the cookie names (done, or given up)."""
+        parsed = _parse_cookie(cookie)
         if parsed is not None:
-            try:
-                self._run(lambda kv: kv.purge(parsed[0]))
-            except KeyNotFoundError:
-                pass
+            self._purge(f"pending.{parsed[0]}")
+
+
+def _marker(user_id: str, session_id: str) -> str:
+    if not USER_ID.match(user_id or ""):
+        raise ValueError("not a user id")
+    return f"user.{user_id}.{session_id}"
+
+
+def _cookie(entry_id: str, key: bytes) -> str:
+    return f"{entry_id}.{base64.urlsafe_b64encode(key).decode()}"
+
+
+def _seal(key: bytes, name: str, plain: bytes) -> bytes:
+    nonce = secrets.token_bytes(12)
+    # The entry's name is the associated data: a sealed entry moved under another name opens nothing.
+    return nonce + AESGCM(key).encrypt(nonce, plain, name.encode())
+
+
+def _open(key: bytes, name: str, sealed: bytes | None) -> bytes | None:
+    if not sealed:
+        return None
+    try:
+        return AESGCM(key).decrypt(sealed[:12], sealed[12:], name.encode())
+    except InvalidTag:
+        return None
 
 
 def _parse_cookie(cookie: str | None) -> tuple[str, bytes] | None:

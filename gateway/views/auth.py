@@ -10,13 +10,15 @@ from services.common.internal_http import ServiceError
 from .. import keyring
 from ..backends import backends, caller
 from ..crypto import EncStringError, KdfParams
-from ..forms import LoginForm, RegisterForm, show_refusal
+from ..forms import LoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
 from ..render import local_path, render, see_other
-from ..sessions import COOKIE, VaultSession
+from ..sessions import COOKIE, PENDING_COOKIE, PENDING_SECONDS, PendingLogin, VaultSession
 
 bp = Blueprint("auth", __name__)
 MIN_STRENGTH = 2
 STRENGTH_LABELS = {0: "Very weak", 1: "Weak", 2: "Fair", 3: "Good", 4: "Strong"}
+DEVICE_COOKIE = "custodian_device"  # identity's signed "remember this device" token
+REMEMBER_SECONDS = 30 * 24 * 3600
 
 
 def _strength(password: str, *context: str) -> int:
@@ -59,41 +61,134 @@ def password_strength():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in: derive the master key, prove it to identity, unlock the keys, open a session."""
+    """Log in: derive the master key, prove it to identity, unlock the keys, open a session.
+
+    With two-step login on, identity keeps the keys until the second step: the master key
+    waits in a pending log-in (sealed in the session store, its key in a five-minute cookie)."""
     form = LoginForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:256]
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        next_url = local_path(request.args.get("next"))
         try:
-            session = _unlock(email, form.master_password.data)
+            answer, master_key = _prove_password(email, form.master_password.data)
+            if answer.get("two_factor_required"):
+                return _wait_for_second_step(PendingLogin(email, master_key, answer["challenge"], answer["methods"],
+                                                          next_url))
+            return _logged_in(_unlock(answer, master_key), next_url or url_for("portal.home"))
         except ServiceError as error:
             show_refusal(form, error)
         except (EncStringError, ValueError):
             form.form_errors.append(_("Your keys could not be opened. Contact your administrator."))
-        else:
-            response = see_other(local_path(request.args.get("next")) or url_for("portal.home"))
-            settings = current_app.extensions["settings"]
-            response.set_cookie(COOKIE, current_app.extensions["sessions"].create(session), httponly=True,
-                                secure=settings.secure_cookies, samesite="Lax", path="/")
-            return response
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/login.html", "partials/login_form.html", status=status, form=form,
                   registered=request.args.get("registered") == "1")
 
 
-def _unlock(email: str, password: str) -> VaultSession:
+def _prove_password(email: str, password: str) -> tuple[dict, bytes]:
+    """Identity's answer to the master password hash (the account, or a second step to take),
+    and the master key, which stays here."""
     identity = backends().identity
     params = identity.post("/prelogin", caller(), {"email": email})
     kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
     auth_hash, master_key = keyring.log_in_hash(email, password, kdf)
-    account = identity.post("/sessions", caller(), {"email": email, "master_password_hash": auth_hash})
+    body = {"email": email, "master_password_hash": auth_hash}
+    remembered = request.cookies.get(DEVICE_COOKIE)
+    if remembered and len(remembered) <= 1000:
+        body["remember_token"] = remembered
+    return identity.post("/sessions", caller(), body), master_key
+
+
+def _unlock(account: dict, master_key: bytes) -> VaultSession:
     keys = keyring.unlock(master_key, account["protected_user_key"], account["encrypted_private_key"])
     session = VaultSession(account["user_id"], account["email"], account["name"], keys)
     g.vault_session = session
     session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"]}
                          for p in backends().orgs.get("/me/providers", caller())["providers"]]
     return session
+
+
+def _logged_in(session: VaultSession, target: str, toast: str | None = None, remember_token: str | None = None):
+    response = see_other(target, toast=toast)
+    settings = current_app.extensions["settings"]
+    response.set_cookie(COOKIE, current_app.extensions["sessions"].create(session), httponly=True,
+                        secure=settings.secure_cookies, samesite="Lax", path="/")
+    if remember_token:
+        response.set_cookie(DEVICE_COOKIE, remember_token, max_age=REMEMBER_SECONDS, httponly=True,
+                            secure=settings.secure_cookies, samesite="Lax", path="/")
+    return response
+
+
+def _wait_for_second_step(pending: PendingLogin):
+    response = see_other(url_for("auth.two_step"))
+    response.set_cookie(PENDING_COOKIE, current_app.extensions["sessions"].create_pending(pending),
+                        max_age=PENDING_SECONDS, httponly=True, samesite="Lax", path="/",
+                        secure=current_app.extensions["settings"].secure_cookies)
+    if request.cookies.get(DEVICE_COOKIE):
+        response.delete_cookie(DEVICE_COOKIE, path="/")  # identity no longer remembers this device
+    return response
+
+
+def _start_again(message: str):
+    current_app.extensions["sessions"].end_pending(request.cookies.get(PENDING_COOKIE))
+    response = see_other(url_for("auth.login"), toast=message)
+    response.delete_cookie(PENDING_COOKIE, path="/")
+    return response
+
+
+@bp.route("/login/two-step", methods=["GET", "POST"])
+def two_step():
+    """The second step of a log-in: a code of the authenticator app, of an email, or the recovery code."""
+    pending = current_app.extensions["sessions"].load_pending(request.cookies.get(PENDING_COOKIE))
+    if pending is None:
+        return _start_again(_("Your log-in took too long. Log in again."))
+    method = request.values.get("method", "")
+    if method not in pending.methods:
+        method = pending.methods[0]
+    form = (RecoveryCodeLoginForm if method == "recovery_code" else SecondStepForm)()
+    if form.validate_on_submit():
+        identity = backends().identity
+        try:
+            passed = identity.post("/sessions/two-factor", caller(), {
+                "challenge": pending.challenge, "method": method, "code": form.code.data.strip(),
+                "remember": bool(getattr(form, "remember", None) and form.remember.data)})
+            session = _unlock(passed, pending.master_key)
+        except ServiceError as error:
+            if error.error == "ChallengeExpired":
+                return _start_again(_(error.message))
+            show_refusal(form, error, "code")
+        except (EncStringError, ValueError):
+            form.form_errors.append(_("Your keys could not be opened. Contact your administrator."))
+        else:
+            current_app.extensions["sessions"].end_pending(request.cookies.get(PENDING_COOKIE))
+            if passed["two_factor_recovered"]:
+                response = _logged_in(session, url_for("two_factor.settings"), toast=_(
+                    "You used your recovery code: two-step login is now off. Turn it on again here."))
+            else:
+                response = _logged_in(session, pending.next_url or url_for("portal.home"),
+                                      remember_token=passed.get("remember_token"))
+            response.delete_cookie(PENDING_COOKIE, path="/")
+            return response
+    status = 422 if form.errors or form.form_errors else 200
+    return render("pages/login_two_step.html", "partials/login_two_step_form.html", status=status, form=form,
+                  method=method, pending=pending)
+
+
+@bp.post("/login/two-step/email")
+def mail_login_code():
+    """Mail a code for the second step ("Send me a code")."""
+    pending = current_app.extensions["sessions"].load_pending(request.cookies.get(PENDING_COOKIE))
+    if pending is None:
+        return _start_again(_("Your log-in took too long. Log in again."))
+    try:
+        backends().identity.post("/sessions/two-factor/email", caller(), {"challenge": pending.challenge})
+    except ServiceError as error:
+        if error.error == "ChallengeExpired":
+            return _start_again(_(error.message))
+        return see_other(url_for("auth.two_step", method="email"), toast=_(error.message))
+    return see_other(url_for("auth.two_step", method="email"),
+                     toast=_("A code was sent to %(email)s. It works for 10 minutes.", email=pending.email))
 
 
 @bp.post("/logout")

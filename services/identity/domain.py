@@ -19,6 +19,7 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound, TooManyAttempts, Unauthenticated
 from services.common.validation import normalize_email, require_encstring, require_public_key
 
+from . import two_factor
 from .models import LoginThrottle, User
 
 _HASHER = PasswordHasher()
@@ -152,8 +153,14 @@ def _record_failure(uow, keys, now: datetime) -> None:
         uow.add(row)
 
 
-def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: dict) -> User:
-    """The account if the master password hash matches; slowed down after repeated failures."""
+def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: dict,
+           remember_token: str | None = None,
+           service_keys: two_factor.ServiceKeys | None = None) -> User | two_factor.SecondStepRequired:
+    """The account if the master password hash matches; slowed down after repeated failures.
+
+    With two-step login on (and no live remember token of this device), the keys wait: the
+    answer is the challenge of the second step, and the log-in is published only after it.
+    """
     email = (email or "").strip().lower()[:256]
     now = utcnow()
     keys = _throttle_keys(email, ip)
@@ -176,6 +183,13 @@ def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: 
     if _HASHER.check_needs_rehash(user.auth_hash):
         user.auth_hash = _HASHER.hash(master_password_hash)
         uow.add(user)
+    if two_factor.methods_on(user):
+        if service_keys is None:
+            raise ValueError("a user with two-step login on needs the service keys to log in")
+        second_step = two_factor.second_step_required(uow, user, service_keys, remember_token, now)
+        if second_step is not None:
+            uow.commit()
+            return second_step
     uow.publish(Event("user.logged_in", {"user_id": user.id}, subject=user.id, actorid=user.id,
                       **{k: v for k, v in context.items() if k != "actorid"}))
     uow.commit()
@@ -201,5 +215,4 @@ def user_by_email(uow, email: str) -> User:
 def two_factor_status(uow, user_ids: list[str]) -> dict[str, bool]:
     """Whether each of these users has an enabled two-step login method."""
     users = uow.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
-    return {user.id: any(isinstance(method, dict) and method.get("enabled")
-                         for method in (user.two_factor_providers or {}).values()) for user in users}
+    return {user.id: bool(two_factor.methods_on(user)) for user in users}

@@ -56,6 +56,7 @@ def recover_account(uow, target: dict, organization_id: str, new_hash: str, prot
     if user.id == context.get("actorid"):
         raise Forbidden("You cannot recover your own account: change your master password instead.")
     _store(user, new_hash, protected_user_key)
+    user.two_factor_epoch += 1  # devices remembered before the reset ask for the second step again
     uow.add(user)
     uow.publish(Event("user.recovered_by_admin", {"user_id": user.id, "organization_id": organization_id,
                                                   "organization_name": target["organization_name"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, PrimaryKeyConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -36,8 +36,15 @@ class User(IdentityTable, table=True):
     encrypted_private_key: str = Field(max_length=4000)
     email_verified: bool = False
     created_at: datetime = Field(default_factory=utcnow)
-    # Bitwarden's shape: {"<provider>": {"enabled": bool, ...}}, secrets encrypted with the service key.
+    # Bitwarden's shape: {"<provider>": {"enabled": bool, ...}}, secrets encrypted with the service key
+    # (see two_factor.py): {"authenticator": {"enabled": bool, "seed": sealed}, "email": {"enabled": bool}}.
     two_factor_providers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    # Every "remember this device" token carries the epoch it was issued in: bumping it (a method
+    # turned off, the recovery code used, "Forget remembered devices") forgets every device at once.
+    two_factor_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The last TOTP time step accepted, so that a code, once used, is refused for the rest of its window.
+    authenticator_last_step: int | None = None
+    recovery_code_hash: str | None = Field(default=None, max_length=64)  # SHA-256 of a 160-bit random code
 
 
 class LoginThrottle(IdentityTable, table=True):
@@ -62,3 +69,33 @@ class InvitationToken(IdentityTable, table=True):
     email: str = Field(max_length=256)
     expires_at: datetime
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginChallenge(IdentityTable, table=True):
+    """A log-in whose master password was right, waiting for its second step.
+
+    The signed challenge the gateway holds names this row; the row is deleted by the second
+    step that succeeds, so a challenge opens the account's keys once.
+    """
+
+    __tablename__ = "login_challenges"
+    __table_args__ = (PrimaryKeyConstraint("id", name="pk_login_challenges"),
+                      ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_login_challenges_user_id_users",
+                                           ondelete="CASCADE"))
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(index=True, max_length=36)
+    expires_at: datetime
+
+
+class EmailCode(IdentityTable, table=True):
+    """The last code mailed to a user for one purpose ("login" or "setup"), kept only as a keyed hash."""
+
+    __tablename__ = "email_codes"
+    __table_args__ = (PrimaryKeyConstraint("user_id", "purpose", name="pk_email_codes"),
+                      ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_email_codes_user_id_users",
+                                           ondelete="CASCADE"))
+    user_id: str = Field(primary_key=True, max_length=36)
+    purpose: str = Field(primary_key=True, max_length=20)
+    code_hash: str = Field(max_length=64)
+    sent_at: datetime
+    expires_at: datetime

@@ -8,6 +8,7 @@ from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, caller, event_context, settings, unit_of_work
 
 from .. import domain, invitations
+from ..two_factor import SecondStepRequired, service_keys
 from . import bp
 
 
@@ -31,6 +32,7 @@ class PreloginIn(StrictBody):
 class LoginIn(StrictBody):
     email: str = Field(max_length=1000)
     master_password_hash: str = Field(max_length=200)
+    remember_token: str | None = Field(default=None, max_length=1000)  # this device skips the second step
 
 
 class LookupQuery(StrictQuery):
@@ -65,10 +67,14 @@ def prelogin(json_data: PreloginIn):
 @bp.post("/sessions")
 @bp.input(LoginIn)
 def log_in(json_data: LoginIn):
-    """Check a master password hash; answer the account's wrapped keys."""
+    """Check a master password hash; answer the account's wrapped keys, or, with two-step login
+    on, the challenge of the second step (`POST /sessions/two-factor`) and its methods."""
     with unit_of_work() as uow:
-        user = domain.log_in(uow, json_data.email, json_data.master_password_hash, caller().ip, event_context())
-    return _account_json(user)
+        result = domain.log_in(uow, json_data.email, json_data.master_password_hash, caller().ip, event_context(),
+                               json_data.remember_token, service_keys(settings().service_key))
+    if isinstance(result, SecondStepRequired):
+        return {"two_factor_required": True, "methods": result.methods, "challenge": result.challenge}
+    return _account_json(result)
 
 
 @bp.get("/users/<user_id>")

@@ -1,9 +1,10 @@
 """Register, log in, log out: the master password is used here and goes nowhere else."""
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
 
 from services.common.internal_http import ServiceError
 
@@ -11,18 +12,29 @@ from .. import keyring
 from ..backends import backends, caller
 from ..crypto import EncStringError, KdfParams
 from ..forms import LoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
+from ..master_password_rules import STRENGTH_LABELS, describe, problem_with, rules_with_floor, strength
 from ..render import local_path, render, see_other
 from ..sessions import COOKIE, PENDING_COOKIE, PENDING_SECONDS, PendingLogin, VaultSession
 
 bp = Blueprint("auth", __name__)
-MIN_STRENGTH = 2
-STRENGTH_LABELS = {0: "Very weak", 1: "Weak", 2: "Fair", 3: "Good", 4: "Strong"}
 DEVICE_COOKIE = "custodian_device"  # identity's signed "remember this device" token
 REMEMBER_SECONDS = 30 * 24 * 3600
 
 
-def _strength(password: str, *context: str) -> int:
-    return zxcvbn(password[:100], user_inputs=[c for c in context if c])["score"] if password else 0
+def _invitation_rules(next_url: str | None) -> dict | None:
+    """The master password rules of the organization whose invitation brought the person here."""
+    path = local_path(next_url) or ""
+    if not path.startswith(url_for("invitations.accept")) or "token=" not in path:
+        return None
+    token = parse_qs(urlsplit(path).query).get("token", [""])[0][:200]
+    try:
+        invitation = backends().identity.post("/invitations/preview", caller(), {"token": token})
+        if invitation["kind"] == "provider":
+            return None
+        return backends().orgs.get(f"/organizations/{invitation['organization_id']}/requirements",
+                                   caller())["master_password"]
+    except ServiceError:
+        return None  # an expired or unknown link says so on its own page
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -31,11 +43,12 @@ def register():
     form = RegisterForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:256]
+    rules = rules_with_floor(_invitation_rules(request.args.get("next")))
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        if _strength(form.master_password.data, email, form.name.data) < MIN_STRENGTH:
-            form.master_password.errors = [_("This master password is too easy to guess. "
-                                             "Use a longer passphrase of unrelated words.")]
+        problem = problem_with(form.master_password.data, rules, email, form.name.data)
+        if problem:
+            form.master_password.errors = [problem]
         else:
             kdf = KdfParams("pbkdf2", current_app.extensions["settings"].kdf_iterations)
             account = keyring.new_account(email, form.master_password.data, kdf)
@@ -47,16 +60,17 @@ def register():
                 return see_other(url_for("auth.login", email=email, registered=1,
                                          next=local_path(request.args.get("next"))))
     status = 422 if form.errors or form.form_errors else 200
-    return render("pages/register.html", "partials/register_form.html", status=status, form=form)
+    return render("pages/register.html", "partials/register_form.html", status=status, form=form,
+                  rules=describe(rules))
 
 
 @bp.post("/register/strength")
 def password_strength():
     """The strength hint shown while a master password is typed."""
     password = request.form.get("master_password", "")
-    score = _strength(password, request.form.get("email", ""), request.form.get("name", ""))
+    score = strength(password, request.form.get("email", ""), request.form.get("name", ""))
     return render("partials/password_strength.html", "partials/password_strength.html",
-                  score=score, label=_(STRENGTH_LABELS[score]), typed=bool(password))
+                  score=score, label=STRENGTH_LABELS[score], typed=bool(password))
 
 
 @bp.route("/login", methods=["GET", "POST"])

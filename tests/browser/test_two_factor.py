@@ -22,7 +22,8 @@ def test_an_authenticator_app_then_the_recovery_code(page, unique_email):
     log_in(page, email)
     expect(page.get_by_role("heading", name="My vault")).to_be_visible()
 
-    page.get_by_role("link", name="Two-step login").click()
+    page.get_by_role("link", name="Account settings").click()
+    page.get_by_role("link", name="Manage two-step login").click()
     expect(page.get_by_text("Two-step login is off.")).to_be_visible()
     page.get_by_role("region", name="Authenticator app").get_by_role("button", name="Turn on").click()
     dialog = page.get_by_role("dialog", name="Turn on the authenticator app")

@@ -193,3 +193,31 @@ def test_requiring_two_step_login_revokes_members_without_it_and_mails_them(syst
                            f"{members_of(system, admin, organization_id)[email]['member_id']}/restore",
                            admin.caller())
     assert refused.value.status == 403 and "two-step login" in refused.value.message
+
+
+def test_an_invitee_registers_under_the_organizations_master_password_rules(system, smtp, client_org,
+                                                                            unique_email):
+    from tests.integration.members import invitation_link
+
+    visitor, _admin, _provider_id, organization_id = client_org
+    path = f"/organizations/{organization_id}/policies/master_password"
+    _post(visitor, system, path, path, {"enabled": "on", "min_length": "30", "min_score": "2",
+                                        "require_upper": "on"})
+    email = unique_email("strict")
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": "user"})
+    link = invitation_link(smtp, email).replace(system.url, "")
+    register = f"/register?next={link.replace('?', '%3F').replace('=', '%3D')}"
+    person = Visitor(system.url)
+    page = person.get(register)
+    assert "At least 30 characters." in page.text and "An uppercase letter (A-Z)." in page.text
+    short = "Quiet harbour lanterns 58"
+    weak = person.submit(register, {"email": email, "name": "Strict", "master_password": short,
+                                    "master_password_confirm": short})
+    assert weak.status_code == 422 and "at least 30 characters" in weak.text
+    lower = person.submit(register, {"email": email, "name": "Strict", "master_password": NEW_PASSWORD,
+                                     "master_password_confirm": NEW_PASSWORD})
+    assert lower.status_code == 422 and "uppercase letter" in lower.text
+    strong = "Seven amber lanterns over the quiet harbour 31"
+    created = person.submit(register, {"email": email, "name": "Strict", "master_password": strong,
+                                       "master_password_confirm": strong})
+    assert created.status_code == 200 and "Your account was created" in created.text

@@ -6,7 +6,8 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import bring_in_member, log_in, member_action, member_row, wait_until_htmx_binds
+from tests.browser.steps import (add_client_and_manage, bring_in_member, log_in, member_action, member_row,
+                                 wait_until_htmx_binds)
 
 NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
 
@@ -15,11 +16,8 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     _controller, mailbox = smtp
     page.goto("/login")
     log_in(page, "service@demo-msp.example", system.password)
-    client_row = page.locator("table.clients tbody tr").first
-    client = client_row.locator("td").first.inner_text().strip()
-    client_row.get_by_label(f"Options for {client}").click()
-    client_row.get_by_role("link", name="Manage").click()
-    expect(page.get_by_role("heading", name=client)).to_be_visible()
+    client = f"Recovery Co {uuid.uuid4().hex[:4]}"  # its own client: the demo rows stay as seeded
+    add_client_and_manage(page, client, 5, f"owner-{uuid.uuid4().hex[:6]}@tests.example")
 
     page.get_by_role("link", name="Policies").click()
     expect(page.get_by_role("heading", name="Policies")).to_be_visible()

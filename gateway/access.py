@@ -8,13 +8,21 @@ from flask import abort, g, request, url_for
 from .render import see_other
 
 
+# What someone whose master password an administrator set may still open: choosing their own.
+WHILE_PASSWORD_MUST_CHANGE = ("account.account", "account.change_master_password")
+
+
 def login_required(view):
-    """Send a visitor who is not logged in to the log-in page."""
+    """Send a visitor who is not logged in to the log-in page, and someone who must choose a new
+    master password (after an administrator's reset) to Account settings."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if g.get("vault_session") is None:
+        session = g.get("vault_session")
+        if session is None:
             return see_other(url_for("auth.login", next=request.path))
+        if session.must_change_password and request.endpoint not in WHILE_PASSWORD_MUST_CHANGE:
+            return see_other(url_for("account.account"))
         return view(*args, **kwargs)
 
     return wrapped

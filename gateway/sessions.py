@@ -53,10 +53,12 @@ class VaultSession:
     keys: UnlockedKeys = field(repr=False)
     providers: list[dict] = field(default_factory=list)  # [{provider_id, name, role}]
     touched: float = field(default_factory=time.time)
+    must_change_password: bool = False  # an administrator set it through account recovery
 
     def _seal(self) -> bytes:
         return json.dumps({
             "user_id": self.user_id, "email": self.email, "name": self.name, "providers": self.providers,
+            "must_change_password": self.must_change_password,
             "user_key": base64.b64encode(self.keys.user_key.raw).decode(),
             "private_key": base64.b64encode(self.keys.key_pair.private_key_der()).decode(),
             "touched": self.touched,
@@ -67,7 +69,8 @@ class VaultSession:
         data = json.loads(raw)
         keys = UnlockedKeys(SymmetricKey.from_bytes(base64.b64decode(data["user_key"])),
                             KeyPair.from_private_der(base64.b64decode(data["private_key"])))
-        return cls(data["user_id"], data["email"], data["name"], keys, data["providers"], data["touched"])
+        return cls(data["user_id"], data["email"], data["name"], keys, data["providers"], data["touched"],
+                   data.get("must_change_password", False))
 
     def role_in(self, provider_id: str) -> str | None:
         """This user's role in a provider, or None."""

@@ -18,6 +18,7 @@ from ..crypto import KdfParams
 from ..master_password_rules import describe, problem_with, rules_with_floor
 from ..render import render, see_other
 from ..sessions import COOKIE
+from .auth import set_session_cookie
 
 bp = Blueprint("account", __name__)
 
@@ -58,9 +59,16 @@ def change_master_password():
             "protected_user_key": replacement.protected_user_key})
     except ServiceError as refusal:
         return _page(422, _(refusal.message))
-    ended = current_app.extensions["sessions"].end_sessions_of(session.user_id, keep_cookie=request.cookies.get(COOKIE))
-    return see_other(url_for("account.account"), toast=_(
+    # A new session replaces this one (a new id after a new password); every other one ends.
+    sessions = current_app.extensions["sessions"]
+    session.must_change_password = False
+    cookie = sessions.create(session)
+    sessions.delete(request.cookies.get(COOKIE))
+    ended = sessions.end_sessions_of(session.user_id, keep_cookie=cookie)
+    response = see_other(url_for("account.account"), toast=_(
         "Your master password was changed. Sessions ended elsewhere: %(count)s.", count=ended))
+    set_session_cookie(response, cookie)
+    return response
 
 
 def enrol(organization: dict) -> None:

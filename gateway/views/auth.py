@@ -116,18 +116,27 @@ def _prove_password(email: str, password: str) -> tuple[dict, bytes]:
 
 def _unlock(account: dict, master_key: bytes) -> VaultSession:
     keys = keyring.unlock(master_key, account["protected_user_key"], account["encrypted_private_key"])
-    session = VaultSession(account["user_id"], account["email"], account["name"], keys)
+    session = VaultSession(account["user_id"], account["email"], account["name"], keys,
+                           must_change_password=bool(account.get("force_password_reset")))
     g.vault_session = session
     session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"]}
                          for p in backends().orgs.get("/me/providers", caller())["providers"]]
     return session
 
 
+def set_session_cookie(response, cookie: str) -> None:
+    """Give the browser the cookie that alone opens its session."""
+    response.set_cookie(COOKIE, cookie, httponly=True, secure=current_app.extensions["settings"].secure_cookies,
+                        samesite="Lax", path="/")
+
+
 def _logged_in(session: VaultSession, target: str, toast: str | None = None, remember_token: str | None = None):
+    if session.must_change_password:
+        target, toast = url_for("account.account"), _("An administrator reset your master password. Choose a new "
+                                                       "one that only you know before you go on.")
     response = see_other(target, toast=toast)
     settings = current_app.extensions["settings"]
-    response.set_cookie(COOKIE, current_app.extensions["sessions"].create(session), httponly=True,
-                        secure=settings.secure_cookies, samesite="Lax", path="/")
+    set_session_cookie(response, current_app.extensions["sessions"].create(session))
     if remember_token:
         response.set_cookie(DEVICE_COOKIE, remember_token, max_age=REMEMBER_SECONDS, httponly=True,
                             secure=settings.secure_cookies, samesite="Lax", path="/")

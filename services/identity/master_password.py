@@ -42,8 +42,11 @@ def change_master_password(uow, user_id: str, current_hash: str, new_hash: str, 
     if current_hash == new_hash:
         raise Invalid("Choose a master password different from the current one.", "master_password")
     _store(user, new_hash, protected_user_key)
+    # A member replacing the password an administrator set is Bitwarden's "updated temp password".
+    changed = "user.temp_password_updated" if user.force_password_reset else "user.password_changed"
+    user.force_password_reset = False
     uow.add(user)
-    uow.publish(Event("user.password_changed", {"user_id": user.id}, subject=user.id, **context))
+    uow.publish(Event(changed, {"user_id": user.id}, subject=user.id, **context))
     uow.commit()
     return user
 
@@ -57,6 +60,7 @@ def recover_account(uow, target: dict, organization_id: str, new_hash: str, prot
         raise Forbidden("You cannot recover your own account: change your master password instead.")
     _store(user, new_hash, protected_user_key)
     user.two_factor_epoch += 1  # devices remembered before the reset ask for the second step again
+    user.force_password_reset = True  # the administrator knows this one: the member chooses their own
     uow.add(user)
     uow.publish(Event("user.recovered_by_admin", {"user_id": user.id, "organization_id": organization_id,
                                                   "organization_name": target["organization_name"],

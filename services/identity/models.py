@@ -38,6 +38,8 @@ class User(IdentityTable, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Bitwarden's shape: {"<provider>": {"enabled": bool, ...}}, secrets encrypted with the service key
     # (see two_factor.py): {"authenticator": {"enabled": bool, "seed": sealed}, "email": {"enabled": bool}}.
+    # Set when an administrator reset the master password: the member must choose their own next.
+    force_password_reset: bool = False
     two_factor_providers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     # Every "remember this device" token carries the epoch it was issued in: bumping it (a method
     # turned off, the recovery code used, "Forget remembered devices") forgets every device at once.

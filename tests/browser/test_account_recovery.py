@@ -10,6 +10,7 @@ from tests.browser.steps import (add_client_and_manage, bring_in_member, log_in,
                                  wait_until_htmx_binds)
 
 NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
+OWN_PASSWORD = "only I know this tidal clock and its nine bells"
 
 
 def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(browser, system, smtp, page):
@@ -67,6 +68,15 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     again = context.new_page()
     again.goto("/login")
     log_in(again, member, NEW_PASSWORD)
+    expect(again.get_by_role("heading", name="Account settings")).to_be_visible()
+    expect(again.locator("#must-change")).to_contain_text("An administrator reset your master password.")
+    again.get_by_label("Current master password").fill(NEW_PASSWORD)
+    wait_until_htmx_binds(again, "new-password")
+    again.get_by_label("New master password", exact=True).fill(OWN_PASSWORD)
+    again.get_by_label("Confirm the new master password").fill(OWN_PASSWORD)
+    again.get_by_role("button", name="Change master password").click()
+    expect(again.locator(".toast")).to_contain_text("Your master password was changed.")
+    again.get_by_role("link", name="Password Manager").click()
     expect(again.get_by_role("heading", name="My vault")).to_be_visible()
     expect(again.locator("table.items tbody tr", has_text="Safe combination")).to_be_visible()
     context.close()

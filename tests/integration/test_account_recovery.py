@@ -84,8 +84,19 @@ def test_a_provider_admin_recovers_an_enrolled_member_who_then_logs_in_with_ever
     refused = Visitor(system.url).log_in(email, PASSWORD)
     assert "Wrong email address or master password." in refused.text
     person = Visitor(system.url)
-    person.log_in(email, NEW_PASSWORD)
+    landing = person.log_in(email, NEW_PASSWORD)
+    assert landing.url.endswith("/account") and "An administrator reset your master password" in landing.text
+    assert person.get("/vault").url.endswith("/account")  # nothing else opens until they choose their own
+    own = "my very own harbour lantern password 77"
+    changed = _post(person, system, "/account", "/account/master-password", {
+        "current_master_password": NEW_PASSWORD, "master_password": own, "master_password_confirm": own})
+    assert "Your master password was changed." in changed.text
     assert "Diary of a forgetful member" in person.get("/vault").text
+    engine = create_engine(system.database_urls["identity"])
+    with engine.connect() as connection:
+        kinds = [row[0] for row in connection.execute(text("SELECT subject FROM outbox"))]
+    engine.dispose()
+    assert "identity.user.recovered_by_admin" in kinds and "identity.user.temp_password_updated" in kinds
 
 
 def test_refusals_are_enforced_by_the_services_and_change_nothing(system, smtp, enrolled, unique_email):

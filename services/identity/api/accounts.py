@@ -43,7 +43,8 @@ def _account_json(user) -> dict:
     return {"user_id": user.id, "email": user.email, "name": user.name, "kdf": user.kdf,
             "kdf_iterations": user.kdf_iterations, "kdf_memory_mib": user.kdf_memory_mib,
             "kdf_parallelism": user.kdf_parallelism, "protected_user_key": user.protected_user_key,
-            "public_key": user.public_key, "encrypted_private_key": user.encrypted_private_key}
+            "public_key": user.public_key, "encrypted_private_key": user.encrypted_private_key,
+            "force_password_reset": user.force_password_reset}
 
 
 @bp.post("/accounts")

@@ -20,6 +20,7 @@ from services.common.validation import normalize_email, require_encstring
 
 from ..models import (Collection, CollectionAccess, Group, GroupMember, Member, Organization, ProviderOrganization,
                       ProviderUser)
+from .acceptance import require_acceptable
 
 ROLES = ("owner", "admin", "user", "custom")
 PERMISSIONS = ("access_event_logs", "access_import_export", "access_reports", "manage_all_collections",
@@ -244,12 +245,10 @@ def accept(uow, actor_id: str, organization_id: str, member_id: str, actor_email
            context: dict) -> Member:
     """The invited person, logged in, accepts: the membership now waits for confirmation."""
     member = _member(uow, organization_id, member_id)
-    if member.status != "invited":
-        raise Conflict("This invitation has already been used.")
-    if member.email != normalize_email(actor_email):
-        raise Forbidden("This invitation was sent to another email address.")
-    if uow.first(select(Member.id).where(Member.organization_id == organization_id, Member.user_id == actor_id)):
-        raise Conflict("You are already a member of this organization.")
+    already_in = uow.first(select(Member.id).where(Member.organization_id == organization_id,
+                                                   Member.user_id == actor_id)) is not None
+    require_acceptable(member.status, member.email, actor_email, already_in,
+                       "You are already a member of this organization.")
     member.user_id, member.name, member.status, member.updated_at = actor_id, actor_name[:100], "accepted", utcnow()
     uow.add(member)
     uow.publish(member_event("org.member.accepted", member, {**context, "actorid": actor_id}))

@@ -8,6 +8,7 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring
 
 from ..models import Provider, ProviderUser
+from .acceptance import require_acceptable
 from .members import parse_emails
 
 PROVIDER_ROLES = ("admin", "service_user")
@@ -166,13 +167,9 @@ def accept_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, ac
                  context: dict) -> ProviderUser:
     """The invited person accepts; an admin must still confirm them (wrap the provider key)."""
     row = _staff_row(uow, provider_id, provider_user_id)
-    if row.status != "invited":
-        raise Conflict("This invitation has already been used.")
-    if row.email != normalize_email(actor_email):
-        raise Forbidden("This invitation was sent to another email address.")
-    if uow.first(select(ProviderUser.id).where(ProviderUser.provider_id == provider_id,
-                                               ProviderUser.user_id == actor_id)):
-        raise Conflict("You are already on this provider's staff.")
+    already_in = uow.first(select(ProviderUser.id).where(ProviderUser.provider_id == provider_id,
+                                                         ProviderUser.user_id == actor_id)) is not None
+    require_acceptable(row.status, row.email, actor_email, already_in, "You are already on this provider's staff.")
     row.user_id, row.name, row.status = actor_id, actor_name[:100], "accepted"
     uow.add(row)
     uow.publish(_staff_event("provider.user.accepted", row, {**context, "actorid": actor_id}))

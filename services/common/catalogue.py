@@ -128,6 +128,10 @@ CATALOGUE: dict[str, EventSpec] = {
                   "A member's access was revoked because they do not meet a policy (two-step login); they are "
                   "mailed why.", ("member_id", "organization_id", "organization_name", "email", "name", "role",
                                   "policy")),
+        EventSpec("orgs", "org.member.warned_by_policy", 9109, "Custodian_OrganizationUser_WarnedByPolicy",
+                  "An owner or admin without two-step login was told the organization now requires it (they keep "
+                  "their access).", ("member_id", "organization_id", "organization_name", "email", "name", "role",
+                                     "policy")),
         EventSpec("orgs", "org.policy.updated", 1700, "Policy_Updated",
                   "An organization's policy was turned on, off or changed.",
                   ("organization_id", "policy", "enabled", "settings")),

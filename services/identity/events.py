@@ -51,11 +51,22 @@ def member_events(settings: Settings) -> Consumer:
             "administrator of the organization to restore your access.\n",
         )
 
+    def mail_warning(event: Event) -> None:
+        data = event.data
+        mail.send(
+            settings, data["email"], f"{data['organization_name']} now requires two-step login",
+            f"{data['organization_name']} now requires two-step login. As an {data['role']} you keep your access, "
+            "but members without it lose theirs, and your account is a key to everything they share.\n\n"
+            f"Turn it on now: {settings.public_url}/account/two-step-login\n",
+        )
+
     def apply(uow, event: Event) -> None:
         if event.type in INVITED:
             mail_invitation(uow, event)
         elif event.type == "org.member.revoked_by_policy":
             mail_revocation(event)
+        elif event.type == "org.member.warned_by_policy":
+            mail_warning(event)
         elif event.type in ("org.member.accepted", "org.member.removed"):
             invitations.forget(uow, event.data["member_id"])
         elif event.type in ("provider.user.accepted", "provider.user.removed"):

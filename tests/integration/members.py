@@ -39,10 +39,10 @@ def join(system, smtp, email: str) -> Visitor:
     return person
 
 
-def confirmed_member(system, smtp, client_org, email: str) -> dict:
-    """Someone invited as a User, who registered, accepted, and was confirmed by the admin."""
+def confirmed_member(system, smtp, client_org, email: str, role: str = "user") -> dict:
+    """Someone invited (as a User unless said), who registered, accepted, and was confirmed by the admin."""
     visitor, admin, _provider_id, organization_id = client_org
-    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": "user"})
+    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": role})
     join(system, smtp, email)
     member = members_of(system, admin, organization_id)[email]
     dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")

@@ -187,14 +187,20 @@ def test_automatic_enrolment_enrols_on_joining_and_forbids_withdrawal(system, sm
 def test_requiring_two_step_login_revokes_members_without_it_and_mails_them(system, smtp, client_org,
                                                                              unique_email):
     visitor, admin, _provider_id, organization_id = client_org
-    email = unique_email("lax")
+    email, manager = unique_email("lax"), unique_email("manager")
     confirmed_member(system, smtp, client_org, email)
+    confirmed_member(system, smtp, client_org, manager, role="admin")
     path = f"/organizations/{organization_id}/policies/require_two_factor"
     dialog = visitor.get(path).text
     assert "revokes these members now" in dialog and email in dialog
+    assert "they keep their access" in dialog and manager in dialog
     _post(visitor, system, path, path, {"enabled": "on"})
     assert members_of(system, admin, organization_id)[email]["status"] == "revoked"
+    assert members_of(system, admin, organization_id)[manager]["status"] == "confirmed"
     _controller, mailbox = smtp
+    warning = wait_for(lambda: [m for m in mailbox.to(manager) if "now requires two-step login" in m["Subject"]],
+                       message="the warning to the admin")[-1]
+    assert "you keep your access" in warning.get_payload(decode=True).decode()
     notice = wait_for(lambda: [m for m in mailbox.to(email) if "was revoked" in m["Subject"]],
                       message="the revocation notice")[-1]
     assert "requires two-step login" in notice.get_payload(decode=True).decode()

@@ -70,6 +70,7 @@ def test_requiring_two_step_login_revokes_members_without_it_but_never_owners_or
         assert status[unsecured.id] == "revoked" and status[secured.id] == "confirmed"
         assert status[owner.id] == "confirmed" and status[admin.id] == "confirmed"
         assert events(unit).count("org.member.revoked_by_policy") == 1
+        assert events(unit).count("org.member.warned_by_policy") == 2  # the owner and the admin are told
         assert domain.requires_two_factor(unit, org)
 
 

@@ -102,13 +102,18 @@ def save_policy(uow, actor_id: str, organization_id: str, policy_type: str, enab
         if with_two_factor is None:
             raise Invalid("Who has two-step login is not known: nothing was changed.")
         organization = uow.get(Organization, organization_id)
-        for member in two_factor_impact(uow, organization_id, with_two_factor).revoked:
+        impact = two_factor_impact(uow, organization_id, with_two_factor)
+        for member in impact.revoked:
             member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
             uow.add(member)
-            uow.publish(Event("org.member.revoked_by_policy", {
-                "member_id": member.id, "organization_id": organization_id, "organization_name": organization.name,
-                "email": member.email, "name": member.name, "role": member.role, "policy": policy_type},
-                subject=member.id, orgid=organization_id, **context))
+        # Each is mailed why: the revoked, and the owners and admins who keep access but lack it.
+        for event_type, members in (("org.member.revoked_by_policy", impact.revoked),
+                                    ("org.member.warned_by_policy", impact.warned)):
+            for member in members:
+                uow.publish(Event(event_type, {
+                    "member_id": member.id, "organization_id": organization_id,
+                    "organization_name": organization.name, "email": member.email, "name": member.name,
+                    "role": member.role, "policy": policy_type}, subject=member.id, orgid=organization_id, **context))
     uow.publish(Event("org.policy.updated", {"organization_id": organization_id, "policy": policy_type,
                                              "enabled": policy.enabled, "settings": policy.settings},
                       subject=organization_id, orgid=organization_id, **context))

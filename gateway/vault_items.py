@@ -13,11 +13,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 import regex
+from flask_babel import lazy_gettext as _l
 from publicsuffixlist import PublicSuffixList
 
 from .crypto import EncStringError, SymmetricKey
 from .transfer.items import CARD_KEYS as CARD_PARTS
-from .transfer.items import FIELD_TYPES
+from .transfer.items import FIELD_TYPES  # noqa: F401 - the item form takes it from here
 from .transfer.items import IDENTITY_KEYS as IDENTITY_PARTS
 from .transfer.items import LOGIN_KEYS as LOGIN_PARTS
 from .transfer.items import MATCHES, TYPES
@@ -27,7 +28,7 @@ ITEM_TYPES = TYPES
 URI_MATCHES = tuple(m for m in MATCHES if m)
 # What "except passwords" access keeps from a reader: secrets, not the labels around them.
 HIDDEN_PARTS = {"login": ("password", "totp"), "card": ("number", "code"), "identity": ("ssn", "passport_number")}
-UNREADABLE = "(cannot be decrypted)"
+UNREADABLE = _l("(cannot be decrypted)")
 
 
 def new_item(item_type: str = "login") -> dict:
@@ -41,13 +42,14 @@ def _seal(key: SymmetricKey, value: str) -> str | None:
     return key.encrypt_text(value) if value else None
 
 
-def _open(key: SymmetricKey, value) -> str:
+def opened_text(key: SymmetricKey, value) -> str:
+    """A sealed text opened, "" when there is none, and a notice (never an error) when it does not open."""
     if not value or not isinstance(value, str):
         return ""
     try:
         return key.decrypt_text(value)
     except EncStringError:
-        return UNREADABLE
+        return str(UNREADABLE)
 
 
 def seal_item(key: SymmetricKey, item: dict) -> tuple[str, dict]:
@@ -70,8 +72,8 @@ def seal_item(key: SymmetricKey, item: dict) -> tuple[str, dict]:
 
 def _open_uri(key: SymmetricKey, stored) -> dict:
     if isinstance(stored, str):  # items saved before URIs had match rules
-        return {"uri": _open(key, stored), "match": None}
-    return {"uri": _open(key, stored.get("uri")), "match": stored.get("match")}
+        return {"uri": opened_text(key, stored), "match": None}
+    return {"uri": opened_text(key, stored.get("uri")), "match": stored.get("match")}
 
 
 def open_item(key: SymmetricKey, stored: dict) -> dict:
@@ -79,18 +81,18 @@ def open_item(key: SymmetricKey, stored: dict) -> dict:
     data, item_type = stored["data"], stored["type"]
     hidden = bool(stored.get("passwords_hidden"))
     item = new_item(item_type)
-    item.update(name=_open(key, data.get("name")), notes=_open(key, data.get("notes")),
+    item.update(name=opened_text(key, data.get("name")), notes=opened_text(key, data.get("notes")),
                 favorite=bool(stored.get("favorite")))
-    item["fields"] = [{"name": _open(key, f.get("name")), "type": f.get("type", "text"),
-                       "value": None if hidden and f.get("type") == "hidden" else _open(key, f.get("value"))}
+    item["fields"] = [{"name": opened_text(key, f.get("name")), "type": f.get("type", "text"),
+                       "value": None if hidden and f.get("type") == "hidden" else opened_text(key, f.get("value"))}
                       for f in data.get("fields") or []]
     if item_type == "login":
         login = data.get("login") or {}
-        item["login"] = {part: _open(key, login.get(part)) for part in LOGIN_PARTS}
+        item["login"] = {part: opened_text(key, login.get(part)) for part in LOGIN_PARTS}
         item["login"]["uris"] = [_open_uri(key, u) for u in login.get("uris") or []]
     elif item_type in ("card", "identity"):
         parts = data.get(item_type) or {}
-        item[item_type] = {part: _open(key, parts.get(part)) for part in item[item_type]}
+        item[item_type] = {part: opened_text(key, parts.get(part)) for part in item[item_type]}
     if hidden:
         for part in HIDDEN_PARTS.get(item_type, ()):
             item[item_type][part] = None

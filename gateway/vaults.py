@@ -17,16 +17,9 @@ from .access import provider_through
 from .backends import backends, caller
 from .crypto import EncStringError, SymmetricKey
 from .org_keys import OrgKeyUnavailable, organization_key
-from .vault_items import UNREADABLE
+from .vault_items import opened_text
 
 EDITING = ("edit", "edit_except_passwords", "manage")
-
-
-def _name(key: SymmetricKey, encrypted: str) -> str:
-    try:
-        return key.decrypt_text(encrypted)
-    except EncStringError:
-        return UNREADABLE
 
 
 @dataclass
@@ -80,14 +73,14 @@ class Vault:
             return []
         if self.personal:
             found = backends().orgs.get("/me/folders", caller())["folders"]
-            pairs = [(f["folder_id"], _name(self.key, f["encrypted_name"])) for f in found]
+            pairs = [(f["folder_id"], opened_text(self.key, f["encrypted_name"])) for f in found]
         else:
             try:
                 found = backends().orgs.get(f"/organizations/{self.organization_id}/collections/editable",
                                             caller())["collections"]
             except ServiceError:
                 found = []
-            pairs = [(c["collection_id"], _name(self.key, c["encrypted_name"])) for c in found]
+            pairs = [(c["collection_id"], opened_text(self.key, c["encrypted_name"])) for c in found]
         return sorted(pairs, key=lambda pair: pair[1].lower())
 
     def group_names(self) -> dict[str, str]:
@@ -98,7 +91,7 @@ class Vault:
             found = backends().orgs.get(f"/organizations/{self.organization_id}/collections", caller())["collections"]
         except ServiceError:  # members who do not manage collections know those they may add to
             return dict(self.groups())
-        return {c["collection_id"]: _name(self.key, c["encrypted_name"]) for c in found}
+        return {c["collection_id"]: opened_text(self.key, c["encrypted_name"]) for c in found}
 
 
 def personal_vault() -> Vault:

@@ -23,11 +23,15 @@ from .auth import set_session_cookie
 bp = Blueprint("account", __name__)
 
 
-def _page(status: int = 200, error: str | None = None):
-    requirements = backends().orgs.get("/me/requirements", caller())
+def _rules() -> dict:
+    """What the user's organizations require of a master password, with Custodian's floor."""
+    return rules_with_floor(backends().orgs.get("/me/requirements", caller())["master_password"])
+
+
+def _page(status: int = 200, error: str | None = None, rules: dict | None = None):
     recovery = backends().orgs.get("/me/recovery", caller())["organizations"]
     return render("pages/account.html", status=status, error=error, recovery=recovery,
-                  rules=describe(rules_with_floor(requirements["master_password"])))
+                  rules=describe(rules or _rules()))
 
 
 @bp.get("/account")
@@ -43,12 +47,12 @@ def change_master_password():
     """Change one's master password (the organizations' rules apply); other sessions end."""
     session = g.vault_session
     current, new = request.form.get("current_master_password", ""), request.form.get("master_password", "")[:1000]
-    rules = rules_with_floor(backends().orgs.get("/me/requirements", caller())["master_password"])
+    rules = _rules()
     if new != request.form.get("master_password_confirm", ""):
-        return _page(422, _("The two new master passwords are not the same."))
+        return _page(422, _("The two new master passwords are not the same."), rules)
     problem = problem_with(new, rules, session.email, session.name)
     if problem:
-        return _page(422, problem)
+        return _page(422, problem, rules)
     params = backends().identity.post("/prelogin", caller(), {"email": session.email})
     kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
     current_hash, _master_key = keyring.log_in_hash(session.email, current, kdf)
@@ -58,7 +62,7 @@ def change_master_password():
             "current_master_password_hash": current_hash, "master_password_hash": replacement.master_password_hash,
             "protected_user_key": replacement.protected_user_key})
     except ServiceError as refusal:
-        return _page(422, _(refusal.message))
+        return _page(422, _(refusal.message), rules)
     # A new session replaces this one (a new id after a new password); every other one ends.
     sessions = current_app.extensions["sessions"]
     session.must_change_password = False

@@ -63,10 +63,7 @@ def edit(organization_id: str, policy_type: str):
         abort(404)
     found = backends().orgs.get(f"/organizations/{organization_id}/policies", caller())["policies"]
     policy = next(p for p in found if p["type"] == policy_type)
-    impact, error = None, None
-    if policy_type == "require_two_factor" and not policy["enabled"]:
-        impact = backends().orgs.get(f"/organizations/{organization_id}/policies/require_two_factor/impact",
-                                     caller())
+    was_enabled, error = policy["enabled"], None
     if request.method == "POST":
         policy = {"type": policy_type, "enabled": request.form.get("enabled") == "on",
                   "settings": _settings(policy_type, request.form)}
@@ -80,6 +77,10 @@ def edit(organization_id: str, policy_type: str):
         else:
             return see_other(url_for("policies.policies", organization_id=organization_id),
                              toast=_("The policy %(name)s was saved.", name=POLICIES[policy_type][0]))
+    impact = None  # asked only when the dialog is shown, not when a save succeeds
+    if policy_type == "require_two_factor" and not was_enabled:
+        impact = backends().orgs.get(f"/organizations/{organization_id}/policies/require_two_factor/impact",
+                                     caller())
     return render("pages/policy_edit.html", "partials/policy_dialog.html", status=422 if error else 200,
                   policy=policy, label=POLICIES[policy_type], impact=impact, error=error,
                   strengths=STRENGTH_LABELS, characters=CHARACTER_RULES, organization_id=organization_id,

@@ -20,7 +20,7 @@ from ..render import render, see_other
 from ..transfer import FORMATS, ImportRefused, PasswordNeeded, detect_format, export_csv, export_encrypted_json, \
     export_json, parse
 from ..transfer.sources import SOURCES
-from ..vault_items import open_item, sealed_import
+from ..vault_items import open_item, opened_text, sealed_import
 from ..vaults import Vault, organization_vault
 
 bp = Blueprint("transfer", __name__)
@@ -127,7 +127,7 @@ def export_items(organization_id: str):
 
 def _export_file(vault: Vault, chosen: str, password: str):
     found = backends().orgs.post(f"/organizations/{vault.organization_id}/export", caller(), {})
-    names = {c["collection_id"]: vault.key.decrypt_text(c["encrypted_name"]) for c in found["collections"]}
+    names = {c["collection_id"]: opened_text(vault.key, c["encrypted_name"]) for c in found["collections"]}
     items = []
     for stored in found["items"]:
         item = open_item(vault.key, stored)

@@ -172,3 +172,10 @@ def test_a_provider_service_user_manages_a_clients_vault_through_the_provider_ke
     item_id = re.search(rf'/vault/([\w\-]+)" hx-get="[^"]+" hx-target="#dialog" hx-push-url="false">{name}<',
                         page).group(1)
     assert "4111111111111111" in admin.get(f"/organizations/{organization_id}/vault/{item_id}").text
+
+
+def test_an_item_saved_in_no_collection_is_refused_in_plain_words(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    refused = visitor.submit(f"/organizations/{organization_id}/vault/new", {"type": "note", "name": "Homeless"})
+    assert refused.status_code == 422 and "Choose at least one collection of this organization." in refused.text
+    assert "Homeless" not in visitor.get(f"/organizations/{organization_id}/vault").text.split('id="items"')[1]

@@ -50,12 +50,12 @@ def member_action(page, email: str, action: str) -> None:
 def add_client_and_manage(page, name: str, seats: int, owner_email: str) -> None:
     """On the Clients page: add a client organization, then open it in the Admin Console."""
     page.get_by_role("link", name="+ Add new organization").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Organization name").fill(name)
-    dialog.get_by_label("Seats").fill(str(seats))
-    dialog.get_by_label("Owner email").fill(owner_email)
-    dialog.get_by_label("Billing email").fill("billing@tests.example")
-    dialog.get_by_role("button", name="Save").click()
+    form = dialog(page)
+    form.get_by_label("Organization name").fill(name)
+    form.get_by_label("Seats").fill(str(seats))
+    form.get_by_label("Owner email").fill(owner_email)
+    form.get_by_label("Billing email").fill("billing@tests.example")
+    form.get_by_role("button", name="Save").click()
     client_row = page.locator("table.clients tbody tr", has_text=name)
     client_row.get_by_label(f"Options for {name}").click()
     client_row.get_by_role("link", name="Manage").click()
@@ -66,7 +66,7 @@ def bring_in_member(browser, system, mailbox, page, email: str, organization: st
     """From the client's Admin Console: invite `email` as a User, who joins by mail; confirm them."""
     page.get_by_role("link", name="Members").click()
     page.get_by_role("link", name="Invite member").click()
-    invite = page.get_by_role("dialog", name="Invite member")
+    invite = dialog(page, "Invite member")
     invite.get_by_label("Email addresses").fill(email)
     invite.get_by_label("User type").select_option("user")
     invite.get_by_role("button", name="Save").click()
@@ -74,10 +74,25 @@ def bring_in_member(browser, system, mailbox, page, email: str, organization: st
     accept_from_mail(browser, system, mailbox, email, organization)
     page.reload()
     member_action(page, email, "Confirm")
-    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
+    dialog(page).get_by_role("button", name="Confirm").click()
     expect(member_row(page, email)).to_contain_text("Confirmed")
 
 
-def wait_until_htmx_binds(page, element_id: str) -> None:
-    """Wait until htmx has processed a freshly swapped-in element, so typing in it is heard."""
-    page.wait_for_function("id => !!document.getElementById(id)?.['htmx-internal-data']?.initHash", arg=element_id)
+# htmx binds what it swaps in before the swap's task ends (base.html: defaultSettleDelay 0), so this
+# waits out requests in flight and checks that every form and htmx control in the page is bound.
+HTMX_SETTLED = """() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+  && Array.from(document.querySelectorAll('form, [hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]'))
+       .every(element => element['htmx-internal-data'] && element['htmx-internal-data'].initHash)"""
+
+
+def settled(page) -> None:
+    """Wait until htmx has answered every request and bound all it swapped in: what is typed next is heard."""
+    page.wait_for_function(HTMX_SETTLED)
+
+
+def dialog(page, name: str | None = None):
+    """The open dialog (by its title), once htmx has bound it; call again after anything re-renders it."""
+    found = page.get_by_role("dialog", name=name) if name else page.get_by_role("dialog")
+    expect(found).to_be_visible()
+    settled(page)
+    return found

@@ -6,8 +6,8 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import (add_client_and_manage, bring_in_member, log_in, member_action, member_row,
-                                 wait_until_htmx_binds)
+from tests.browser.steps import (add_client_and_manage, bring_in_member, dialog, log_in, member_action, member_row,
+                                 settled)
 
 NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
 OWN_PASSWORD = "only I know this tidal clock and its nine bells"
@@ -23,7 +23,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     page.get_by_role("link", name="Policies").click()
     expect(page.get_by_role("heading", name="Policies")).to_be_visible()
     page.get_by_role("link", name="Edit Account recovery administration").click()
-    policy = page.get_by_role("dialog", name="Account recovery administration")
+    policy = dialog(page, "Account recovery administration")
     policy.get_by_label("Turn on").check()
     policy.get_by_role("button", name="Save").click()
     expect(page.locator("table.policies tbody tr", has_text="Account recovery administration")).to_contain_text("On")
@@ -38,13 +38,13 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     log_in(own, member)
     expect(own.get_by_role("heading", name="My vault")).to_be_visible()
     own.get_by_role("link", name="New item").click()
-    dialog = own.get_by_role("dialog", name="New item")
-    dialog.get_by_label("Type").select_option("note")
-    dialog = own.get_by_role("dialog", name="New item")
-    expect(dialog.get_by_label("Username")).to_have_count(0)
-    dialog.get_by_label("Name", exact=True).fill("Safe combination")
-    dialog.get_by_label("Notes").fill("12-34-56")
-    dialog.get_by_role("button", name="Save").click()
+    form = dialog(own, "New item")
+    form.get_by_label("Type").select_option("note")
+    form = dialog(own, "New item")
+    expect(form.get_by_label("Username")).to_have_count(0)
+    form.get_by_label("Name", exact=True).fill("Safe combination")
+    form.get_by_label("Notes").fill("12-34-56")
+    form.get_by_role("button", name="Save").click()
     expect(own.locator("table.items tbody tr", has_text="Safe combination")).to_be_visible()
     own.goto("/account")
     own.get_by_role("button", name=f"Enrol in {client}").click()
@@ -55,8 +55,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     page.reload()
     expect(member_row(page, member)).to_contain_text("Enrolled")
     member_action(page, member, "Recover account")
-    recover = page.get_by_role("dialog")
-    wait_until_htmx_binds(page, "new-password")
+    recover = dialog(page)
     recover.get_by_label("New master password", exact=True).fill(NEW_PASSWORD)
     expect(recover.locator("#strength")).to_contain_text("Strength")
     recover.get_by_label("Confirm the new master password").fill(NEW_PASSWORD)
@@ -71,7 +70,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     expect(again.get_by_role("heading", name="Account settings")).to_be_visible()
     expect(again.locator("#must-change")).to_contain_text("An administrator reset your master password.")
     again.get_by_label("Current master password").fill(NEW_PASSWORD)
-    wait_until_htmx_binds(again, "new-password")
+    settled(again)
     again.get_by_label("New master password", exact=True).fill(OWN_PASSWORD)
     again.get_by_label("Confirm the new master password").fill(OWN_PASSWORD)
     again.get_by_role("button", name="Change master password").click()

@@ -5,6 +5,7 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.steps import dialog
 from tests.support import new_provider_admin
 
 PASSWORD = "browser-existing-org-joins-8"
@@ -33,9 +34,9 @@ def test_create_an_organization_then_add_it_as_a_client_whose_key_opens(page, sy
     page.get_by_role("link", name="Provider Portal").click()
     expect(page.get_by_role("heading", name="Clients")).to_be_visible()
     page.get_by_role("link", name="Add existing organization").click()
-    dialog = page.get_by_role("dialog", name="Add existing organization")
-    dialog.get_by_label("Own Org Ltd (Teams)").check()
-    dialog.get_by_role("button", name="Add").click()
+    form = dialog(page, "Add existing organization")
+    form.get_by_label("Own Org Ltd (Teams)").check()
+    form.get_by_role("button", name="Add").click()
     row = page.locator("table.clients tbody tr", has_text="Own Org Ltd")
     expect(row.locator("td").nth(1)).to_have_text("7")
     expect(row.locator("td").nth(2)).to_have_text("1")

@@ -6,6 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.steps import dialog
 from tests.support import new_provider_admin, service_backends
 
 PASSWORD = "browser-collections-share-5"
@@ -19,13 +20,13 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     page.get_by_label("Master password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="+ Add new organization").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_label("Organization name").fill("Sharing Ltd")
-    dialog.get_by_label("Seats").fill("5")
+    form = dialog(page)
+    form.get_by_label("Organization name").fill("Sharing Ltd")
+    form.get_by_label("Seats").fill("5")
     owner = f"owner-{uuid.uuid4().hex[:6]}@tests.example"
-    dialog.get_by_label("Owner email").fill(owner)
-    dialog.get_by_label("Billing email").fill("billing@tests.example")
-    dialog.get_by_role("button", name="Save").click()
+    form.get_by_label("Owner email").fill(owner)
+    form.get_by_label("Billing email").fill("billing@tests.example")
+    form.get_by_role("button", name="Save").click()
     row = page.locator("table.clients tbody tr", has_text="Sharing Ltd")
     row.get_by_label("Options for Sharing Ltd").click()
     row.get_by_role("link", name="Manage").click()
@@ -34,9 +35,10 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     page.get_by_role("link", name="Groups").click()
     expect(page.get_by_role("heading", name="Groups")).to_be_visible()
     page.get_by_role("link", name="New group").click()
-    group = page.get_by_role("dialog", name="New group")
+    group = dialog(page, "New group")
     group.get_by_role("button", name="Save").click()
     expect(group.locator("#group-name-error")).to_have_text("Enter the group's name.")
+    group = dialog(page, "New group")
     group.get_by_label("Name").fill("Ops")
     group.get_by_label(owner).check()
     group.get_by_role("button", name="Save").click()
@@ -45,7 +47,7 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     page.get_by_role("link", name="Collections").click()
     expect(page.get_by_role("heading", name="Collections")).to_be_visible()
     page.get_by_role("link", name="New collection").click()
-    collection = page.get_by_role("dialog", name="New collection")
+    collection = dialog(page, "New collection")
     collection.get_by_label("Name").fill("Servers")
     collection.get_by_label("Access for group Ops").select_option("edit")
     collection.get_by_label(f"Access for {owner}").select_option("view_except_passwords")
@@ -57,7 +59,7 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     page.get_by_role("link", name="Members").click()
     expect(page.locator("#seat-use")).to_be_visible()
     page.get_by_role("link", name="Invite member").click()
-    invite = page.get_by_role("dialog", name="Invite member")
+    invite = dialog(page, "Invite member")
     newcomer = f"dev-{uuid.uuid4().hex[:6]}@tests.example"
     invite.get_by_label("Email addresses").fill(newcomer)
     invite.get_by_label("Ops").check()
@@ -71,7 +73,7 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     page.get_by_role("link", name="Vault").click()
     expect(page.get_by_role("heading", name="Vault")).to_be_visible()
     page.get_by_role("link", name="New item").click()
-    item = page.get_by_role("dialog", name="New item")
+    item = dialog(page, "New item")
     item.get_by_label("Name", exact=True).fill("Core switch")
     item.get_by_label("Username").fill("netops")
     item.get_by_role("button", name="Generate password").click()
@@ -82,7 +84,7 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     stored = page.locator("table.items tbody tr", has_text="Core switch")
     expect(stored).to_contain_text("netops")
     stored.get_by_role("link", name="Core switch").click()
-    view = page.get_by_role("dialog", name="Core switch")
+    view = dialog(page, "Core switch")
     view.get_by_role("button", name="Show Password").click()
     expect(view.locator("#view-password")).to_have_text(generated)
 

@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, accept_from_mail, add_client_and_manage, log_in, member_action
+from tests.browser.steps import PASSWORD, accept_from_mail, add_client_and_manage, dialog, log_in, member_action
 from tests.browser.steps import member_row as row
 from tests.support import new_provider_admin
 
@@ -22,7 +22,7 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
 
     ana, ben = (f"{who}-{uuid.uuid4().hex[:6]}@tests.example" for who in ("ana", "ben"))
     page.get_by_role("link", name="Invite member").click()
-    invite = page.get_by_role("dialog", name="Invite member")
+    invite = dialog(page, "Invite member")
     invite.get_by_label("Email addresses").fill(f"{ana}, {ben}")
     invite.get_by_label("User type").select_option("user")
     invite.get_by_role("button", name="Save").click()
@@ -35,7 +35,7 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
     for email in (ana, ben):
         expect(row(page, email)).to_contain_text("Accepted")
         member_action(page, email, "Confirm")
-        confirm = page.get_by_role("dialog")
+        confirm = dialog(page)
         expect(confirm.locator("#fingerprint")).to_have_text(re.compile(r"^[a-z]+(-[a-z]+){4,}$"))
         confirm.get_by_role("button", name="Confirm").click()
         expect(row(page, email)).to_contain_text("Confirmed")
@@ -50,7 +50,7 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
 
     page.go_back()
     member_action(page, ana, "Edit user type")
-    edit = page.get_by_role("dialog")
+    edit = dialog(page)
     edit.get_by_label("User type").select_option("custom")
     edit.get_by_label("Manage users").check()
     edit.get_by_role("button", name="Save").click()
@@ -67,11 +67,12 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
     ana_page.get_by_role("link", name="Members").click()
     expect(ana_page.locator("#seat-use")).to_have_text("2 of 4 seats used")
     ana_page.get_by_role("link", name="Invite member").click()
-    invite = ana_page.get_by_role("dialog", name="Invite member")
+    invite = dialog(ana_page, "Invite member")
     invite.get_by_label("Email addresses").fill(f"boss-{uuid.uuid4().hex[:6]}@tests.example")
     invite.get_by_label("User type").select_option("owner")
     invite.get_by_role("button", name="Save").click()
     expect(invite.locator("#role-error")).to_contain_text("cannot invite someone as owner")
+    invite = dialog(ana_page, "Invite member")
     invite.get_by_label("User type").select_option("user")
     invite.get_by_role("button", name="Save").click()
     expect(ana_page.locator(".toast")).to_contain_text("Invitations sent: 1.")

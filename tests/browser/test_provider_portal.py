@@ -6,6 +6,8 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.steps import dialog
+
 SEED = [
     ["My Client's Organization", "15", "1", "14", "Enterprise"],
     ["Second Client's Organization", "20", "1", "19", "Teams"],
@@ -66,23 +68,24 @@ def test_register_log_in_then_run_the_clients_table_as_the_demo_admin(page, syst
     expect(page.locator("table.clients tbody tr")).not_to_have_count(1)
 
     page.get_by_role("link", name="+ Add new organization").click()
-    dialog = page.get_by_role("dialog", name="Add new organization")
-    expect(dialog).to_be_visible()
+    form = dialog(page, "Add new organization")
     name = f"Browser Client {uuid.uuid4().hex[:6]}"
-    dialog.get_by_label("Seats").fill("0")
-    dialog.get_by_label("Owner email").fill("owner@browser.example")
-    dialog.get_by_label("Billing email").fill("billing@browser.example")
-    dialog.get_by_role("button", name="Save").click()
-    expect(dialog.locator("#name-error")).to_have_text("Enter the organization's name.")
-    dialog.get_by_label("Organization name").fill(name)
-    dialog.get_by_role("button", name="Save").click()
-    expect(dialog.locator("#seats-error")).to_contain_text("from 1 to 10,000")
-    expect(dialog.get_by_label("Seats")).to_have_attribute("aria-invalid", "true")
+    form.get_by_label("Seats").fill("0")
+    form.get_by_label("Owner email").fill("owner@browser.example")
+    form.get_by_label("Billing email").fill("billing@browser.example")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("#name-error")).to_have_text("Enter the organization's name.")
+    form = dialog(page, "Add new organization")
+    form.get_by_label("Organization name").fill(name)
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("#seats-error")).to_contain_text("from 1 to 10,000")
+    expect(form.get_by_label("Seats")).to_have_attribute("aria-invalid", "true")
+    form = dialog(page, "Add new organization")
     assert name not in page.locator("table.clients").inner_text()
 
-    dialog.get_by_label("Plan").select_option("Teams")
-    dialog.get_by_label("Seats").fill("25")
-    dialog.get_by_role("button", name="Save").click()
+    form.get_by_label("Plan").select_option("Teams")
+    form.get_by_label("Seats").fill("25")
+    form.get_by_role("button", name="Save").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("table.clients")).to_contain_text(name)
     expect(page.locator(".toast")).to_contain_text(f"{name} was added.")
@@ -93,7 +96,7 @@ def test_register_log_in_then_run_the_clients_table_as_the_demo_admin(page, syst
 
     new_row.get_by_label(f"Options for {name}").click()
     new_row.get_by_role("link", name="Edit seats").click()
-    seats = page.get_by_role("dialog")
+    seats = dialog(page)
     seats.get_by_label("Seats", exact=True).fill("30")
     seats.get_by_role("button", name="Save").click()
     expect(page.get_by_role("dialog")).to_have_count(0)

@@ -6,6 +6,7 @@ import uuid
 
 from playwright.sync_api import expect
 
+from tests.browser.steps import dialog
 from tests.conftest import wait_for
 from tests.support import new_provider_admin
 
@@ -30,10 +31,10 @@ def test_invite_accept_and_confirm_a_service_user(browser, system, smtp, page):
     page.get_by_role("navigation", name="Provider Portal").get_by_role("link", name="Members").click()
     expect(page.get_by_role("heading", name="Members")).to_be_visible()
     page.get_by_role("link", name="Invite provider user").click()
-    dialog = page.get_by_role("dialog", name="Invite provider user")
-    dialog.get_by_label("Email addresses").fill(newcomer)
-    dialog.get_by_label("Role").select_option("service_user")
-    dialog.get_by_role("button", name="Save").click()
+    form = dialog(page, "Invite provider user")
+    form.get_by_label("Email addresses").fill(newcomer)
+    form.get_by_label("Role").select_option("service_user")
+    form.get_by_role("button", name="Save").click()
     expect(page.locator("table.staff tbody tr", has_text=newcomer)).to_contain_text("Invited")
 
     message = wait_for(lambda: mailbox.to(newcomer), message="the provider invitation")[-1]
@@ -56,7 +57,7 @@ def test_invite_accept_and_confirm_a_service_user(browser, system, smtp, page):
     expect(row).to_contain_text("Accepted")
     row.get_by_label(f"Options for {newcomer}").click()
     row.get_by_role("link", name="Confirm").click()
-    confirm = page.get_by_role("dialog")
+    confirm = dialog(page)
     expect(confirm.locator("#fingerprint")).to_have_text(re.compile(r"^[a-z]+(-[a-z]+){4,}$"))
     confirm.get_by_role("button", name="Confirm").click()
     expect(page.locator("table.staff tbody tr", has_text=newcomer)).to_contain_text("Confirmed")

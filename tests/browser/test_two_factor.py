@@ -7,7 +7,7 @@ import time
 import pyotp
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, log_in
+from tests.browser.steps import PASSWORD, dialog, log_in
 
 
 def test_an_authenticator_app_then_the_recovery_code(page, unique_email):
@@ -26,17 +26,18 @@ def test_an_authenticator_app_then_the_recovery_code(page, unique_email):
     page.get_by_role("link", name="Manage two-step login").click()
     expect(page.get_by_text("Two-step login is off.")).to_be_visible()
     page.get_by_role("region", name="Authenticator app").get_by_role("button", name="Turn on").click()
-    dialog = page.get_by_role("dialog", name="Turn on the authenticator app")
-    expect(dialog.get_by_role("img", name="QR code of your Custodian secret")).to_be_visible()
-    key = dialog.get_by_label("Key for manual entry").input_value()
+    form = dialog(page, "Turn on the authenticator app")
+    expect(form.get_by_role("img", name="QR code of your Custodian secret")).to_be_visible()
+    key = form.get_by_label("Key for manual entry").input_value()
     assert len(key.replace(" ", "")) == 32  # 160 bits in base32, shown in groups of four
     totp = pyotp.TOTP(key.replace(" ", ""))
-    dialog.get_by_label("Verification code").fill("000000" if totp.now() != "000000" else "111111")
-    dialog.get_by_role("button", name="Turn on").click()
-    expect(dialog.get_by_text("This code is not right")).to_be_visible()
-    dialog.get_by_label("Verification code").fill(totp.now())
-    dialog.get_by_role("button", name="Turn on").click()
-    saved = page.get_by_role("dialog", name="Save your recovery code")
+    form.get_by_label("Verification code").fill("000000" if totp.now() != "000000" else "111111")
+    form.get_by_role("button", name="Turn on").click()
+    expect(form.get_by_text("This code is not right")).to_be_visible()
+    form = dialog(page, "Turn on the authenticator app")
+    form.get_by_label("Verification code").fill(totp.now())
+    form.get_by_role("button", name="Turn on").click()
+    saved = dialog(page, "Save your recovery code")
     recovery_code = saved.get_by_label("Your recovery code").input_value()
     assert len(recovery_code.replace(" ", "")) == 32
     saved.get_by_role("link", name="I saved it").click()

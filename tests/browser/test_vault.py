@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, add_client_and_manage, bring_in_member, log_in
+from tests.browser.steps import PASSWORD, add_client_and_manage, bring_in_member, dialog, log_in
 from tests.support import everything_stored, new_provider_admin
 
 WIFI_PASSWORD = "Canary-Wifi-Personal-77!"
@@ -20,9 +20,7 @@ LASTPASS = ("url,username,password,totp,extra,name,grouping,fav\n"
 
 def open_item(page, name: str):
     page.locator("table.items tbody tr", has_text=name).get_by_role("link", name=name).click()
-    dialog = page.get_by_role("dialog", name=name)
-    expect(dialog).to_be_visible()
-    return dialog
+    return dialog(page, name)
 
 
 def test_generated_password_member_without_passwords_share_and_import(browser, system, smtp, nats_server, page):
@@ -42,7 +40,7 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     expect(page.get_by_role("heading", name="Collections")).to_be_visible()
     for name, level in (("Network", "view_except_passwords"), ("Wifi", "edit")):
         page.get_by_role("link", name="New collection").click()
-        collection = page.get_by_role("dialog", name="New collection")
+        collection = dialog(page, "New collection")
         collection.get_by_label("Name").fill(name)
         collection.get_by_label(f"Access for {viewer.split('@')[0]}").select_option(level)
         collection.get_by_role("button", name="Save").click()
@@ -53,7 +51,7 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     page.get_by_role("link", name="Vault").click()
     expect(page.get_by_role("heading", name="Vault")).to_be_visible()
     page.get_by_role("link", name="New item").click()
-    item = page.get_by_role("dialog", name="New item")
+    item = dialog(page, "New item")
     item.get_by_label("Name", exact=True).fill("Core router")
     item.get_by_label("Username").fill("netadmin")
     item.get_by_text("Generator options").click()
@@ -67,9 +65,11 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     expect(item.get_by_label("Password", exact=True)).to_have_value(re.compile(r"^.{20}$"))
     generated = item.get_by_label("Password", exact=True).input_value()
     item.get_by_role("button", name="Add website").click()
+    item = dialog(page, "New item")
     item.get_by_label("Website 1", exact=True).fill("https://router.example.com/admin")
     item.get_by_label("Match detection for website 1").select_option("host")
     item.get_by_role("button", name="Add field").click()
+    item = dialog(page, "New item")
     item.get_by_label("Field 1 name").fill("Rack")
     item.get_by_label("Field 1 value").fill("B2")
     item.get_by_label("Network").check()
@@ -101,7 +101,7 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
 
     # The member keeps a personal item, then shares it into "Wifi".
     member_page.get_by_role("link", name="New item").click()
-    own = member_page.get_by_role("dialog", name="New item")
+    own = dialog(member_page, "New item")
     own.get_by_label("Name", exact=True).fill("Office wifi")
     own.get_by_label("Password", exact=True).fill(WIFI_PASSWORD)
     own.get_by_role("button", name="Save").click()
@@ -109,7 +109,7 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     expect(own_row).to_be_visible()
     own_row.get_by_label("Options for Office wifi").click()
     own_row.get_by_role("link", name="Share").click()
-    share = member_page.get_by_role("dialog")
+    share = dialog(member_page)
     share.get_by_label("Vault Co / Wifi").check()
     share.get_by_role("button", name="Share").click()
     expect(member_page.locator(".toast")).to_contain_text("Office wifi is now shared.")
@@ -139,3 +139,31 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     for canary in (generated, WIFI_PASSWORD, IMPORTED_PASSWORD, "Core router", "Office wifi", "CRM Canary",
                    "Office alarm canary", "Alarm code is in the drawer", "netadmin"):
         assert not any(canary.encode() in blob for blob in stored), f"{canary!r} is stored in plaintext"
+
+
+def test_a_type_chosen_the_moment_the_form_shows_is_the_form_you_get(system, page):
+    page.goto("/login")
+    log_in(page, "service@demo-msp.example", system.password)
+    page.get_by_role("link", name="Password Manager").click()
+    page.get_by_role("link", name="New item").click()
+    # No waiting for htmx on purpose: a person may choose as soon as they see the form, and change their mind.
+    page.get_by_role("dialog", name="New item").get_by_label("Type").select_option("note")
+    form = dialog(page, "New item")
+    expect(form.get_by_label("Type")).to_have_value("note")
+    expect(form.get_by_label("Notes")).to_be_visible()
+    expect(form.get_by_label("Username")).to_have_count(0)
+    expect(form.get_by_label("Cardholder name")).to_have_count(0)
+
+
+def test_the_last_type_chosen_wins_when_a_person_changes_their_mind_quickly(system, page):
+    page.goto("/login")
+    log_in(page, "service@demo-msp.example", system.password)
+    page.get_by_role("link", name="Password Manager").click()
+    page.get_by_role("link", name="New item").click()
+    form = dialog(page, "New item")
+    form.get_by_label("Type").select_option("card")
+    form.get_by_label("Type").select_option("note")  # while the card's fields are still on their way
+    form = dialog(page, "New item")
+    expect(form.get_by_label("Type")).to_have_value("note")
+    expect(form.get_by_label("Cardholder name")).to_have_count(0)
+    expect(form.get_by_label("Username")).to_have_count(0)

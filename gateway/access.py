@@ -46,3 +46,11 @@ def current_provider(provider_id: str) -> dict:
     """The provider of the URL as the session knows it."""
     provider_role(provider_id)
     return next(p for p in g.vault_session.providers if p["provider_id"] == provider_id)
+
+
+def provider_allowing(provider_id: str, action: str) -> dict:
+    """The provider of the URL if the user's role may do `action` in it, as orgs' permission table says; 403 otherwise."""
+    provider = current_provider(provider_id)
+    if action not in provider.get("may", ()):
+        abort(403)
+    return provider

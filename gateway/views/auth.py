@@ -119,7 +119,7 @@ def _unlock(account: dict, master_key: bytes) -> VaultSession:
     session = VaultSession(account["user_id"], account["email"], account["name"], keys,
                            must_change_password=bool(account.get("force_password_reset")))
     g.vault_session = session
-    session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"]}
+    session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"], "may": p["may"]}
                          for p in backends().orgs.get("/me/providers", caller())["providers"]]
     return session
 

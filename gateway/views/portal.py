@@ -10,7 +10,7 @@ from services.common.catalogue import CATALOGUE
 from services.common.internal_http import ServiceError
 
 from .. import keyring
-from ..access import current_provider, login_required, provider_role
+from ..access import current_provider, login_required, provider_allowing
 from ..backends import backends, caller
 from ..forms import ClientForm, SeatsForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
@@ -69,7 +69,7 @@ def clients(provider_id: str):
 @login_required
 def new_client(provider_id: str):
     """The Add new organization dialog, and adding the client it describes."""
-    provider = current_provider(provider_id)
+    provider = provider_allowing(provider_id, "create_client")
     form = ClientForm()
     if request.method == "GET":
         form.plan.data = "Enterprise"
@@ -107,9 +107,7 @@ def _create_client(provider_id: str, form: ClientForm) -> dict:
 @login_required
 def add_existing(provider_id: str):
     """The Add existing organization dialog: attach an organization you own as a client."""
-    provider = current_provider(provider_id)
-    if provider["role"] != "admin":
-        abort(403)
+    provider = provider_allowing(provider_id, "add_existing_client")
     orgs = backends().orgs
     choices = orgs.get(f"/providers/{provider_id}/attachable", caller())["organizations"]
     error = None
@@ -141,7 +139,7 @@ def add_existing(provider_id: str):
 @login_required
 def edit_seats(provider_id: str, organization_id: str):
     """The Edit seats dialog, and the change it asks for."""
-    provider = current_provider(provider_id)
+    provider = provider_allowing(provider_id, "change_seats")
     orgs = backends().orgs
     client = orgs.get(f"/providers/{provider_id}/clients/{organization_id}", caller())
     form = SeatsForm()
@@ -168,7 +166,7 @@ def edit_seats(provider_id: str, organization_id: str):
 @login_required
 def unlink(provider_id: str, organization_id: str):
     """Unlink a client from the provider (provider admins only)."""
-    provider = current_provider(provider_id)
+    provider = provider_allowing(provider_id, "unlink_client")
     try:
         backends().orgs.call("DELETE", f"/providers/{provider_id}/clients/{organization_id}", caller())
     except ServiceError as error:
@@ -190,9 +188,7 @@ def unlink(provider_id: str, organization_id: str):
 @login_required
 def events(provider_id: str):
     """The provider's event log, newest first (provider admins only)."""
-    provider = current_provider(provider_id)
-    if provider_role(provider_id) != "admin":
-        abort(403)
+    provider = provider_allowing(provider_id, "read_event_logs")
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from services.common.internal_http import ServiceError
 
 from .. import keyring
-from ..access import current_provider, login_required
+from ..access import login_required, provider_allowing
 from ..backends import backends, caller
 from ..forms import StaffInviteForm, show_refusal
 from ..org_keys import provider_key
@@ -17,10 +17,7 @@ bp = Blueprint("staff", __name__)
 
 
 def _admin_provider(provider_id: str) -> dict:
-    provider = current_provider(provider_id)
-    if provider["role"] != "admin":
-        abort(403)
-    return provider
+    return provider_allowing(provider_id, "manage_staff")
 
 
 def _page(provider_id: str, status: int = 200, toast: str | None = None, alert: str | None = None, **extra):

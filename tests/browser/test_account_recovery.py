@@ -1,5 +1,5 @@
-"""Account recovery in a real browser: a member enrols, the provider's service user resets their
-master password, and the member logs in with it to find their items intact."""
+"""Account recovery in a real browser: a member enrols, the provider's admin resets their master
+password, and the member logs in with it to find their items intact."""
 from __future__ import annotations
 
 import uuid
@@ -13,10 +13,10 @@ NEW_PASSWORD = "seven amber lanterns over the quiet harbour 31"
 OWN_PASSWORD = "only I know this tidal clock and its nine bells"
 
 
-def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(browser, system, smtp, page):
+def test_member_enrols_provider_admin_recovers_member_logs_in_with_new_password(browser, system, smtp, page):
     _controller, mailbox = smtp
     page.goto("/login")
-    log_in(page, "service@demo-msp.example", system.password)
+    log_in(page, system.admin_email, system.password)
     client = f"Recovery Co {uuid.uuid4().hex[:4]}"  # its own client: the demo rows stay as seeded
     add_client_and_manage(page, client, 5, f"owner-{uuid.uuid4().hex[:6]}@tests.example")
 
@@ -51,7 +51,7 @@ def test_member_enrols_service_user_recovers_member_logs_in_with_new_password(br
     expect(own.locator(".toast")).to_contain_text(f"You are enrolled in the account recovery of {client}.")
     context.close()
 
-    # The provider's service user recovers the account.
+    # The provider's admin recovers the account.
     page.reload()
     expect(member_row(page, member)).to_contain_text("Enrolled")
     member_action(page, member, "Recover account")

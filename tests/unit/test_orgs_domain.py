@@ -102,15 +102,19 @@ def test_someone_outside_the_provider_learns_nothing(uow, provider):
         domain.create_client(unit, stranger, provider_id, draft(key), CONTEXT)
 
 
-def test_only_a_provider_admin_unlinks_and_adds_provider_users(uow, provider):
+def test_only_a_provider_admin_creates_unlinks_reseats_clients_and_adds_provider_users(uow, provider):
     provider_id, admin_id, key = provider
     service_user = str(uuid.uuid4())
     with uow() as unit:
         domain.add_confirmed_provider_user(unit, admin_id, provider_id, service_user, "svc@unit.example",
                                            "service_user", keyring.wrap_provider_key(key, KeyPair.generate()
                                                                                      .public_key_b64), CONTEXT)
+    with uow() as unit, pytest.raises(Forbidden):
+        domain.create_client(unit, service_user, provider_id, draft(key), CONTEXT)
     with uow() as unit:
-        organization = domain.create_client(unit, service_user, provider_id, draft(key), CONTEXT)
+        organization = domain.create_client(unit, admin_id, provider_id, draft(key), CONTEXT)
+    with uow() as unit, pytest.raises(Forbidden):
+        domain.change_seats(unit, service_user, provider_id, organization.id, 9, CONTEXT)
     with uow() as unit, pytest.raises(Forbidden):
         domain.unlink_client(unit, service_user, provider_id, organization.id, CONTEXT)
     with uow() as unit, pytest.raises(Forbidden):

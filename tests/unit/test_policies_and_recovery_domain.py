@@ -132,8 +132,9 @@ def test_who_may_recover_whom(uow, client, recovery):
         assert domain.recovery_target(unit, admin.user_id, org, user.id)[0].id == user.id
         assert domain.recovery_target(unit, custom.user_id, org, user.id)[0].id == user.id
         assert domain.recovery_target(unit, owner.user_id, org, other_owner.id)[0].id == other_owner.id
-        assert domain.recovery_target(unit, staff, org, owner.id)[0].id == owner.id  # provider staff
+        assert domain.recovery_target(unit, staff, org, admin.id)[0].id == admin.id  # provider staff, as an Admin
     refusals = [(admin.user_id, owner.id, Forbidden), (custom.user_id, owner.id, Forbidden),
+                (staff, owner.id, Forbidden), (custom.user_id, admin.id, Forbidden),
                 (plain.user_id, user.id, Forbidden), (user.user_id, admin.id, Forbidden),
                 (admin.user_id, admin.id, Forbidden), (admin.user_id, never_enrolled.id, Conflict),
                 (admin.user_id, "no-such-member", NotFound), ("stranger", user.id, NotFound)]

@@ -88,6 +88,7 @@ def my_providers():
     with unit_of_work() as uow:
         found = domain.providers_of(uow, acting_user())
     return {"providers": [{"provider_id": provider.id, "name": provider.name, "role": staff.role,
+                           "may": domain.provider_actions(staff.role),
                            "wrapped_provider_key": staff.wrapped_provider_key} for provider, staff in found]}
 
 
@@ -216,7 +217,7 @@ def organization_overview(organization_id: str):
         organization, members, access = domain.organization_overview(uow, acting_user(), organization_id)
     used = sum(1 for member in members if member.status != "revoked")
     return {**_organization_json(organization, used),
-            "access": {"provider_id": access.provider_id, "role": access.role,
+            "access": {"provider_id": access.provider_id, "role": access.role, "may": access.standing.actions(),
                        "encrypted_org_key": access.encrypted_org_key},
             "members": [{"member_id": m.id, "email": m.email, "role": m.role, "status": m.status}
                         for m in members]}

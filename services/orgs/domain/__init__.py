@@ -21,6 +21,7 @@ from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_c
                     list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item)
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
                        policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
+from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
 from .vault_transfer import MAX_IMPORTED_ITEMS, ImportedItem, export_org_items, import_org_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
@@ -28,6 +29,10 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "ORGANIZATION_ACTIONS",
+    "PROVIDER_ACTIONS",
+    "Standing",
+    "provider_actions",
     "POLICY_TYPES",
     "TwoFactorImpact",
     "combined_requirements",

@@ -9,6 +9,7 @@ from services.common.envelope import Event
 from services.common.errors import NotFound
 
 from ..models import Member, Organization, ProviderOrganization, ProviderUser
+from .permissions import Standing
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class OrganizationAccess:
     provider_id: str | None
     role: str
     encrypted_org_key: str | None  # under the provider key when through a provider
+    standing: Standing
 
 
 def organization_access(uow, actor_id: str, organization_id: str) -> OrganizationAccess:
@@ -28,11 +30,13 @@ def organization_access(uow, actor_id: str, organization_id: str) -> Organizatio
             ProviderUser.provider_id == link.provider_id, ProviderUser.user_id == actor_id,
             ProviderUser.status == "confirmed"))
         if staff is not None:
-            return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key)
+            return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key,
+                                      Standing.of("provider_" + staff.role))
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status == "confirmed"))
     if member is not None and administers(member):
-        return OrganizationAccess(None, member.role, member.wrapped_org_key)
+        return OrganizationAccess(None, member.role, member.wrapped_org_key,
+                                  Standing.of(member.role, member.permissions or ()))
     raise NotFound("No such organization.")
 
 

@@ -12,7 +12,7 @@ from services.common.validation import normalize_email, require_encstring, requi
 
 from ..models import Member, Organization, ProviderOrganization
 from .members import SEATED, seats_changed, seats_taken
-from .providers import provider_admin, provider_user
+from .providers import provider_acting, provider_user
 
 PLANS = ("Teams", "Enterprise")
 MIN_SEATS, MAX_SEATS = 1, 10_000
@@ -134,7 +134,7 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
 
 def create_client(uow, actor_id: str, provider_id: str, draft: ClientDraft, context: dict) -> Organization:
     """Create a client organization, link it to the provider and invite its owner."""
-    provider_user(uow, actor_id, provider_id)
+    provider_acting(uow, actor_id, provider_id, "create_client")
     name = client_name(draft.name)
     plan = plan_name(draft.plan)
     seats = seat_count(draft.seats, plan)
@@ -204,7 +204,7 @@ def create_standalone(uow, actor_id: str, draft: OrganizationDraft, context: dic
 
 def attachable(uow, actor_id: str, provider_id: str) -> list[Organization]:
     """The organizations a provider admin owns that belong to no provider yet."""
-    provider_admin(uow, actor_id, provider_id)
+    provider_acting(uow, actor_id, provider_id, "add_existing_client")
     linked = select(ProviderOrganization.organization_id)
     return list(uow.scalars(select(Organization).join(Member, Member.organization_id == Organization.id)
                             .where(Member.user_id == actor_id, Member.role == "owner", Member.status == "confirmed",
@@ -256,6 +256,7 @@ def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, sea
 
     Never below the seats its members already take; never above the plan's maximum.
     """
+    provider_acting(uow, actor_id, provider_id, "change_seats")
     organization, _ = client_of(uow, actor_id, provider_id, organization_id)
     seats = seat_count(seats, organization.plan)
     if autoscale_max_seats is not None:
@@ -277,7 +278,7 @@ def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, sea
 
 def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, context: dict) -> None:
     """Detach a client from the provider: its staff lose access, the organization stays."""
-    provider_admin(uow, actor_id, provider_id)
+    provider_acting(uow, actor_id, provider_id, "unlink_client")
     organization, link = client_of(uow, actor_id, provider_id, organization_id)
     confirmed_owner = uow.first(select(Member.id).where(Member.organization_id == organization_id,
                                                         Member.role == "owner", Member.status == "confirmed"))

@@ -13,7 +13,7 @@ from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import require_encstring
 
 from ..models import CipherCollection, Collection, CollectionAccess, Group, GroupMember, Member
-from .members import ACCESS_LEVELS, SEATED, manager_of
+from .members import ACCESS_LEVELS, SEATED, manager_of, require_managed_collections
 
 
 def _group_name(value: str) -> str:
@@ -58,9 +58,12 @@ def list_groups(uow, actor_id: str, organization_id: str) -> list[tuple[Group, l
 def save_group(uow, actor_id: str, organization_id: str, group_id: str | None, name: str, member_ids: list[str],
                context: dict) -> Group:
     """Create a group, or rename it and set its members."""
-    manager_of(uow, actor_id, organization_id, "manage_groups")
+    manager = manager_of(uow, actor_id, organization_id, "manage_groups")
     name = _group_name(name)
     member_ids = _members_of_organization(uow, organization_id, member_ids)
+    if group_id is not None:
+        # Whoever joins the group gets the collections it reaches: only someone who manages them all may add.
+        require_managed_collections(uow, manager, (), [group_id])
     clash = uow.first(select(Group.id).where(Group.organization_id == organization_id,
                                              Group.name_key == name.lower()))
     if clash is not None and clash != group_id:

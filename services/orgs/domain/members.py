@@ -1,10 +1,10 @@
 """Members of an organization: invite, accept, confirm, re-role, revoke, restore, remove.
 
-Who may do what is decided here, never only in a page: only owners (and the provider's
-staff, who act as owners of their clients) make owners; an admin grants at most admin; a
-custom user who may manage users grants at most custom; nobody changes their own type; the
-last owner can neither leave nor be revoked. Seats are counted under a lock on the
-organization row, so two invitations racing for the last seat cannot both win.
+Who may do what is the permission table (`permissions.py`), asked here and never only in a
+page: a member grants only what it holds and manages only members ranked no higher; nobody
+changes their own type; the last owner can neither leave nor be revoked. Seats are counted
+under a lock on the organization row, so two invitations racing for the last seat cannot
+both win.
 """
 from __future__ import annotations
 
@@ -21,18 +21,13 @@ from services.common.validation import normalize_email, require_encstring
 from ..models import (Collection, CollectionAccess, Group, GroupMember, Member, Organization, ProviderOrganization,
                       ProviderUser)
 from .acceptance import require_acceptable
-
-ROLES = ("owner", "admin", "user", "custom")
-PERMISSIONS = ("access_event_logs", "access_import_export", "access_reports", "manage_all_collections",
-               "create_collections", "edit_collections", "delete_collections", "manage_groups", "manage_policies",
-               "manage_users", "manage_account_recovery")
+from .permissions import PERMISSIONS, ROLES, Standing
 STATUSES = ("invited", "accepted", "confirmed", "revoked")
 SEATED = ("invited", "accepted", "confirmed")
 MAX_INVITES = 20
 MEMBER_SORTS = ("email", "name", "role", "status")
 ACCESS_LEVELS = ("view", "view_except_passwords", "edit", "edit_except_passwords", "manage")
 MEMBERS_PAGE_SIZE = 50
-_RANK = {"owner": 3, "admin": 2, "custom": 1, "user": 1}
 
 
 class SeatLimitReached(Invalid):
@@ -43,25 +38,31 @@ class LastOwner(Conflict):
     """The organization would be left without an owner."""
 
 
+def standing_of(member: Member) -> Standing:
+    """Where a member stands, as the permission table ranks them."""
+    return Standing.of(member.role, member.permissions or ())
+
+
 @dataclass(frozen=True)
 class Manager:
-    """The actor's power over an organization's members."""
+    """The actor acting in an organization, with where they stand in it."""
 
     user_id: str
-    role: str  # owner, admin, custom, or provider_admin / provider_service_user
+    standing: Standing
     organization: Organization
+    member_id: str | None = None  # None for the provider's staff
 
     @property
-    def rank(self) -> int:
-        return 3 if self.role.startswith("provider_") else _RANK[self.role]
+    def role(self) -> str:
+        return self.standing.role
 
-    def may_grant(self, role: str) -> bool:
-        """Whether the actor may give someone the type `role`."""
-        return _RANK[role] <= self.rank
+    def may_grant(self, role: str, permissions=()) -> bool:
+        """Whether the actor may give someone the type `role` with these permissions."""
+        return self.standing.may_grant(role, permissions)
 
     def may_manage(self, member: Member) -> bool:
-        """Whether the actor may change or remove `member`."""
-        return _RANK.get(member.role, 3) <= self.rank
+        """Whether the actor ranks at least as high as `member`, so may change or remove them."""
+        return self.standing.at_least(standing_of(member))
 
 
 def manager_of(uow, actor_id: str, organization_id: str, permission: str = "manage_users") -> Manager:
@@ -78,14 +79,38 @@ def manager_of(uow, actor_id: str, organization_id: str, permission: str = "mana
                       .where(ProviderOrganization.organization_id == organization_id,
                              ProviderUser.user_id == actor_id, ProviderUser.status == "confirmed"))
     if staff is not None:
-        return Manager(actor_id, "provider_" + staff.role, organization)
+        return Manager(actor_id, Standing.of("provider_" + staff.role), organization)
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status == "confirmed"))
     if member is None:
         raise NotFound("No such organization.")
-    if member.role in ("owner", "admin") or (member.role == "custom" and permission in member.permissions):
-        return Manager(actor_id, member.role, organization)
+    standing = standing_of(member)
+    if standing.holds(permission):
+        return Manager(actor_id, standing, organization, member.id)
     raise Forbidden(REFUSALS.get(permission, "Your role does not allow this."))
+
+
+def managed_collection_ids(uow, manager: Manager) -> set[str] | None:
+    """The collections the actor manages ("Can manage", directly or through a group); None for all of them."""
+    if manager.standing.holds("manage_all_collections"):
+        return None
+    groups = select(GroupMember.group_id).where(GroupMember.member_id == manager.member_id)
+    return set(uow.scalars(select(CollectionAccess.collection_id).where(
+        CollectionAccess.permission == "manage",
+        or_(CollectionAccess.member_id == manager.member_id, CollectionAccess.group_id.in_(groups)))).all())
+
+
+def require_managed_collections(uow, manager: Manager, collection_ids, group_ids=()) -> None:
+    """Refuse giving access to collections (directly, or through groups that reach them) the actor does not manage."""
+    managed = managed_collection_ids(uow, manager)
+    if managed is None:
+        return
+    reached = set(collection_ids)
+    if group_ids:
+        reached |= set(uow.scalars(select(CollectionAccess.collection_id).where(
+            CollectionAccess.group_id.in_(list(group_ids)))).all())
+    if not reached <= managed:
+        raise Forbidden("You can give access only to collections you manage.", "collections")
 
 
 REFUSALS = {"manage_users": "Your role does not allow managing members.",
@@ -186,8 +211,7 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
     manager = manager_of(uow, actor_id, organization_id)
     addresses = parse_emails(emails)
     role, permissions = _role_and_permissions(role, permissions)
-    if not manager.may_grant(role):
-        raise Forbidden(f"Your role cannot invite someone as {role}.", "role")
+    _require_grantable(manager, role, permissions, f"Your role cannot invite someone as {role}.")
     organization = _lock(uow, organization_id)
     already = uow.scalars(select(Member.email).where(Member.organization_id == organization_id,
                                                      Member.email.in_(addresses))).all()
@@ -200,6 +224,7 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
          "collections")
     if any(permission not in ACCESS_LEVELS for _, permission in grants):
         raise Invalid("Choose an access level for the collections.", "collections")
+    require_managed_collections(uow, manager, [c for c, _ in grants], groups)
     members = [Member(organization_id=organization_id, email=email, role=role, permissions=permissions,
                       status="invited") for email in addresses]
     for member in members:
@@ -218,6 +243,14 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
     return members
 
 
+def _require_grantable(manager: Manager, role: str, permissions: list[str], refusal: str) -> None:
+    if manager.may_grant(role):
+        if not manager.may_grant(role, permissions):
+            raise Forbidden("You can grant only permissions you hold yourself.", "permissions")
+        return
+    raise Forbidden(refusal, "role")
+
+
 def _own(uow, model, organization_id: str, ids, message: str, field: str) -> list[str]:
     wanted = sorted(set(ids))
     if not wanted:
@@ -233,6 +266,8 @@ def reinvite(uow, actor_id: str, organization_id: str, member_ids: list[str], co
     manager = manager_of(uow, actor_id, organization_id)
     members = [_member(uow, organization_id, member_id) for member_id in member_ids]
     for member in members:
+        if not manager.may_manage(member):
+            raise Forbidden(f"Your role cannot invite someone as {member.role}.", "member")
         if member.status != "invited":
             raise Conflict(f"{member.email} has already accepted.", "member")
         uow.publish(member_event("org.member.reinvited", member, context,
@@ -298,8 +333,7 @@ def change_role(uow, actor_id: str, organization_id: str, member_id: str, role: 
     """Give a member another type (and, for Custom, its permissions)."""
     manager, member = _managed(uow, actor_id, organization_id, member_id)
     role, permissions = _role_and_permissions(role, permissions)
-    if not manager.may_grant(role):
-        raise Forbidden(f"Your role cannot make someone {role}.", "role")
+    _require_grantable(manager, role, permissions, f"Your role cannot make someone {role}.")
     if role != "owner":
         _require_other_owner(uow, member)
     member.role, member.permissions, member.updated_at = role, permissions, utcnow()
@@ -357,6 +391,13 @@ class MemberPage:
     pages: int
     seats: int
     used: int
+    manager: Manager
+
+    def actions_on(self, member: Member) -> list[str]:
+        """What the reader may do to `member` ("manage", "recover"); nothing to themselves."""
+        if member.user_id is not None and member.user_id == self.manager.user_id:
+            return []
+        return self.manager.standing.actions_on(standing_of(member))
 
 
 def list_members(uow, actor_id: str, organization_id: str, search: str = "", status: str = "", role: str = "",
@@ -387,4 +428,4 @@ def list_members(uow, actor_id: str, organization_id: str, search: str = "", sta
     rows = uow.session.exec(statement.order_by(order, Member.email, Member.id)
                             .offset((page - 1) * MEMBERS_PAGE_SIZE).limit(MEMBERS_PAGE_SIZE)).all()
     return MemberPage(list(rows), total, page, pages, manager.organization.seats,
-                      seats_taken(uow, organization_id))
+                      seats_taken(uow, organization_id), manager)

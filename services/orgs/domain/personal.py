@@ -99,7 +99,7 @@ def share_item(uow, actor_id: str, item_id: str, organization_id: str, data: dic
     """Move a personal item into an organization, re-sealed under its org key, into collections."""
     item = _personal(uow, actor_id, item_id)
     collection_ids = sorted(set(collection_ids))
-    require_editing(uow, actor_id, organization_id, collection_ids)
+    require_editing(uow, actor_id, organization_id, collection_ids, full=True)
     item.data, item.user_id, item.organization_id = require_sealed(data), None, organization_id
     item.folder_id, item.revision, item.updated_at = None, item.revision + 1, utcnow()
     uow.add(item)

@@ -10,6 +10,7 @@ from services.common.validation import normalize_email, require_encstring
 from ..models import Provider, ProviderUser
 from .acceptance import require_acceptable
 from .members import parse_emails
+from .permissions import provider_may
 
 PROVIDER_ROLES = ("admin", "service_user")
 
@@ -47,12 +48,17 @@ def provider_user(uow, actor_id: str, provider_id: str) -> ProviderUser:
     return row
 
 
-def provider_admin(uow, actor_id: str, provider_id: str) -> ProviderUser:
-    """The actor's place in the provider if they are its admin."""
+def provider_acting(uow, actor_id: str, provider_id: str, action: str) -> ProviderUser:
+    """The actor's place in the provider if their role may do `action` (the permission table's)."""
     row = provider_user(uow, actor_id, provider_id)
-    if row.role != "admin":
+    if not provider_may(row.role, action):
         raise NotAProviderAdmin()
     return row
+
+
+def provider_admin(uow, actor_id: str, provider_id: str) -> ProviderUser:
+    """The actor's place in the provider if they may manage its staff (Provider Admins)."""
+    return provider_acting(uow, actor_id, provider_id, "manage_staff")
 
 
 def create_provider(uow, actor_id: str, name: str, admin_email: str, wrapped_provider_key: str,

@@ -14,7 +14,7 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.validation import require_encstring
 
 from ..models import Member, Organization
-from .members import manager_of, member_event
+from .members import manager_of, member_event, standing_of
 from .policies import policy_of
 
 
@@ -56,16 +56,18 @@ def withdraw(uow, actor_id: str, organization_id: str, context: dict) -> Member:
 
 def recovery_target(uow, actor_id: str, organization_id: str, member_id: str) -> tuple[Member, Organization]:
     """The member whose master password the actor may reset, with their organization; refused
-    otherwise: nobody recovers themselves, only owners (and the provider's staff) recover owners,
-    and only a confirmed member enrolled while the policy is on can be recovered."""
+    otherwise: nobody recovers themselves or a member ranked above them, only owners recover
+    owners, and only a confirmed member enrolled while the policy is on can be recovered."""
     manager = manager_of(uow, actor_id, organization_id, "manage_account_recovery")
     member = uow.get(Member, member_id)
     if member is None or member.organization_id != organization_id:
         raise NotFound("No such member.")
     if member.user_id == actor_id:
         raise Forbidden("You cannot recover your own account: change your master password instead.")
-    if member.role == "owner" and manager.role not in ("owner", "provider_admin", "provider_service_user"):
-        raise Forbidden("Only an owner can recover an owner's account.")
+    if not manager.standing.may_recover(standing_of(member)):
+        if member.role == "owner":
+            raise Forbidden("Only an owner can recover an owner's account.")
+        raise Forbidden("You cannot recover the account of a member whose role is above yours.")
     if member.status == "revoked":
         raise Conflict("This member's access is revoked: restore it before recovering the account.")
     if member.status != "confirmed" or member.user_id is None:

@@ -22,12 +22,13 @@ from services.common.validation import require_encstring
 
 from ..models import Cipher, CipherCollection, Collection, CollectionAccess, GroupMember, ItemFavorite, Member
 from .members import ACCESS_LEVELS, manager_of
+from .permissions import EDITING_LEVELS, FULL_EDITING_LEVELS
 
 ITEM_TYPES = ("login", "note", "card", "identity")
 FIELD_TYPES = ("text", "hidden", "boolean")
 URI_MATCHES = ("domain", "host", "starts_with", "exact", "regex", "never")
 _RANK = {level: rank for rank, level in enumerate(ACCESS_LEVELS)}
-EDITING = ("edit", "edit_except_passwords", "manage")
+EDITING = EDITING_LEVELS
 MAX_DEPTH, MAX_STRINGS = 6, 500
 
 
@@ -161,13 +162,19 @@ def editable_collections(uow, actor_id: str, organization_id: str) -> list[Colle
     return list(uow.scalars(statement.order_by(Collection.created_at, Collection.id)))
 
 
-def require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str]) -> None:
+def require_editing(uow, actor_id: str, organization_id: str, collection_ids: list[str],
+                    full: bool = False) -> None:
+    """Refuse unless the actor may change items in every one of these collections (seeing passwords when `full`)."""
     levels = collection_levels(uow, actor_id, organization_id)
     known = set(uow.scalars(select(Collection.id).where(Collection.organization_id == organization_id,
                                                         Collection.id.in_(collection_ids))).all())
     if not collection_ids or known != set(collection_ids):
         raise Invalid("Choose at least one collection of this organization.", "collection_ids")
-    if levels is not None and any(levels.get(c) not in EDITING for c in collection_ids):
+    allowed = FULL_EDITING_LEVELS if full else EDITING
+    if levels is not None and any(levels.get(c) not in allowed for c in collection_ids):
+        if full:
+            raise Forbidden("Moving or sharing an item needs full edit access, passwords included, where it is "
+                            "and where it goes.", "collection_ids")
         raise Forbidden("You may not add or change items in these collections.", "collection_ids")
 
 
@@ -184,7 +191,11 @@ def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None,
         visible = org_item(uow, actor_id, organization_id, item_id)
         if visible.permission not in EDITING:
             raise Forbidden("You may only view this item.")
-        require_editing(uow, actor_id, organization_id, visible.collection_ids)
+        moved = set(collection_ids) != set(visible.collection_ids)
+        # Moving an item where its passwords show would undo "except passwords": full access on both sides.
+        require_editing(uow, actor_id, organization_id, visible.collection_ids, full=moved)
+        if moved:
+            require_editing(uow, actor_id, organization_id, collection_ids, full=True)
         item = visible.item
         item.type, item.data, item.revision, item.updated_at = checked_item_type(item_type), sealed, item.revision + 1, \
             utcnow()

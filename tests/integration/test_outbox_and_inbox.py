@@ -78,7 +78,8 @@ def create_client_while(orgs_client, settings, actor: str) -> tuple[str, str]:
     admin = KeyPair.generate()
     provider = keyring.new_provider(admin.public_key_b64)
     response = orgs_client.post("/providers", **signed(settings, "POST", "/providers", actor, {
-        "name": "Outbox MSP", "admin_email": "admin@outbox.example", "wrapped_provider_key": provider.wrapped_for_admin}))
+        "name": "Outbox MSP", "admin_email": "admin@outbox.example",
+        "wrapped_provider_key": provider.wrapped_for_admin}))
     assert response.status_code == 201, response.json
     provider_id = response.json["provider_id"]
     keys = keyring.new_client_organization(provider.key)
@@ -204,7 +205,8 @@ def test_an_unsigned_or_forged_caller_is_refused_before_anything_is_read(service
     client = create_orgs_app(orgs).test_client()
     body = {"name": "X", "admin_email": "a@b.example", "wrapped_provider_key": "4." + base64.b64encode(b"k").decode()}
     assert client.post("/providers", json=body).status_code == 401
-    assert client.post("/providers", **signed_call(b"not-the-secret-" * 4, "POST", "/providers", body)).status_code == 401
+    forged = signed_call(b"not-the-secret-" * 4, "POST", "/providers", body)
+    assert client.post("/providers", **forged).status_code == 401
     other_path = signed(orgs, "GET", "/me/providers", "someone")
     assert client.post("/providers", json=body, headers=other_path["headers"]).status_code == 401
     assert unpublished(orgs) == 0

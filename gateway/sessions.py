@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 
-from services.common.bus import LoopThread, connect
+from services.common.bus import LoopThread, connect, key_value_bucket
 
 from .crypto import KeyPair, SymmetricKey
 from .keyring import UnlockedKeys
@@ -119,10 +119,7 @@ class SessionStore:
         if self._kv is None:
             nc = await connect(self._url, name="gateway-sessions")
             js = nc.jetstream()
-            try:
-                self._kv = await js.key_value(BUCKET)
-            except (BucketNotFoundError, NotFoundError):
-                self._kv = await js.create_key_value(bucket=BUCKET, ttl=self._idle, history=1)
+            self._kv = await key_value_bucket(js, BUCKET, self._idle)
             self._nc, self._js = nc, js
         return self._kv
 

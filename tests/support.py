@@ -1,6 +1,7 @@
 """How tests act on the running system: as a browser without JavaScript, or as a service."""
 from __future__ import annotations
 
+import json as jsonlib
 import re
 import uuid
 from pathlib import Path
@@ -13,7 +14,7 @@ from gateway.backends import Backends
 from gateway.crypto import KdfParams
 from gateway.seed import DemoUser, open_account
 from services.common.config import SERVICES
-from services.common.internal_auth import Caller
+from services.common.internal_auth import HEADER, Caller, CallerSigner, InternalRequest
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -68,6 +69,15 @@ def new_provider_admin(system, email: str, password: str, name: str = "Test Admi
         "name": provider_name or f"Provider {uuid.uuid4().hex[:6]}", "admin_email": email,
         "wrapped_provider_key": created.wrapped_for_admin})["provider_id"]
     return admin, provider_id
+
+
+def signed_call(secret: bytes, method: str, path: str, json=None, body: bytes = b"", caller: Caller | None = None,
+                query: str = "") -> dict:
+    """The headers and exact body of a call signed as the gateway signs one (for requests or a Flask client)."""
+    body = jsonlib.dumps(json).encode() if json is not None else body
+    caller = caller or Caller("gateway", "someone", uuid.uuid4().hex)
+    header = CallerSigner(secret).sign(caller, InternalRequest(method, path, query, body))
+    return {"headers": {HEADER: header, "Content-Type": "application/json"}, "data": body}
 
 
 def anonymous() -> Caller:

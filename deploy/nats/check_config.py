@@ -1,4 +1,4 @@
-"""Check that deploy/nats/custodian.conf lets every worker do what the code makes it do.
+"""Check that deploy/nats/custodian.conf lets every worker and web process do what the code makes it do.
 
 Each worker's NATS user may publish only its own service's subjects and use only its own
 streams and durable consumers (deploy/README.md, "NATS users"). Those permissions name the
@@ -7,6 +7,9 @@ line in custodian.conf too; without it the worker's requests are refused and it 
 receives the events. This compares the two and names what is missing:
 
     python deploy/nats/check_config.py            # exit 1 when a permission is missing
+
+The services' web processes (user `web`) claim the nonces of internal calls in one KV
+bucket per service (services/common/nonces.py); their lines are checked the same way.
 
 `nats-init` runs it first, so such a deployment stops before any worker starts.
 """
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from services.common.catalogue import STREAMS
 from services.common.config import SERVICES, Settings
+from services.common.nonces import nonce_bucket
 
 CONFIG = Path(__file__).resolve().parent / "custodian.conf"
 # Settings need secrets to be built; the consumers' names and filters do not depend on them.
@@ -62,25 +66,38 @@ def required_publish(service: str) -> set[str]:
     return needed
 
 
+def nonce_bucket_publish(service: str) -> set[str]:
+    """What `service`'s web process publishes to for its used nonces (a KV bucket, as nats.py reaches it)."""
+    stream = f"KV_{nonce_bucket(service)}"
+    return {f"$KV.{nonce_bucket(service)}.>", f"$JS.API.STREAM.INFO.{stream}", f"$JS.API.STREAM.CREATE.{stream}",
+            f"$JS.API.STREAM.MSG.GET.{stream}", f"$JS.API.DIRECT.GET.{stream}.>"}
+
+
+def required_by_user() -> dict[str, set[str]]:
+    """Each Custodian user of the CUSTODIAN account and what its processes publish to."""
+    needed = {f"{service}-worker": required_publish(service) for service in SERVICES}
+    needed["web"] = set().union(*(nonce_bucket_publish(service) for service in SERVICES))
+    return needed
+
+
 def main() -> int:
     users = allowed_publish(CONFIG.read_text())
     missing_any = False
-    for service in SERVICES:
-        user = f"{service}-worker"
+    for user, needed in required_by_user().items():
         allowed = users.get(user)
         if allowed is None:
             print(f"check_config: {CONFIG.name} has no user {user}", file=sys.stderr)
             missing_any = True
             continue
-        missing = sorted(required_publish(service) - allowed)
+        missing = sorted(needed - allowed)
         if missing:
             missing_any = True
-            print(f"check_config: {user} may not publish to what its worker needs; add to its "
+            print(f"check_config: {user} may not publish to what its processes need; add to its "
                   f"publish allow list in {CONFIG.name}:", file=sys.stderr)
             for subject in missing:
                 print(f'    "{subject}"', file=sys.stderr)
         else:
-            print(f"check_config: {user}: every subject its worker needs is allowed")
+            print(f"check_config: {user}: every subject its processes need is allowed")
     return 1 if missing_any else 0
 
 

@@ -1,4 +1,4 @@
-"""Create Custodian's JetStream streams and session bucket replicated on every node of the cluster.
+"""Create Custodian's JetStream streams and KV buckets replicated on every node of the cluster.
 
 Run once per deployment (docker-compose.yml's one-shot `nats-init` service runs it before
 anything else touches NATS):
@@ -9,7 +9,8 @@ anything else touches NATS):
     python deploy/nats/jetstream_init.py
 
 The services create their streams themselves when they are missing (services/common/bus.py,
-`ensure_stream`), and the gateway its KV bucket (gateway/sessions.py), but with one replica:
+`ensure_stream`), the gateway its session bucket (gateway/sessions.py) and each service's web
+process its bucket of used nonces (services/common/nonces.py), but with one replica:
 on a cluster that stream would live on one node and stop with it. This script creates them
 first, with the same configuration and `NATS_REPLICAS` replicas (3), so the services find
 them and use them as they are. First it checks (check_config.py) that custodian.conf allows
@@ -33,6 +34,9 @@ import check_config  # deploy/nats/check_config.py, beside this file
 from gateway.sessions import BUCKET
 from services.common.bus import DUPLICATE_WINDOW_SECONDS
 from services.common.catalogue import STREAMS
+from services.common.config import SERVICES
+from services.common.internal_auth import NONCE_MEMORY_SECONDS
+from services.common.nonces import nonce_bucket
 
 DEADLINE_SECONDS = float(os.environ.get("NATS_INIT_TIMEOUT", "120"))
 
@@ -99,6 +103,17 @@ def event_stream(service: str, stream: str) -> api.StreamConfig:
     )
 
 
+async def ensure_bucket(js, bucket: str, ttl: float, replicas: int, account: str) -> None:
+    """Create KV bucket `bucket` as the code would (one value per key, forgotten after `ttl`), with `replicas`."""
+    try:
+        await js.stream_info(f"KV_{bucket}")
+    except NotFoundError:
+        await js.create_key_value(bucket=bucket, ttl=ttl, history=1, replicas=replicas)
+        print(f"nats-init: {account}: KV bucket {bucket} created with {replicas} replicas, ttl {ttl}s", flush=True)
+        return
+    await ensure(js, api.StreamConfig(name=f"KV_{bucket}"), replicas, account)
+
+
 async def main() -> None:
     # A worker whose consumer custodian.conf does not allow would start and never get an event.
     if check_config.main() != 0:
@@ -113,23 +128,18 @@ async def main() -> None:
         for service, stream in STREAMS.items():
             await retrying(f"create stream {stream} ({account})", lambda service=service, stream=stream:
                            ensure(js, event_stream(service, stream), replicas, account))
+        if account == "CUSTODIAN":
+            for service in SERVICES:
+                await retrying(f"create KV bucket {nonce_bucket(service)} ({account})", lambda service=service:
+                               ensure_bucket(js, nonce_bucket(service), NONCE_MEMORY_SECONDS, replicas, account))
         await nc.close()
 
     nc = await connect("NATS_GATEWAY_ADMIN_URL")
     js = nc.jetstream(timeout=10)
     await retrying("reach JetStream (GATEWAY)", js.account_info)
 
-    async def bucket():
-        try:
-            await js.stream_info(f"KV_{BUCKET}")
-        except NotFoundError:
-            # What gateway/sessions.py would create: one value per key, expiring after the idle timeout.
-            await js.create_key_value(bucket=BUCKET, ttl=idle_seconds, history=1, replicas=replicas)
-            print(f"nats-init: GATEWAY: KV bucket {BUCKET} created with {replicas} replicas, ttl {idle_seconds}s",
-                  flush=True)
-            return
-        await ensure(js, api.StreamConfig(name=f"KV_{BUCKET}"), replicas, "GATEWAY")
-    await retrying(f"create KV bucket {BUCKET} (GATEWAY)", bucket)
+    await retrying(f"create KV bucket {BUCKET} (GATEWAY)",
+                   lambda: ensure_bucket(js, BUCKET, idle_seconds, replicas, "GATEWAY"))
     await nc.close()
 
 

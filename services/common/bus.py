@@ -18,7 +18,7 @@ from nats.errors import NoServersError
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import api
-from nats.js.errors import NotFoundError
+from nats.js.errors import BucketNotFoundError, NotFoundError
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
@@ -69,6 +69,14 @@ async def ensure_stream(js, service: str) -> None:
         await js.stream_info(config.name)
     except NotFoundError:
         await js.add_stream(config)
+
+
+async def key_value_bucket(js, name: str, ttl: float):
+    """The KV bucket `name`, created when missing: one value per key, each forgotten after `ttl` seconds."""
+    try:
+        return await js.key_value(name)
+    except (BucketNotFoundError, NotFoundError):
+        return await js.create_key_value(bucket=name, ttl=ttl, history=1)
 
 
 async def publish_pending(js, engine, outbox_model, limit: int = 100) -> int:

@@ -1,27 +1,60 @@
 """Who is calling: the signed header on every internal HTTP call.
 
 The gateway (or a service asking another) signs the acting user, its own name, the request
-id and client IP together with the method and path of this very request. A service
-verifies the signature and the age before it looks at anything else, so an actor id that
-nobody signed, or a signature lifted from another request, is refused.
+id and client IP together with everything that makes this very request: its method, path,
+raw query, a SHA-256 of its body, the time it was signed and a random nonce. A service
+verifies the signature, the age and every part before it looks at anything else, then
+claims the nonce in a store all its instances share, so an actor id nobody signed, a
+signature lifted onto another request, a changed body and a replay are all refused.
 """
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
+import time
 from dataclasses import dataclass
+from typing import Protocol
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 HEADER = "X-Custodian-Caller"
 MAX_AGE_SECONDS = 30
-
-
-def request_target(path: str, query: str = "") -> str:
-    """The canonical form of what a call asks for: its decoded path and raw query string."""
-    return f"{path}?{query}" if query else path
+# Hosts' clocks differ a little; a call dated further ahead than this was not signed by us now.
+CLOCK_SKEW_SECONDS = 5
+# A nonce must be remembered for as long as a call carrying it could still be accepted.
+NONCE_MEMORY_SECONDS = MAX_AGE_SECONDS + 2 * CLOCK_SKEW_SECONDS
+NONCE = re.compile(r"^[0-9a-f]{32}$")  # 128 random bits; also a valid NATS KV key
 
 
 class NotSigned(Exception):
     """The call carries no valid signature."""
+
+
+class NoncesUnavailable(RuntimeError):
+    """The store of used nonces does not answer, so no call can be told from a replay."""
+
+
+class UsedNonces(Protocol):
+    """Where the nonces of accepted calls are remembered, shared by every instance of a service."""
+
+    def claim(self, nonce: str) -> bool:
+        """True if `nonce` was unused and is now taken; False if a call already used it."""
+
+
+@dataclass(frozen=True)
+class InternalRequest:
+    """The parts of an HTTP call that its signature covers."""
+
+    method: str
+    path: str  # decoded, as Flask's request.path
+    query: str = ""  # raw, as sent on the wire
+    body: bytes = b""
+
+    @property
+    def body_digest(self) -> str:
+        """SHA-256 of the exact body bytes."""
+        return hashlib.sha256(self.body).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -39,27 +72,41 @@ class CallerSigner:
     """Signs and verifies `Caller`s with the shared internal secret."""
 
     def __init__(self, secret: bytes):
-        self._serializer = URLSafeTimedSerializer(secret, salt="custodian-internal-call")
+        # A new salt: a header signed under the old scheme (no body, no nonce) never verifies.
+        self._serializer = URLSafeSerializer(secret, salt="custodian-internal-call-v2")
 
-    def sign(self, caller: Caller, method: str, path: str) -> str:
-        """The header value that proves `caller` makes this `method` on `path`."""
+    def sign(self, caller: Caller, call: InternalRequest) -> str:
+        """The header value that proves `caller` makes this very `call`, once, now."""
         return self._serializer.dumps(
             {"by": caller.by, "act": caller.actor_id, "rid": caller.request_id, "ip": caller.ip,
-             "dev": caller.device, "m": method.upper(), "p": path}
+             "dev": caller.device, "m": call.method.upper(), "p": call.path, "q": call.query,
+             "b": call.body_digest, "t": time.time(), "n": secrets.token_hex(16)}
         )
 
-    def verify(self, token: str | None, method: str, path: str) -> Caller:
-        """The caller that signed `token` for this `method` and `path`; NotSigned otherwise."""
+    def verify(self, token: str | None, call: InternalRequest, nonces: UsedNonces) -> Caller:
+        """The caller that signed `token` for this `call`, its nonce now used; NotSigned otherwise.
+
+        The nonce is claimed last, so a forged or tampered call never uses up the nonce of the
+        genuine one it was copied from.
+        """
         if not token:
             raise NotSigned("missing caller signature")
         try:
-            claims = self._serializer.loads(token, max_age=MAX_AGE_SECONDS)
-        except SignatureExpired as error:
-            raise NotSigned("caller signature expired") from error
+            claims = self._serializer.loads(token)
         except BadSignature as error:
             raise NotSigned("caller signature invalid") from error
-        if claims.get("m") != method.upper() or claims.get("p") != path:
+        age = time.time() - float(claims.get("t") or 0)
+        if age > MAX_AGE_SECONDS:
+            raise NotSigned("caller signature expired")
+        if age < -CLOCK_SKEW_SECONDS:
+            raise NotSigned("caller signature is dated in the future")
+        if (claims.get("m"), claims.get("p"), claims.get("q")) != (call.method.upper(), call.path, call.query):
             raise NotSigned("caller signature is for another request")
+        if claims.get("b") != call.body_digest:
+            raise NotSigned("caller signature is for another body")
+        nonce = claims.get("n") or ""
+        if not NONCE.match(nonce) or not nonces.claim(nonce):
+            raise NotSigned("caller signature was already used")
         return Caller(by=claims["by"], actor_id=claims.get("act"), request_id=claims.get("rid") or "",
                       ip=claims.get("ip"), device=claims.get("dev"))
 

@@ -5,8 +5,11 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-from .internal_auth import HEADER, Caller, CallerSigner, request_target
+from .internal_auth import HEADER, Caller, CallerSigner, InternalRequest
 from .observability import REQUEST_ID_HEADER
+
+
+NOT_ANSWERING = "Part of Custodian is not answering right now. Nothing was changed; try again in a moment."
 
 
 class ServiceError(Exception):
@@ -26,8 +29,7 @@ class ServiceUnavailable(ServiceError):
     """The service did not answer (down, overloaded or unreachable)."""
 
     def __init__(self, service: str):
-        super().__init__(503, "Part of Custodian is not answering right now. Nothing was changed; "
-                              "try again in a moment.", error="ServiceUnavailable")
+        super().__init__(503, NOT_ANSWERING, error="ServiceUnavailable")
         self.service = service
 
 
@@ -45,7 +47,9 @@ class ServiceClient:
         """The JSON answer of `method path`; ServiceError for a refusal."""
         prepared = requests.Request(method, self.base_url + path, json=json, params=params).prepare()
         target = urlsplit(prepared.url)
-        prepared.headers[HEADER] = self._signer.sign(caller, method, request_target(unquote(target.path), target.query))
+        # Signed as it goes on the wire: the encoded query and the very bytes of the body.
+        call = InternalRequest(method, unquote(target.path), target.query, prepared.body or b"")
+        prepared.headers[HEADER] = self._signer.sign(caller, call)
         prepared.headers[REQUEST_ID_HEADER] = caller.request_id
         try:
             response = self._http.send(prepared, timeout=timeout or self._timeout)

@@ -18,8 +18,9 @@ from .bus import nats_probe, unpublished_count
 from .config import Settings
 from .database import UnitOfWork, make_engine
 from .errors import DomainError, Forbidden, NotFound, TooManyAttempts, Unauthenticated, Unavailable
-from .internal_http import ServiceClient, ServiceError, ServiceUnavailable
-from .internal_auth import HEADER, Caller, CallerSigner, NotSigned, request_target
+from .internal_auth import HEADER, Caller, CallerSigner, InternalRequest, NoncesUnavailable, NotSigned
+from .internal_http import NOT_ANSWERING, ServiceClient, ServiceError, ServiceUnavailable
+from .nonces import NatsNonces
 
 OPEN_ENDPOINTS = {"healthz", "readyz", "metrics", "openapi.spec", "openapi.docs", "openapi.redoc", "static"}
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
         "settings": settings,
         "engine": engine,
         "signer": CallerSigner(settings.internal_secret),
+        "nonces": NatsNonces(settings.nats_url, name),
         "outbox": models.OutboxMessage,
     }
     observability.configure_logging(name, settings.log_level)
@@ -56,13 +58,19 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
     def _verify_caller():
         if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
             return None
-        signer = app.extensions["custodian"]["signer"]
+        ext = app.extensions["custodian"]
+        call = InternalRequest(request.method, request.path, request.query_string.decode("latin-1"),
+                               request.get_data(cache=True))
         try:
-            g.caller = signer.verify(request.headers.get(HEADER), request.method,
-                                     request_target(request.path, request.query_string.decode("latin-1")))
+            g.caller = ext["signer"].verify(request.headers.get(HEADER), call, ext["nonces"])
         except NotSigned as error:
             log.warning("refused an unsigned call to %s: %s", request.path, error)
-            return jsonify(message="This service only answers signed internal calls.", error="NotSigned"), 401
+            return jsonify(message="This service only answers signed internal calls, each once.",
+                           error="NotSigned"), 401
+        except NoncesUnavailable:
+            # Fail closed: without the shared nonces a replay cannot be told from a first call.
+            # 503 (not 401): the call may be genuine, and the gateway says "try again" for it.
+            raise Unavailable(NOT_ANSWERING) from None
         return None
 
     @app.errorhandler(DomainError)

@@ -7,8 +7,8 @@ import uuid
 import pytest
 import requests
 
-from services.common.internal_auth import HEADER, Caller, CallerSigner
-from tests.support import Visitor, new_provider_admin, service_backends
+from services.common.internal_auth import HEADER, Caller
+from tests.support import Visitor, new_provider_admin, service_backends, signed_call
 
 
 @pytest.fixture(scope="module")
@@ -87,17 +87,15 @@ def test_a_service_user_administers_clients_but_not_the_providers_event_log_or_u
 def test_a_service_refuses_a_forged_or_missing_caller(system, service, path):
     url = system.service_url(service) + path
     assert requests.get(url, timeout=5).status_code == 401
-    forged = CallerSigner(b"guessed-secret-" * 4).sign(Caller("gateway", str(uuid.uuid4()), "r"), "GET", path)
-    assert requests.get(url, headers={HEADER: forged}, timeout=5).status_code == 401
+    assert requests.get(url, timeout=5, **signed_call(b"guessed-secret-" * 4, "GET", path)).status_code == 401
     assert requests.get(url, headers={HEADER: "gateway:" + str(uuid.uuid4())}, timeout=5).status_code == 401
 
 
 def test_a_signature_cannot_be_replayed_on_another_request(system, demo):
     provider_id, _ = demo
     backends = service_backends(system)
-    caller = Caller("gateway", str(uuid.uuid4()), "r")
-    signer = CallerSigner(system.settings("gateway").internal_secret)
-    token = signer.sign(caller, "GET", "/me/providers")
+    token = signed_call(system.settings("gateway").internal_secret, "GET", "/me/providers",
+                        caller=Caller("gateway", str(uuid.uuid4()), "r"))["headers"][HEADER]
     ok = requests.get(system.service_url("orgs") + "/me/providers", headers={HEADER: token}, timeout=5)
     assert ok.status_code == 200 and ok.json() == {"providers": []}
     replayed = requests.get(system.service_url("orgs") + f"/providers/{provider_id}/clients",

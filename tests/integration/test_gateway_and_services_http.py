@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from services.common.config import SERVICES
-from services.common.internal_auth import HEADER, Caller, CallerSigner
-from tests.support import Visitor
+from services.common.internal_auth import Caller
+from tests.support import Visitor, signed_call
 
 PUBLIC_PAGES = ["/login", "/register"]
 
@@ -75,11 +75,6 @@ def test_htmx_gets_the_partial_and_a_browser_the_whole_page_from_the_same_url(sy
     assert "HX-Request" in part.headers["Vary"]
 
 
-def signed(system, method: str, path: str, actor: str | None = "someone") -> dict:
-    caller = Caller("gateway", actor, uuid.uuid4().hex)
-    return {HEADER: CallerSigner(system.settings("gateway").internal_secret).sign(caller, method, path)}
-
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_service_reports_health_readiness_metrics_and_openapi(system, service):
     base = system.service_url(service)
@@ -108,17 +103,18 @@ def test_the_openapi_documents_are_generated_from_the_input_models(system):
     ("", "application/json", 400),
 ])
 def test_malformed_input_to_a_service_gets_a_clear_4xx_never_a_5xx(system, body, content_type, status):
-    response = requests.post(system.service_url("identity") + "/sessions", data=body,
-                             headers={"Content-Type": content_type, **signed(system, "POST", "/sessions", None)},
-                             timeout=5)
+    call = signed_call(system.settings("gateway").internal_secret, "POST", "/sessions", body=body.encode(),
+                       caller=Caller("gateway", None, uuid.uuid4().hex))
+    response = requests.post(system.service_url("identity") + "/sessions", data=call["data"],
+                             headers={**call["headers"], "Content-Type": content_type}, timeout=5)
     assert response.status_code == status
     assert response.json().get("message")
 
 
 def test_a_wrong_type_names_the_field(system):
     path = "/providers/x/clients/y/seats"
-    response = requests.put(system.service_url("orgs") + path, json={"seats": "ten"},
-                            headers=signed(system, "PUT", path), timeout=5)
+    response = requests.put(system.service_url("orgs") + path, timeout=5,
+                            **signed_call(system.settings("gateway").internal_secret, "PUT", path, {"seats": "ten"}))
     assert response.status_code == 422
     assert "seats" in response.json()["detail"]["json"]
 

@@ -1,5 +1,6 @@
 """The outbox and the inbox on a real nats-server: NATS down means events wait, never vanish,
-and a redelivered or duplicated event changes nothing twice."""
+and a redelivered or duplicated event changes nothing twice. A service asked while NATS is down
+refuses (it cannot tell a replayed call from a first one) and changes nothing."""
 from __future__ import annotations
 
 import asyncio
@@ -17,12 +18,13 @@ from services.audit import models as audit_models
 from services.audit.events import consumers as audit_consumers
 from services.common.bus import LoopThread
 from services.common.config import Settings
-from services.common.internal_auth import HEADER, Caller, CallerSigner
+from services.common.internal_auth import Caller
 from services.common.migrations import upgrade
 from services.common.worker import run_worker
 from services.orgs import models as orgs_models
 from services.orgs.app import create_app as create_orgs_app
 from tests.conftest import TEST_SECRETS, NatsServer, database_urls, drop_databases, wait_for
+from tests.support import signed_call
 
 
 class WorkerThread:
@@ -66,25 +68,26 @@ def services(tmp_path, stopped_nats):
     drop_databases(urls)
 
 
-def signed(settings, method: str, path: str, actor: str) -> dict:
-    """The header the gateway would send for `actor` making this call."""
+def signed(settings, method: str, path: str, actor: str, json=None) -> dict:
+    """The header and body the gateway would send for `actor` making this call."""
     caller = Caller(by="gateway", actor_id=actor, request_id=uuid.uuid4().hex, ip="203.0.113.9")
-    return {HEADER: CallerSigner(settings.internal_secret).sign(caller, method, path)}
+    return signed_call(settings.internal_secret, method, path, json, caller=caller)
 
 
 def create_client_while(orgs_client, settings, actor: str) -> tuple[str, str]:
     admin = KeyPair.generate()
     provider = keyring.new_provider(admin.public_key_b64)
-    response = orgs_client.post("/providers", headers=signed(settings, "POST", "/providers", actor), json={
-        "name": "Outbox MSP", "admin_email": "admin@outbox.example", "wrapped_provider_key": provider.wrapped_for_admin})
+    response = orgs_client.post("/providers", **signed(settings, "POST", "/providers", actor, {
+        "name": "Outbox MSP", "admin_email": "admin@outbox.example",
+        "wrapped_provider_key": provider.wrapped_for_admin}))
     assert response.status_code == 201, response.json
     provider_id = response.json["provider_id"]
     keys = keyring.new_client_organization(provider.key)
     path = f"/providers/{provider_id}/clients"
-    response = orgs_client.post(path, headers=signed(settings, "POST", path, actor), json={
+    response = orgs_client.post(path, **signed(settings, "POST", path, actor, {
         "name": "Offline Client", "plan": "Enterprise", "seats": 5, "owner_email": "owner@offline.example",
         "billing_email": "billing@offline.example", "public_key": keys.public_key,
-        "encrypted_private_key": keys.encrypted_private_key, "encrypted_org_key": keys.encrypted_org_key})
+        "encrypted_private_key": keys.encrypted_private_key, "encrypted_org_key": keys.encrypted_org_key}))
     assert response.status_code == 201, response.json
     return provider_id, response.json["organization_id"]
 
@@ -113,13 +116,26 @@ def unpublished(settings) -> int:
     return count
 
 
-def test_with_nats_down_a_client_is_still_created_and_its_events_arrive_once_nats_is_back(services, stopped_nats):
+def test_with_nats_down_a_call_changes_nothing(services):
+    orgs = services["orgs"]
+    client = create_orgs_app(orgs).test_client()
+    assert client.get("/readyz").status_code == 503
+    refused = client.post("/providers", **signed(orgs, "POST", "/providers", str(uuid.uuid4()), {
+        "name": "Offline MSP", "admin_email": "a@offline.example", "wrapped_provider_key": "4.a2V5"}))
+    assert refused.status_code == 503
+    assert "Nothing was changed" in refused.json["message"]
+    assert unpublished(orgs) == 0
+
+
+def test_events_committed_before_nats_went_down_arrive_once_it_is_back(services, stopped_nats):
     orgs = services["orgs"]
     app = create_orgs_app(orgs)
     client = app.test_client()
 
-    assert client.get("/readyz").status_code == 503
+    stopped_nats.start()
     provider_id, organization_id = create_client_while(client, orgs, actor=str(uuid.uuid4()))
+    stopped_nats.stop()  # before any relay ran: the events are committed, none is published
+    assert client.get("/readyz").status_code == 503
     assert "outbox_pending_events 4.0" in client.get("/metrics").text
     assert unpublished(orgs) == 4  # provider created, its admin confirmed, client created, owner invited
     relay = WorkerThread(orgs, orgs_models, [])
@@ -189,19 +205,20 @@ def test_an_unsigned_or_forged_caller_is_refused_before_anything_is_read(service
     client = create_orgs_app(orgs).test_client()
     body = {"name": "X", "admin_email": "a@b.example", "wrapped_provider_key": "4." + base64.b64encode(b"k").decode()}
     assert client.post("/providers", json=body).status_code == 401
-    forged = CallerSigner(b"not-the-secret-" * 4).sign(Caller("gateway", "someone", "r"), "POST", "/providers")
-    assert client.post("/providers", json=body, headers={HEADER: forged}).status_code == 401
+    forged = signed_call(b"not-the-secret-" * 4, "POST", "/providers", body)
+    assert client.post("/providers", **forged).status_code == 401
     other_path = signed(orgs, "GET", "/me/providers", "someone")
-    assert client.post("/providers", json=body, headers=other_path).status_code == 401
+    assert client.post("/providers", json=body, headers=other_path["headers"]).status_code == 401
     assert unpublished(orgs) == 0
 
 
-def test_plain_keys_are_refused_where_wrapped_keys_belong(services):
+def test_plain_keys_are_refused_where_wrapped_keys_belong(services, stopped_nats):
     orgs = services["orgs"]
+    stopped_nats.start()
     client = create_orgs_app(orgs).test_client()
     raw_key = base64.b64encode(SymmetricKey.generate().raw).decode()
-    response = client.post("/providers", headers=signed(orgs, "POST", "/providers", "someone"), json={
-        "name": "Leaky MSP", "admin_email": "a@leaky.example", "wrapped_provider_key": raw_key})
+    response = client.post("/providers", **signed(orgs, "POST", "/providers", "someone", {
+        "name": "Leaky MSP", "admin_email": "a@leaky.example", "wrapped_provider_key": raw_key}))
     assert response.status_code == 422
     assert response.json["field"] == "wrapped_provider_key"
     wrapped = wrap(SymmetricKey.generate().raw, KeyPair.generate().public_key_b64)

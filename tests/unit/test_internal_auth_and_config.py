@@ -6,36 +6,79 @@ import time
 import pytest
 
 from services.common.config import ConfigurationError, Settings
-from services.common.internal_auth import Caller, CallerSigner, NotSigned, request_target
+from services.common.internal_auth import (CLOCK_SKEW_SECONDS, MAX_AGE_SECONDS, Caller, CallerSigner,
+                                           InternalRequest, NotSigned)
 
 SECRET = b"s" * 40
+SEATS = InternalRequest("PUT", "/providers/p/clients/c/seats", "", b'{"seats": 23}')
+
+
+class RememberedNonces:
+    """The used nonces of one process: enough to test verification, never what a service runs on."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+
+    def claim(self, nonce: str) -> bool:
+        if nonce in self.used:
+            return False
+        self.used.add(nonce)
+        return True
+
+
+def signed_at(offset: float, monkeypatch, call: InternalRequest = SEATS) -> str:
+    """A header signed `offset` seconds from now."""
+    real = time.time
+    with monkeypatch.context() as clock:
+        clock.setattr(time, "time", lambda: real() + offset)
+        return CallerSigner(SECRET).sign(Caller("gateway", "user-1", "rid"), call)
 
 
 def test_a_signature_proves_the_caller_for_that_request_only():
     signer = CallerSigner(SECRET)
-    token = signer.sign(Caller("gateway", "user-1", "rid", "203.0.113.5"), "GET", "/me/providers")
-    assert signer.verify(token, "GET", "/me/providers").actor_id == "user-1"
-    for method, path in (("POST", "/me/providers"), ("GET", "/me/providers?x=1"), ("GET", "/providers")):
+    token = signer.sign(Caller("gateway", "user-1", "rid", "203.0.113.5"), SEATS)
+    assert signer.verify(token, SEATS, RememberedNonces()).actor_id == "user-1"
+    tampered = [InternalRequest("POST", SEATS.path, "", SEATS.body),
+                InternalRequest("PUT", "/providers/p/clients/other/seats", "", SEATS.body),
+                InternalRequest("PUT", SEATS.path, "seats=25", SEATS.body),
+                InternalRequest("PUT", SEATS.path, "", b'{"seats": 25}'),
+                InternalRequest("PUT", SEATS.path, "", b'{"seats": 23} '),
+                InternalRequest("PUT", SEATS.path, "", b"")]
+    for call in tampered:
         with pytest.raises(NotSigned):
-            signer.verify(token, method, path)
+            signer.verify(token, call, RememberedNonces())
     with pytest.raises(NotSigned):
-        CallerSigner(b"t" * 40).verify(token, "GET", "/me/providers")
+        CallerSigner(b"t" * 40).verify(token, SEATS, RememberedNonces())
     with pytest.raises(NotSigned):
-        signer.verify(None, "GET", "/me/providers")
+        signer.verify(None, SEATS, RememberedNonces())
 
 
-def test_a_signature_expires(monkeypatch):
+def test_a_signature_is_accepted_once():
+    signer, nonces = CallerSigner(SECRET), RememberedNonces()
+    token = signer.sign(Caller("gateway", "user-1", "rid"), SEATS)
+    signer.verify(token, SEATS, nonces)
+    with pytest.raises(NotSigned, match="already used"):
+        signer.verify(token, SEATS, nonces)
+    assert signer.sign(Caller("gateway", "user-1", "rid"), SEATS) != token  # every call its own nonce
+
+
+def test_a_tampered_call_leaves_the_nonce_of_the_genuine_one_unused():
+    signer, nonces = CallerSigner(SECRET), RememberedNonces()
+    token = signer.sign(Caller("gateway", "user-1", "rid"), SEATS)
+    with pytest.raises(NotSigned):
+        signer.verify(token, InternalRequest("PUT", SEATS.path, "", b'{"seats": 25}'), nonces)
+    assert not nonces.used
+    assert signer.verify(token, SEATS, nonces).actor_id == "user-1"
+
+
+def test_a_signature_is_valid_for_thirty_seconds_and_never_from_the_future(monkeypatch):
     signer = CallerSigner(SECRET)
-    token = signer.sign(Caller("gateway", "user-1", "rid"), "GET", "/x")
-    real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() + 120)
-    with pytest.raises(NotSigned):
-        signer.verify(token, "GET", "/x")
-
-
-def test_the_request_target_keeps_the_query_string():
-    assert request_target("/a", "") == "/a"
-    assert request_target("/a", "q=1&b=2") == "/a?q=1&b=2"
+    assert signer.verify(signed_at(-(MAX_AGE_SECONDS - 2), monkeypatch), SEATS, RememberedNonces())
+    assert signer.verify(signed_at(CLOCK_SKEW_SECONDS - 2, monkeypatch), SEATS, RememberedNonces())
+    with pytest.raises(NotSigned, match="expired"):
+        signer.verify(signed_at(-(MAX_AGE_SECONDS + 1), monkeypatch), SEATS, RememberedNonces())
+    with pytest.raises(NotSigned, match="future"):
+        signer.verify(signed_at(CLOCK_SKEW_SECONDS + 2, monkeypatch), SEATS, RememberedNonces())
 
 
 def test_a_missing_or_short_secret_stops_the_process_with_its_name():

@@ -12,6 +12,7 @@ from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup, escape
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.common import observability
 from services.common.bus import nats_probe
@@ -68,7 +69,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     observability.init_app(app, "gateway", {
         "nats": nats_probe(settings.nats_url),
         **{name: _answers(url) for name, url in settings.service_urls.items()},
-    })
+    }, metrics_token=settings.metrics_token, public=True)
+    if settings.trusted_proxies:
+        # Only the last `trusted_proxies` entries of X-Forwarded-For were written by proxies we run;
+        # anything before them is what the client claimed. Without proxies the header is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.request_class = InMemoryRequest
     app.before_request(_allow_large_uploads)
     CSRFProtect(app)
@@ -76,9 +81,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     htmx.init_app(app)
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
-                      account.bp, policies.bp, recovery.bp, staff.bp, invitations.bp, mailbox.bp, vault.bp,
-                      preferences.bp):
+                      account.bp, policies.bp, recovery.bp, staff.bp, invitations.bp, vault.bp, preferences.bp):
         app.register_blueprint(blueprint)
+    if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
+        app.register_blueprint(mailbox.bp)
 
     app.before_request(_open_session)
     app.after_request(_secure_headers)
@@ -125,6 +131,9 @@ def _secure_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if current_app.extensions["settings"].secure_cookies:
+        # Secure cookies mean the portal is served over https: browsers should never try http again.
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -124,8 +124,16 @@ def _unlock(account: dict, master_key: bytes) -> VaultSession:
     return session
 
 
+def renew_csrf_secret() -> None:
+    """Forget the CSRF secret, so the next form gets a new one: a token seen before a log-in, a
+    log-out or a session renewal is refused after it."""
+    session.pop("csrf_token", None)  # Flask-WTF keeps its raw secret there
+    g.pop("csrf_token", None)  # and caches the token of this request
+
+
 def set_session_cookie(response, cookie: str) -> None:
-    """Give the browser the cookie that alone opens its session."""
+    """Give the browser the cookie that alone opens its session (and a new CSRF secret with it)."""
+    renew_csrf_secret()
     response.set_cookie(COOKIE, cookie, httponly=True, secure=current_app.extensions["settings"].secure_cookies,
                         samesite="Lax", path="/")
 
@@ -218,6 +226,7 @@ def mail_login_code():
 def logout():
     """End the session here and in the store."""
     current_app.extensions["sessions"].delete(request.cookies.get(COOKIE))
+    renew_csrf_secret()
     response = see_other(url_for("auth.login"))
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -29,6 +29,21 @@ def _secret(env: dict, name: str) -> bytes:
     return value.encode()
 
 
+def _count(env: dict, name: str, default: int, highest: int) -> int:
+    value = env.get(name, "").strip() or str(default)
+    if not value.isdigit() or int(value) > highest:
+        raise ConfigurationError(f"{name} must be a whole number from 0 to {highest} (it is {value!r}).")
+    return int(value)
+
+
+def _metrics_token(env: dict) -> str:
+    value = env.get("METRICS_TOKEN", "")
+    if value and len(value) < 32:
+        raise ConfigurationError("METRICS_TOKEN must be empty (no metrics on the gateway) or a random secret of at "
+                                 "least 32 characters.")
+    return value
+
+
 def _service_url(env: dict, name: str) -> str:
     return env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
 
@@ -51,6 +66,11 @@ class Settings:
     session_idle_seconds: int = 1800
     kdf_iterations: int = 600_000
     dev_mailbox: str = ""  # a folder of .eml files the gateway shows at /dev/mailbox; empty = off
+    # How many proxies in front of the gateway append to X-Forwarded-For; 0 = none, the header is ignored.
+    trusted_proxies: int = 0
+    # every process: /metrics answers only `Authorization: Bearer <token>`; the gateway, which
+    # browsers reach, serves no metrics at all without one.
+    metrics_token: str = field(default="", repr=False)
     # identity only
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
@@ -81,6 +101,8 @@ class Settings:
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", "1800")),
             secure_cookies=env.get("SECURE_COOKIES", "true").lower() not in ("0", "false", "no"),
             dev_mailbox=env.get("DEV_MAILBOX_DIR", ""),
+            trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
+            metrics_token=_metrics_token(env),
         )
         if process == "gateway":
             values["secret_key"] = _secret(env, "GATEWAY_SECRET_KEY")

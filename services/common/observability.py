@@ -7,19 +7,27 @@ their `traceparent`, so one user action can be followed across processes.
 from __future__ import annotations
 
 import contextvars
+import hmac
 import logging
 import re
 import sys
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
-_VALID_ID = re.compile(r"^[0-9a-f]{32}$")
+# Exactly what we hand out ourselves (uuid4().hex), so that nothing a client chooses beyond an id
+# reaches a log line; matched whole (`$` alone would let a trailing newline through).
+_VALID_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def accepted_request_id(incoming: str | None) -> str:
+    """`incoming` if it is a request id in our format, else a new one."""
+    return incoming if incoming and _VALID_ID.fullmatch(incoming) else uuid.uuid4().hex
 
 
 def current_request_id() -> str:
@@ -53,10 +61,12 @@ def configure_logging(process: str, level: str = "INFO") -> None:
     root.setLevel(level)
 
 
-def init_app(app: Flask, process: str, readiness: dict) -> None:
+def init_app(app: Flask, process: str, readiness: dict, metrics_token: str = "", public: bool = False) -> None:
     """Give `app` request ids, JSON access logs, /healthz, /readyz and /metrics.
 
-    `readiness` maps a dependency name to a callable answering whether it is reachable.
+    `readiness` maps a dependency name to a callable answering whether it is reachable. With a
+    `metrics_token`, /metrics answers only `Authorization: Bearer <token>`; a `public` app (one
+    browsers reach) has no /metrics at all without one.
     """
     registry = CollectorRegistry()
     requests_total = Counter("http_requests_total", "HTTP requests", ["endpoint", "method", "status"],
@@ -68,8 +78,7 @@ def init_app(app: Flask, process: str, readiness: dict) -> None:
 
     @app.before_request
     def _start():
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        g.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = accepted_request_id(request.headers.get(REQUEST_ID_HEADER))
         g.request_token = _request_id.set(g.request_id)
         g.started = time.perf_counter()
 
@@ -103,6 +112,11 @@ def init_app(app: Flask, process: str, readiness: dict) -> None:
 
     @app.get("/metrics")
     def metrics():
+        if public and not metrics_token:
+            abort(404)
+        if metrics_token and not hmac.compare_digest(request.headers.get("Authorization", "").encode(),
+                                                     f"Bearer {metrics_token}".encode()):
+            abort(404)  # not 401: whoever lacks the token learns nothing about what is there
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
     for view in (healthz, readyz, metrics):

@@ -48,7 +48,7 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
     observability.init_app(app, name, {
         "database": lambda: _database_answers(engine),
         "nats": nats_probe(settings.nats_url),
-    })
+    }, metrics_token=settings.metrics_token)
 
     Gauge("outbox_pending_events", "Events committed but not yet published to NATS",
           registry=app.extensions["metrics_registry"]).set_function(

@@ -6,6 +6,7 @@ whether or not the email exists, and take about as long.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -27,7 +28,10 @@ _HASHER = PasswordHasher()
 _DECOY_HASH = _HASHER.hash("decoy master password hash, never a real one")
 
 DEFAULT_KDF = {"kdf": "pbkdf2", "kdf_iterations": 600_000, "kdf_memory_mib": None, "kdf_parallelism": None}
-ACCOUNT_FREE_FAILURES = 5
+# Failures allowed before a block (ADR 0003): of one account from one address, of one account from
+# anywhere (it is under attack: even its right password waits), of one address over all accounts.
+PAIR_FREE_FAILURES = 5
+ACCOUNT_FREE_FAILURES = 10
 IP_FREE_FAILURES = 20
 FAILURE_MEMORY = timedelta(minutes=15)
 MAX_BLOCK_SECONDS = 15 * 60
@@ -125,28 +129,63 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def _throttle_keys(email: str, ip: str | None) -> list[tuple[str, int]]:
-    keys = [(f"account:{email}", ACCOUNT_FREE_FAILURES)]
-    if ip:
-        keys.append((f"ip:{ip}", IP_FREE_FAILURES))
-    return keys
+@dataclass(frozen=True)
+class _Throttle:
+    """The counters one log-in attempt is judged by and counted in."""
+
+    account: tuple[str, int]
+    pair: tuple[str, int] | None = None  # this account from this address
+    address: tuple[str, int] | None = None
+
+    @classmethod
+    def of(cls, email: str, ip: str | None) -> "_Throttle":
+        account = (f"account:{email}", ACCOUNT_FREE_FAILURES)
+        if not ip:
+            return cls(account)
+        # Hashed and cut so that a long email and an IPv6 address still fit the key's 300 characters.
+        pair = "account_ip:" + hashlib.sha256(f"{email}|{ip}".encode()).hexdigest()
+        return cls(account, (pair, PAIR_FREE_FAILURES), (f"ip:{ip[:64]}", IP_FREE_FAILURES))
+
+    def keys(self) -> list[tuple[str, int]]:
+        """Every counter with its free failures."""
+        return [key for key in (self.account, self.pair, self.address) if key]
+
+    def own_keys(self) -> list[str]:
+        """The counters of this account (from anywhere, and from this address)."""
+        return [counter[0] for counter in (self.account, self.pair) if counter]
 
 
-def _refuse_if_blocked(uow, keys, now: datetime) -> None:
-    for key, _free in keys:
-        row = uow.get(LoginThrottle, key)
-        blocked_until = _aware(row.blocked_until) if row else None
-        if blocked_until and blocked_until > now:
-            wait = max(1, int((blocked_until - now).total_seconds() + 0.999))
-            raise TooManyAttempts(f"Too many failed log-in attempts. Try again in {wait} seconds.", wait)
+def _recent_failures(row: LoginThrottle | None, now: datetime) -> int:
+    if row is None or (_aware(row.last_failure_at) and now - _aware(row.last_failure_at) > FAILURE_MEMORY):
+        return 0
+    return row.failures or 0
 
 
-def _record_failure(uow, keys, now: datetime) -> None:
-    for key, free in keys:
+def _wait_until(row: LoginThrottle | None, now: datetime) -> int:
+    blocked_until = _aware(row.blocked_until) if row else None
+    return max(1, int((blocked_until - now).total_seconds() + 0.999)) if blocked_until and blocked_until > now else 0
+
+
+def _refuse_if_blocked(uow, throttle: _Throttle, now: datetime) -> None:
+    """TooManyAttempts while the account, or this address on this account, is blocked.
+
+    A blocked address (one guessing many accounts) loses only its guesses at accounts it has
+    already failed on: behind a shared proxy or NAT, a colleague's right password still opens
+    an account that nobody is guessing (ADR 0003)."""
+    waits = [_wait_until(uow.get(LoginThrottle, key), now) for key in throttle.own_keys()]
+    if throttle.address:
+        address_wait = _wait_until(uow.get(LoginThrottle, throttle.address[0]), now)
+        if address_wait and _recent_failures(uow.get(LoginThrottle, throttle.pair[0]), now):
+            waits.append(address_wait)
+    if any(waits):
+        wait = max(waits)
+        raise TooManyAttempts(f"Too many failed log-in attempts. Try again in {wait} seconds.", wait)
+
+
+def _record_failure(uow, throttle: _Throttle, now: datetime) -> None:
+    for key, free in throttle.keys():
         row = uow.get(LoginThrottle, key) or LoginThrottle(key=key)
-        if _aware(row.last_failure_at) and now - _aware(row.last_failure_at) > FAILURE_MEMORY:
-            row.failures = 0
-        row.failures = (row.failures or 0) + 1
+        row.failures = _recent_failures(row, now) + 1
         row.last_failure_at = now
         if row.failures >= free:
             row.blocked_until = now + timedelta(seconds=min(MAX_BLOCK_SECONDS, 5 * 2 ** (row.failures - free)))
@@ -163,8 +202,8 @@ def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: 
     """
     email = (email or "").strip().lower()[:256]
     now = utcnow()
-    keys = _throttle_keys(email, ip)
-    _refuse_if_blocked(uow, keys, now)
+    throttle = _Throttle.of(email, ip)
+    _refuse_if_blocked(uow, throttle, now)
     user = uow.first(select(User).where(User.email == email))
     try:
         _HASHER.verify(user.auth_hash if user else _DECOY_HASH, master_password_hash or "")
@@ -172,14 +211,15 @@ def log_in(uow, email: str, master_password_hash: str, ip: str | None, context: 
     except (VerificationError, InvalidHashError):
         matched = False
     if not matched:
-        _record_failure(uow, keys, now)
+        _record_failure(uow, throttle, now)
         if user is not None:
             uow.publish(Event("user.login_failed", {"user_id": user.id}, subject=user.id, **context))
         uow.commit()
         raise WrongCredentials()
-    account_row = uow.get(LoginThrottle, keys[0][0])
-    if account_row is not None:
-        uow.session.delete(account_row)
+    for key in throttle.own_keys():  # the address's count stays: it may be guessing other accounts
+        row = uow.get(LoginThrottle, key)
+        if row is not None:
+            uow.session.delete(row)
     if _HASHER.check_needs_rehash(user.auth_hash):
         user.auth_hash = _HASHER.hash(master_password_hash)
         uow.add(user)

@@ -64,23 +64,36 @@ def test_prelogin_answers_the_same_shape_for_unknown_emails(uow):
     assert known["kdf_iterations"] == 5000 and set(known) == set(unknown)
 
 
-def test_five_failures_slow_the_account_down_even_for_the_right_password(uow):
+def _fail(uow, email: str, ip: str | None, times: int = 1) -> None:
+    for _ in range(times):
+        with uow() as unit, pytest.raises(domain.WrongCredentials):
+            domain.log_in(unit, email, "wrong", ip, CONTEXT)
+
+
+def test_five_failures_from_one_address_slow_that_address_down_even_for_the_right_password(uow):
     with uow() as unit:
         domain.register(unit, registration(), 5000, CONTEXT)
-    for _ in range(domain.ACCOUNT_FREE_FAILURES):
-        with uow() as unit, pytest.raises(domain.WrongCredentials):
-            domain.log_in(unit, "ada@example.com", "wrong", "192.0.2.1", CONTEXT)
+    _fail(uow, "ada@example.com", "192.0.2.1", domain.PAIR_FREE_FAILURES)
     with uow() as unit, pytest.raises(TooManyAttempts) as slowed:
         domain.log_in(unit, "ada@example.com", auth_hash(), "192.0.2.1", CONTEXT)
     assert 1 <= slowed.value.retry_after <= 5
+    with uow() as unit:  # the owner, elsewhere, is not locked out by one stranger
+        assert domain.log_in(unit, "ada@example.com", auth_hash(), "198.51.100.7", CONTEXT).email == "ada@example.com"
+
+
+def test_an_account_guessed_from_many_addresses_is_slowed_down_everywhere(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    for number in range(domain.ACCOUNT_FREE_FAILURES):
+        _fail(uow, "ada@example.com", f"192.0.2.{number + 1}")
+    with uow() as unit, pytest.raises(TooManyAttempts):
+        domain.log_in(unit, "ada@example.com", auth_hash(), "198.51.100.7", CONTEXT)
 
 
 def test_the_block_ends_and_a_success_forgets_the_failures(uow):
     with uow() as unit:
         domain.register(unit, registration(), 5000, CONTEXT)
-    for _ in range(domain.ACCOUNT_FREE_FAILURES):
-        with uow() as unit, pytest.raises(domain.WrongCredentials):
-            domain.log_in(unit, "ada@example.com", "wrong", None, CONTEXT)
+    _fail(uow, "ada@example.com", None, domain.ACCOUNT_FREE_FAILURES)
     with uow() as unit:
         row = unit.get(LoginThrottle, "account:ada@example.com")
         row.blocked_until = row.blocked_until - timedelta(minutes=1)
@@ -92,12 +105,20 @@ def test_the_block_ends_and_a_success_forgets_the_failures(uow):
         assert unit.get(LoginThrottle, "account:ada@example.com") is None
 
 
-def test_one_ip_guessing_many_accounts_is_slowed_down_too(uow):
+def test_an_address_guessing_many_accounts_gets_no_second_guess_at_any(uow):
     for number in range(domain.IP_FREE_FAILURES):
-        with uow() as unit, pytest.raises(domain.WrongCredentials):
-            domain.log_in(unit, f"guess{number}@example.com", "wrong", "192.0.2.99", CONTEXT)
+        _fail(uow, f"guess{number}@example.com", "192.0.2.99")
     with uow() as unit, pytest.raises(TooManyAttempts):
-        domain.log_in(unit, "fresh@example.com", "wrong", "192.0.2.99", CONTEXT)
+        domain.log_in(unit, "guess0@example.com", "wrong", "192.0.2.99", CONTEXT)
+
+
+def test_an_address_wide_block_never_refuses_the_right_password_of_an_account_not_under_attack(uow):
+    with uow() as unit:
+        domain.register(unit, registration(), 5000, CONTEXT)
+    for number in range(domain.IP_FREE_FAILURES + 12):
+        _fail(uow, f"guess{number}@example.com", "192.0.2.99")
+    with uow() as unit:
+        assert domain.log_in(unit, "ada@example.com", auth_hash(), "192.0.2.99", CONTEXT).email == "ada@example.com"
 
 
 def test_two_step_login_is_on_only_with_an_enabled_method(uow):

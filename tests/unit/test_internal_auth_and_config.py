@@ -96,3 +96,19 @@ def test_each_service_has_its_own_database_by_default():
     assert Settings.from_env("audit", {**env, "AUDIT_DATABASE_URL": "postgresql+psycopg://db/audit"}) \
         .database_url == "postgresql+psycopg://db/audit"
     assert "x" * 40 not in repr(Settings.from_env("orgs", env))
+
+
+def test_trusted_proxies_and_the_metrics_token_are_off_unless_configured():
+    env = {"CUSTODIAN_INTERNAL_SECRET": "x" * 40, "GATEWAY_SECRET_KEY": "y" * 40}
+    settings = Settings.from_env("gateway", env)
+    assert settings.trusted_proxies == 0 and settings.metrics_token == ""
+    configured = Settings.from_env("gateway", {**env, "TRUSTED_PROXIES": "2", "METRICS_TOKEN": "m" * 32})
+    assert configured.trusted_proxies == 2 and "m" * 32 not in repr(configured)
+
+
+@pytest.mark.parametrize("name, value", [("TRUSTED_PROXIES", "yes"), ("TRUSTED_PROXIES", "-1"),
+                                         ("TRUSTED_PROXIES", "9"), ("METRICS_TOKEN", "short")])
+def test_a_bad_proxy_count_or_metrics_token_stops_the_process_naming_the_variable(name, value):
+    env = {"CUSTODIAN_INTERNAL_SECRET": "x" * 40, "GATEWAY_SECRET_KEY": "y" * 40, name: value}
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_env("gateway", env)

@@ -40,9 +40,8 @@ class InMemoryRequest(Request):
 
 def _allow_large_uploads():
     # Before CSRFProtect reads the form, so that the larger limit applies to that read too.
-    limit = transfer.UPLOAD_LIMITS.get(request.endpoint or "")
-    if limit:
-        request.max_content_length = limit
+    if request.endpoint in transfer.LARGE_UPLOADS:
+        request.max_content_length = current_app.extensions["settings"].import_limits.upload_bytes
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -71,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     })
     app.request_class = InMemoryRequest
     app.before_request(_allow_large_uploads)
+    # Before CSRFProtect too: a body it refuses as too large still gets its page, which needs the session.
+    app.before_request(_open_session)
     CSRFProtect(app)
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
@@ -80,7 +81,6 @@ def create_app(settings: Settings | None = None) -> Flask:
                       preferences.bp):
         app.register_blueprint(blueprint)
 
-    app.before_request(_open_session)
     app.after_request(_secure_headers)
     _register_error_pages(app)
     app.jinja_env.filters["linkify"] = _linkify

@@ -22,7 +22,7 @@ from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_c
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
                        policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
-from .vault_transfer import MAX_IMPORTED_ITEMS, ImportedItem, export_org_items, import_org_items
+from .vault_transfer import ImportedItem, export_org_items, import_org_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
@@ -50,7 +50,6 @@ __all__ = [
     "personal_item",
     "save_folder",
     "URI_MATCHES",
-    "MAX_IMPORTED_ITEMS",
     "ImportedItem",
     "export_org_items",
     "import_org_items",

@@ -29,6 +29,7 @@ from ..vaults import Vault, organization_vault
 bp = Blueprint("transfer", __name__)
 LARGE_UPLOADS = {"transfer.import_items"}  # only import takes a whole vault
 PREVIEW_ROWS = 50
+DRAIN_FACTOR = 4  # how many upload limits of a refused body are read (and dropped) before answering
 EXPORT_FORMATS = ("json", "encrypted_json", "csv")
 MIN_FILE_PASSWORD = 12
 
@@ -80,8 +81,17 @@ def _page(vault: Vault, status: int = 200, form=None, **context):
 @login_required
 def upload_too_large(_error):
     """A file over the limit gets the Import page back saying so (the body was never read)."""
+    limits = import_limits()
+    _drain(request.environ["wsgi.input"], min(request.content_length or 0, DRAIN_FACTOR * limits.upload_bytes))
     vault = organization_vault(request.view_args["organization_id"])
-    return _page(vault, 413, form={}, error=_refusal_text(too_large(import_limits())))
+    return _page(vault, 413, form={}, error=_refusal_text(too_large(limits)))
+
+
+def _drain(stream, size: int) -> None:
+    # An answer sent while the upload is still arriving is lost to a reset connection: the body is
+    # read and dropped first (up to a bound, so that an endless body is not read for ever).
+    while size > 0 and (chunk := stream.read(min(size, 64 * 1024))):
+        size -= len(chunk)
 
 
 @bp.route("/organizations/<organization_id>/vault/import", methods=["GET", "POST"])

@@ -24,7 +24,6 @@ _PUBLIC_KEY = re.compile(rf"^{_B64}$")
 # changes how the text around it reads, so two names that look alike could differ.
 _UNSEEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
 _LINE_BREAKS = frozenset("\t\n\r")  # pasted along with a name: they become spaces
-UNSEEN_IN_NAME = "A name cannot contain control, invisible or text-direction characters."
 
 
 def clean_name(value: str, field: str = "name") -> str:
@@ -32,7 +31,7 @@ def clean_name(value: str, field: str = "name") -> str:
     control, zero-width, bidi-override or other invisible character. Length is the caller's rule."""
     name = unicodedata.normalize("NFC", value or "")
     if any(unicodedata.category(c) in _UNSEEN and c not in _LINE_BREAKS for c in name):
-        raise Invalid(UNSEEN_IN_NAME, field)
+        raise Invalid("A name cannot contain control, invisible or text-direction characters.", field)
     return " ".join(name.split())
 
 

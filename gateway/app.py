@@ -41,9 +41,8 @@ class InMemoryRequest(Request):
 
 def _allow_large_uploads():
     # Before CSRFProtect reads the form, so that the larger limit applies to that read too.
-    limit = transfer.UPLOAD_LIMITS.get(request.endpoint or "")
-    if limit:
-        request.max_content_length = limit
+    if request.endpoint in transfer.LARGE_UPLOADS:
+        request.max_content_length = current_app.extensions["settings"].import_limits.upload_bytes
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -76,6 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.request_class = InMemoryRequest
     app.before_request(_allow_large_uploads)
+    # Before CSRFProtect too: a body it refuses as too large still gets its page, which needs the session.
+    app.before_request(_open_session)
     CSRFProtect(app)
     Babel(app, locale_selector=_choose_language)
     htmx.init_app(app)
@@ -86,7 +87,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)
 
-    app.before_request(_open_session)
     app.after_request(_secure_headers)
     _register_error_pages(app)
     app.jinja_env.filters["linkify"] = _linkify

@@ -13,8 +13,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 import regex
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from publicsuffixlist import PublicSuffixList
+
+from services.common.errors import Invalid
+from services.common.validation import clean_name
 
 from .crypto import EncStringError, SymmetricKey
 from .transfer.items import CARD_KEYS as CARD_PARTS
@@ -37,6 +41,15 @@ def new_item(item_type: str = "login") -> dict:
 
 
 # --- sealing and opening -------------------------------------------------------------------------
+
+def name_to_seal(value: str) -> tuple[str, str | None]:
+    """A collection's or folder's name as typed, cleaned by the services' own name rule (they only
+    ever see it sealed), and what is wrong with it in the reader's language, or None."""
+    try:
+        return clean_name(value), None
+    except Invalid as refusal:
+        return value, _(refusal.message)
+
 
 def _seal(key: SymmetricKey, value: str) -> str | None:
     return key.encrypt_text(value) if value else None

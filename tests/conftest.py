@@ -172,6 +172,8 @@ def system(tmp_path_factory, nats_server, smtp):
         "CUSTODIAN_VAR": str(var_dir), "NATS_URL": nats_server.url, "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(controller.port), "WEB_CONCURRENCY": "1", "PORT": str(free_port()),
         "DEMO_PASSWORD": "demo-" + secrets.token_urlsafe(12), "LOG_LEVEL": "WARNING",
+        # Small import limits keep the tests of a file at the limits fast (their ratio is the defaults').
+        "IMPORT_MAX_MB": "1", "IMPORT_MAX_ITEMS": "400",
         **{f"{name.upper()}_PORT": str(free_port()) for name in SERVICES},
         **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()},
     })

@@ -8,21 +8,21 @@ from .detect import detect_format
 from .errors import ImportRefused, PasswordNeeded, WrongPassword
 from .export import export_csv, export_encrypted_json, export_json
 from .formats import FORMATS, parse
-from .items import MAX_FILE_BYTES, MAX_ITEMS, check_item, completed, new_field, new_item, new_uri
+from .items import check_item, completed, new_field, new_item, new_uri
 from .protection import EXPORT_KDF_ITERATIONS
+from .reading import check_size, too_large
 from .sources import SOURCES, Source
 
 __all__ = [
     "EXPORT_KDF_ITERATIONS",
     "FORMATS",
-    "MAX_FILE_BYTES",
-    "MAX_ITEMS",
     "SOURCES",
     "ImportRefused",
     "PasswordNeeded",
     "Source",
     "WrongPassword",
     "check_item",
+    "check_size",
     "completed",
     "detect_format",
     "export_csv",
@@ -32,4 +32,5 @@ __all__ = [
     "new_item",
     "new_uri",
     "parse",
+    "too_large",
 ]

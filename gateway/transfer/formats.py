@@ -6,9 +6,11 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from services.common.config import ImportLimits
+
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
 from .errors import ImportRefused
-from .items import MAX_ITEMS, check_item
+from .items import check_item
 from .reading import NO_ITEMS, check_size
 
 FORMATS = {
@@ -29,7 +31,6 @@ _READERS = {
     "lastpass_csv": lastpass.read,
     "chrome_csv": csv_formats.read_chrome,
     "firefox_csv": csv_formats.read_firefox,
-    "onepassword_1pux": onepassword.read_1pux,
     "onepassword_csv": csv_formats.read_onepassword,
     "keepass_xml": keepass.read_xml,
     "keepassxc_csv": csv_formats.read_keepassxc,
@@ -37,27 +38,30 @@ _READERS = {
 }
 
 
-def parse(format_id: str, content: bytes, password: str | None = None) -> list[dict]:
+def parse(format_id: str, content: bytes, password: str | None = None,
+          limits: ImportLimits = ImportLimits()) -> list[dict]:
     """The plain items in an export file of `format_id`; ImportRefused on the first thing wrong.
 
     `password` opens a password-protected Bitwarden JSON export; other formats ignore it.
     """
     if format_id not in FORMATS:
         raise ValueError(f"unknown import format {format_id!r}")
-    check_size(content)
+    check_size(content, limits)
     if format_id == "bitwarden_json":
-        return _collect(bitwarden.read_json(content, password))
-    return _collect(_READERS[format_id](content))
+        return _collect(bitwarden.read_json(content, password), limits)
+    if format_id == "onepassword_1pux":  # a ZIP: what it holds is held to the same size limit
+        return _collect(onepassword.read_1pux(content, limits), limits)
+    return _collect(_READERS[format_id](content), limits)
 
 
-def _collect(entries: Iterable[tuple[dict, dict | None]]) -> list[dict]:
+def _collect(entries: Iterable[tuple[dict, dict | None]], limits: ImportLimits) -> list[dict]:
     items: list[dict] = []
     for place, item in entries:
         if item is None:
             continue  # an entry the source keeps for itself, such as Firefox's own account
-        if len(items) == MAX_ITEMS:
+        if len(items) == limits.items:
             raise ImportRefused("The file holds more than %(limit)s items: split it into smaller files.",
-                                limit=MAX_ITEMS, **place)
+                                limit=limits.items, **place)
         try:
             check_item(item)
         except ImportRefused as error:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from services.common.errors import Invalid
+from services.common.validation import clean_name
+
 from .errors import ImportRefused
 
 TYPES = ("login", "note", "card", "identity")
@@ -24,8 +27,6 @@ PART_KEYS = {"card": CARD_KEYS, "identity": IDENTITY_KEYS}
 MAX_TEXT = 10_000
 MAX_URIS = 50
 MAX_FIELDS = 100
-MAX_ITEMS = 20_000
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def new_field(name: str, value: str, type: str = "text") -> dict:
@@ -99,6 +100,11 @@ def check_item(item: Mapping) -> None:
         raise ImportRefused("The collections are not a list.")
     for collection in collections:
         _check_text(collection, "collection")
+    for group in (item.get("folder"), *collections):  # they become collections: the services' name rule
+        try:
+            clean_name(group)
+        except Invalid as refusal:
+            raise ImportRefused(refusal.message) from None
     _check_fields(item.get("fields"))
     for part in ("login", "card", "identity"):
         if part == kind:

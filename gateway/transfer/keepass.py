@@ -8,7 +8,6 @@ from xml.parsers import expat
 
 from .errors import ImportRefused
 from .items import new_field, new_item, new_uri
-from .reading import check_size
 
 ROOT_TAG = "KeePassFile"
 STANDARD_KEYS = {"Title", "UserName", "Password", "URL", "Notes"}
@@ -25,7 +24,6 @@ def _refuse_declaration(*_: object) -> None:
 
 def parse_xml(content: bytes) -> ET.Element:
     """The element tree of an XML file, refusing DOCTYPE and ENTITY declarations (XML bombs)."""
-    check_size(content)
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

@@ -8,9 +8,12 @@ import zlib
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 
+from services.common.config import ImportLimits
+
 from .bitwarden import load_json
 from .errors import ImportRefused
-from .items import MAX_FILE_BYTES, new_field, new_item, new_uri
+from .items import new_field, new_item, new_uri
+from .reading import check_size
 
 DATA_FILE = "export.data"
 LOGIN, CARD, NOTE, IDENTITY, PASSWORD = "001", "002", "003", "004", "005"
@@ -24,7 +27,7 @@ TEXT_KINDS = {"string": "text", "url": "text", "phone": "text", "menu": "text", 
               "creditCardType": "text", "creditCardNumber": "hidden", "concealed": "hidden", "totp": "hidden"}
 
 
-def export_data(content: bytes) -> bytes:
+def export_data(content: bytes, limits: ImportLimits) -> bytes:
     """The export.data file inside a 1PUX file, refusing what is not one."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise ImportRefused("The file is not a 1PUX export: it is not a ZIP file.")
@@ -36,17 +39,16 @@ def export_data(content: bytes) -> bytes:
                 raise ImportRefused("The ZIP file holds no export.data: it is not a 1PUX export.") from None
             # The declared size can lie; reading one byte past the limit catches a ZIP bomb either way.
             with archive.open(info) as stream:
-                data = stream.read(MAX_FILE_BYTES + 1)
+                data = stream.read(limits.file_bytes + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise ImportRefused("The 1PUX file is damaged and cannot be opened.") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused("The file is larger than %(limit)s MB.", limit=MAX_FILE_BYTES // (1024 * 1024))
+    check_size(data, limits)
     return data
 
 
-def read_1pux(content: bytes) -> Iterator[tuple[dict, dict]]:
+def read_1pux(content: bytes, limits: ImportLimits) -> Iterator[tuple[dict, dict]]:
     """(place, plain item) for each item of each vault; the vault becomes the item's collection."""
-    document = load_json(export_data(content))
+    document = load_json(export_data(content, limits))
     accounts = document.get("accounts") if isinstance(document, Mapping) else None
     if not isinstance(accounts, list):
         raise ImportRefused("The file is not a 1PUX export: it has no accounts.")

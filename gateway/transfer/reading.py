@@ -9,21 +9,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from services.common.config import ImportLimits
+
 from .errors import ImportRefused
-from .items import MAX_FILE_BYTES
 
 NO_ITEMS = "The file holds no items."
 
 
-def check_size(content: bytes) -> None:
+def too_large(limits: ImportLimits) -> ImportRefused:
+    """The refusal of a file over the size limit, wherever it is found to be."""
+    return ImportRefused("The file is larger than %(limit)s MB.", limit=limits.file_megabytes)
+
+
+def check_size(content: bytes, limits: ImportLimits) -> None:
     """Refuse a file larger than the import limit before any work is spent on it."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportRefused("The file is larger than %(limit)s MB.", limit=MAX_FILE_BYTES // (1024 * 1024))
+    if len(content) > limits.file_bytes:
+        raise too_large(limits)
 
 
 def decode_text(content: bytes) -> str:
     """The text of a file in UTF-8 (with or without a byte-order mark) or UTF-16 with one."""
-    check_size(content)
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return content.decode("utf-16")

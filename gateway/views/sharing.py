@@ -16,6 +16,7 @@ from ..backends import backends, caller
 from ..crypto import EncStringError
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import htmx, render, see_other
+from ..vault_items import name_to_seal
 
 bp = Blueprint("sharing", __name__)
 ACCESS_LEVELS = [("view", _l("Can view")), ("view_except_passwords", _l("Can view, except passwords")),
@@ -143,12 +144,13 @@ def collection(organization_id: str, collection_id: str | None):
     grants = {(a["group_id"] or "") + "|" + (a["member_id"] or ""): a["permission"]
               for a in (existing["access"] if existing else [])}
     if request.method == "POST" and org_key is not None:
-        name = " ".join(request.form.get("name", "").split())[:200]
+        name, error = name_to_seal(request.form.get("name", ""))
+        name = name[:200]
         grants = {key.removeprefix("access:"): value for key, value in request.form.items()
                   if key.startswith("access:") and value}
-        if not name:
+        if not name and not error:
             error = _("Enter the collection's name.")
-        else:
+        if not error:
             access = [{"group_id": key.split("|")[0] or None, "member_id": key.split("|")[1] or None,
                        "permission": value} for key, value in grants.items() if "|" in key]
             body = {"encrypted_name": org_key.encrypt_text(name), "access": access}

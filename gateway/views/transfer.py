@@ -7,28 +7,36 @@ collections named in the file become collections (found by name, or created).
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from flask import Blueprint, make_response, request
+from flask import Blueprint, current_app, make_response, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from services.common.config import ImportLimits
 from services.common.internal_http import ServiceError
 
 from ..access import login_required
 from ..backends import backends, caller
 from ..render import render, see_other
-from ..transfer import FORMATS, ImportRefused, PasswordNeeded, detect_format, export_csv, export_encrypted_json, \
-    export_json, parse
+from ..transfer import FORMATS, ImportRefused, PasswordNeeded, check_size, detect_format, export_csv, \
+    export_encrypted_json, export_json, parse, too_large
 from ..transfer.sources import SOURCES
 from ..vault_items import open_item, opened_text, sealed_import
 from ..vaults import Vault, organization_vault
 
 bp = Blueprint("transfer", __name__)
-MAX_FILE_BYTES = 50 * 1024 * 1024
-UPLOAD_LIMITS = {"transfer.import_items": MAX_FILE_BYTES + 64 * 1024}  # only import takes a whole vault
+LARGE_UPLOADS = {"transfer.import_items"}  # only import takes a whole vault
 PREVIEW_ROWS = 50
+DRAIN_FACTOR = 4  # how many upload limits of a refused body are read (and dropped) before answering
 EXPORT_FORMATS = ("json", "encrypted_json", "csv")
 MIN_FILE_PASSWORD = 12
+
+
+def import_limits() -> ImportLimits:
+    """The limits of one import, as this process was configured."""
+    return current_app.extensions["settings"].import_limits
 
 
 def _refusal_text(refusal: ImportRefused) -> str:
@@ -46,23 +54,44 @@ def _read_upload() -> tuple[list[dict] | None, str | None, str]:
     chosen = request.form.get("format", "")
     if upload is None or not upload.filename:
         return None, _("Choose the file to import."), chosen
-    content = upload.read(MAX_FILE_BYTES + 1)
-    if len(content) > MAX_FILE_BYTES:
-        return None, _("The file is larger than 50 MB."), chosen
+    limits = import_limits()
+    content = upload.read(limits.file_bytes + 1)
+    try:
+        check_size(content, limits)
+    except ImportRefused as refusal:
+        return None, _refusal_text(refusal), chosen
     format_id = chosen if chosen in FORMATS else detect_format(upload.filename, content)
     if format_id is None:
         return None, _("The format of this file was not recognised: choose it in the list."), chosen
     try:
-        return parse(format_id, content, password=request.form.get("file_password") or None), None, format_id
+        return parse(format_id, content, request.form.get("file_password") or None, limits), None, format_id
     except PasswordNeeded:
         return None, _("This file is protected by a password: enter the file password."), format_id
     except ImportRefused as refusal:
         return None, _refusal_text(refusal), format_id
 
 
-def _page(vault: Vault, status: int = 200, **context):
+def _page(vault: Vault, status: int = 200, form=None, **context):
     return render("pages/import.html", "partials/import_preview.html", status=status, vault=vault,
-                  formats=FORMATS, groups=vault.groups(), form=request.form, **vault.context, **context)
+                  formats=FORMATS, groups=vault.groups(), form=request.form if form is None else form,
+                  limits=import_limits(), **vault.context, **context)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+@login_required
+def upload_too_large(_error):
+    """A file over the limit gets the Import page back saying so (the body was never read)."""
+    limits = import_limits()
+    _drain(request.environ["wsgi.input"], min(request.content_length or 0, DRAIN_FACTOR * limits.upload_bytes))
+    vault = organization_vault(request.view_args["organization_id"])
+    return _page(vault, 413, form={}, error=_refusal_text(too_large(limits)))
+
+
+def _drain(stream, size: int) -> None:
+    # An answer sent while the upload is still arriving is lost to a reset connection: the body is
+    # read and dropped first (up to a bound, so that an endless body is not read for ever).
+    while size > 0 and (chunk := stream.read(min(size, 64 * 1024))):
+        size -= len(chunk)
 
 
 @bp.route("/organizations/<organization_id>/vault/import", methods=["GET", "POST"])
@@ -82,6 +111,9 @@ def import_items(organization_id: str):
         return _page(vault, preview=items[:PREVIEW_ROWS], total=len(items), counts=counts, format_id=format_id)
     try:
         count = _import(vault, items, request.form.get("collection_id") or None)
+    except SealedTooLarge:
+        return _page(vault, 422, error=_("Encrypted, the items of this file are too large to import at once: "
+                                         "split it into smaller files."))
     except ServiceError as refusal:
         if refusal.status == 404:
             raise
@@ -89,10 +121,17 @@ def import_items(organization_id: str):
     return see_other(vault.url("vault"), toast=_("%(count)s items were imported.", count=count))
 
 
+class SealedTooLarge(Exception):
+    """The sealed items of a file inside the limits exceed what orgs accepts (a file of many tiny fields)."""
+
+
 def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
     """Seal every item with the org key and send them all to orgs in one request (one transaction)."""
     by_name = {name: collection_id_ for collection_id_, name in vault.group_names().items()}
     body = {"collection_id": collection_id, **sealed_import(vault.key, items, by_name)}
+    # Measured here, so that orgs is never sent a body it would cut off with a bare 413.
+    if len(json.dumps(body)) > import_limits().sealed_bytes:
+        raise SealedTooLarge()
     return backends().orgs.post(f"/organizations/{vault.organization_id}/items/import", caller(), body,
                                 timeout=120)["imported"]
 

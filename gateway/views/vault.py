@@ -15,7 +15,7 @@ from ..access import login_required
 from ..backends import backends, caller
 from ..crypto import EncStringError, SymmetricKey
 from ..render import render, see_other
-from ..vault_items import open_item, reseal
+from ..vault_items import name_to_seal, open_item, reseal
 from ..vaults import personal_vault
 
 bp = Blueprint("vault", __name__)
@@ -87,12 +87,12 @@ def folder(folder_id: str | None):
         abort(404)
     name, error = names.get(folder_id, ""), None
     if request.method == "POST":
-        name = (request.form.get("name") or "").strip()
-        if not name:
+        name, error = name_to_seal(request.form.get("name") or "")
+        if not name and not error:
             error = _("Enter the folder's name.")
-        elif len(name) > MAX_FOLDER_NAME:
+        elif not error and len(name) > MAX_FOLDER_NAME:
             error = _("The name is too long (at most %(count)s characters).", count=MAX_FOLDER_NAME)
-        else:
+        if not error:
             body = {"encrypted_name": vault.key.encrypt_text(name)}
             try:
                 if folder_id:

@@ -9,10 +9,48 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 SERVICES = ("identity", "orgs", "billing", "audit")
 DEFAULT_PORTS = {"gateway": 8000, "identity": 8101, "orgs": 8102, "billing": 8103, "audit": 8104}
 ROOT = Path(__file__).resolve().parents[2]
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """How large one import may be: a file's size and its number of items.
+
+    The gateway's upload limit, the file parser and orgs' body limit for an import all derive
+    from these two numbers, so a file inside them is never refused further along.
+    """
+
+    file_bytes: int = 50 * MB
+    items: int = 20_000
+
+    # The form's other fields and the multipart framing around the file.
+    FORM_ALLOWANCE: ClassVar[int] = 64 * 1024
+    # Sealed, a text is an EncString (base64 of IV + padded ciphertext + MAC: 4/3 of it plus ~96
+    # bytes), inside JSON: text-heavy files grow by ~1.4, so 2 leaves room; what does not grow
+    # with the text (keys, nulls, each field's IV and MAC) is bounded per item. Both are tested
+    # against files at the limits (tests/unit/test_transfer_limits.py).
+    SEALED_GROWTH: ClassVar[int] = 2
+    SEALED_ITEM_ALLOWANCE: ClassVar[int] = 2 * 1024
+
+    @property
+    def upload_bytes(self) -> int:
+        """The largest request body the gateway reads for an import."""
+        return self.file_bytes + self.FORM_ALLOWANCE
+
+    @property
+    def sealed_bytes(self) -> int:
+        """The largest import body orgs accepts: a file at the limits, every item sealed."""
+        return self.SEALED_GROWTH * self.file_bytes + self.SEALED_ITEM_ALLOWANCE * self.items
+
+    @property
+    def file_megabytes(self) -> int:
+        """The file limit as people read it."""
+        return self.file_bytes // MB
 
 
 class ConfigurationError(RuntimeError):
@@ -59,6 +97,7 @@ class Settings:
     service_urls: dict[str, str]
     var_dir: Path
     log_level: str = "INFO"
+    import_limits: ImportLimits = ImportLimits()  # gateway and orgs
     # gateway only
     secret_key: bytes = field(default=b"", repr=False)
     public_url: str = ""
@@ -103,6 +142,8 @@ class Settings:
             dev_mailbox=env.get("DEV_MAILBOX_DIR", ""),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
             metrics_token=_metrics_token(env),
+            import_limits=ImportLimits(file_bytes=int(env.get("IMPORT_MAX_MB", "50")) * MB,
+                                       items=int(env.get("IMPORT_MAX_ITEMS", "20000"))),
         )
         if process == "gateway":
             values["secret_key"] = _secret(env, "GATEWAY_SECRET_KEY")

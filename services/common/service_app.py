@@ -10,6 +10,7 @@ import logging
 
 from apiflask import APIFlask
 from flask import current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from prometheus_client import Gauge
 from sqlalchemy import text
 
@@ -22,14 +23,40 @@ from .internal_auth import HEADER, Caller, CallerSigner, InternalRequest, Nonces
 from .internal_http import NOT_ANSWERING, ServiceClient, ServiceError, ServiceUnavailable
 from .nonces import NatsNonces
 
+MAX_JSON_DEPTH = 32  # our deepest body (an import: items, data, login, uris, one uri) is 6 levels
 OPEN_ENDPOINTS = {"healthz", "readyz", "metrics", "openapi.spec", "openapi.docs", "openapi.redoc", "static"}
 log = logging.getLogger(__name__)
+
+
+class BodyTooDeep(DomainError):
+    """A JSON body nested deeper than any request of ours: refused before anything walks it."""
+
+
+class BoundedJSON(DefaultJSONProvider):
+    """Request bodies are parsed here (APIFlask asks Flask, Flask asks this), so this is where
+    nesting is bounded: deep enough, parsing or anything walking the result runs out of stack."""
+
+    def loads(self, s, **kwargs):
+        """The parsed body; BodyTooDeep when it is nested more than MAX_JSON_DEPTH levels."""
+        refusal = BodyTooDeep(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise refusal from None
+        level = [value] if isinstance(value, (dict, list)) else []
+        for _ in range(MAX_JSON_DEPTH):  # one level at a time, so walking uses no stack either
+            level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
+                     if isinstance(child, (dict, list))]
+        if level:
+            raise refusal
+        return value
 
 
 def create_service_app(name: str, settings: Settings, models, blueprint, version: str = "1.0") -> APIFlask:
     """The Flask app of service `name`, its routes from `blueprint`, its tables in `models`."""
     app = APIFlask(f"services.{name}", title=f"Custodian {name} service", version=version,
                    docs_path="/docs", spec_path="/openapi.json")
+    app.json = BoundedJSON(app)
     app.config.update(
         VALIDATION_ERROR_STATUS_CODE=422,
         VALIDATION_ERROR_DESCRIPTION="The request does not match the expected fields and types.",

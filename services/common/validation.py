@@ -1,11 +1,13 @@
-"""Format checks every service makes on what it is given: e-mail addresses and EncStrings.
+"""Format checks every service makes on what it is given: names, e-mail addresses and EncStrings.
 
 These are checks of shape, not rules of any domain. The EncString check is also a guard:
 a service that only accepts well-formed ciphertext cannot be made to store plaintext keys.
+The name check is the gateway's too, for the names it seals (collections, folders).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import Invalid
 
@@ -17,6 +19,26 @@ _ENCSTRING = {
     4: re.compile(rf"^4\.{_B64}$"),
 }
 _PUBLIC_KEY = re.compile(rf"^{_B64}$")
+# Control (NUL...), format (zero-width spaces and joiners, bidi overrides such as U+202E, soft
+# hyphen), surrogate, private-use and unassigned characters: each either cannot be seen or
+# changes how the text around it reads, so two names that look alike could differ.
+_UNSEEN = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))
+_LINE_BREAKS = frozenset("\t\n\r")  # pasted along with a name: they become spaces
+
+
+def clean_name(value: str, field: str = "name") -> str:
+    """`value` in NFC with each run of white space made one space, trimmed; Invalid if it holds a
+    control, zero-width, bidi-override or other invisible character. Length is the caller's rule."""
+    name = unicodedata.normalize("NFC", value or "")
+    if any(unicodedata.category(c) in _UNSEEN and c not in _LINE_BREAKS for c in name):
+        raise Invalid("A name cannot contain control, invisible or text-direction characters.", field)
+    return " ".join(name.split())
+
+
+def name_key(name: str, size: int) -> str:
+    """What a name is compared by for uniqueness: case-folded, in NFC ("STRASSE" is "Straße"), cut to
+    the `size` of the column that holds it (folding can lengthen a name: "ß" is "ss")."""
+    return unicodedata.normalize("NFC", name.casefold())[:size]
 
 
 def normalize_email(value: str, field: str = "email") -> str:

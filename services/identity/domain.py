@@ -18,7 +18,7 @@ from sqlmodel import select
 from services.common.database import utcnow
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound, TooManyAttempts, Unauthenticated
-from services.common.validation import normalize_email, require_encstring, require_public_key
+from services.common.validation import clean_name, normalize_email, require_encstring, require_public_key
 
 from . import two_factor
 from .models import LoginThrottle, User
@@ -80,8 +80,8 @@ def _kdf_params(registration: Registration, min_iterations: int) -> dict:
 
 
 def person_name(value: str) -> str:
-    """A person's display name, trimmed; Invalid when empty or too long."""
-    name = " ".join((value or "").split())
+    """A person's display name, cleaned (see `clean_name`); Invalid when empty or too long."""
+    name = clean_name(value)
     if not name:
         raise Invalid("Enter your name.", "name")
     if len(name) > 50:

@@ -122,3 +122,11 @@ def test_a_wrong_type_names_the_field(system):
 def test_gateway_readiness_covers_nats_and_every_service(system):
     ready = requests.get(system.url + "/readyz", timeout=5).json()
     assert ready["checks"] == {"nats": True, **{name: True for name in SERVICES}}
+
+
+@pytest.mark.parametrize("service, path", [("identity", "/sessions"), ("orgs", "/organizations/x/items/import")])
+def test_a_json_body_nested_100000_levels_deep_is_refused_with_400_not_500(system, service, path):
+    body = "[" * 100_000 + "]" * 100_000
+    response = requests.post(system.service_url(service) + path, data=body,
+                             headers={"Content-Type": "application/json", **signed(system, "POST", path)}, timeout=10)
+    assert response.status_code == 400 and "nested more than 32 levels" in response.json()["message"]

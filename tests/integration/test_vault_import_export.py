@@ -102,3 +102,53 @@ def test_the_import_help_page_tells_each_source_how_to_export_without_logging_in
     for source in ("LastPass", "Chrome", "Firefox", "1Password", "KeePass", "Dashlane", "Bitwarden"):
         assert source in page.text
     assert "not encrypted" in page.text
+
+
+def _stored_items(system, organization_id: str) -> int:
+    engine = create_engine(system.database_urls["orgs"])
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM ciphers WHERE organization_id = :o"),
+                                   {"o": organization_id}).scalar_one()
+    engine.dispose()
+    return count
+
+
+def _lastpass_file(count: int, size: int) -> bytes:
+    """A LastPass export of `count` logins in one group, their notes padded so that the file is about `size` bytes."""
+    header = "url,username,password,totp,extra,name,grouping,fav\r\n"
+    row = "https://site{i:05}.example/login,user{i:05}@example.com,pa55-{i:05},,{note},Site {i:05},Imported,0\r\n"
+    note = "x" * max(0, (size - len(header)) // count - len(row.format(i=0, note="")))
+    return (header + "".join(row.format(i=i, note=note) for i in range(count))).encode()
+
+
+def test_the_import_page_states_the_limits_and_gives_them_to_the_browser_to_check_first(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    limits = system.settings("gateway").import_limits
+    page = visitor.get(f"/organizations/{organization_id}/vault/import").text
+    assert f"At most {limits.file_megabytes} MB and {limits.items} items per file" in page
+    assert f'data-max-bytes="{limits.file_bytes}"' in page and f"larger than {limits.file_megabytes} MB" in page
+
+
+def test_a_file_just_inside_both_limits_imports_every_item(system, client_org):
+    # The review's 47 MB, 20,000-item file, at the test system's limits (the same bytes per item).
+    visitor, _admin, _provider_id, organization_id = client_org
+    limits = system.settings("gateway").import_limits
+    content = _lastpass_file(limits.items, limits.file_bytes * 47 // 50)
+    assert limits.file_bytes * 0.9 < len(content) <= limits.file_bytes
+    answer = _post_import(visitor, system, organization_id, content, "lastpass.csv", "import", format="lastpass_csv")
+    assert answer.status_code == 200 and "Site 00000" in answer.text
+    assert _stored_items(system, organization_id) == limits.items
+
+
+def test_a_file_over_the_limits_gets_the_page_back_saying_so_and_imports_nothing(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    limits = system.settings("gateway").import_limits
+    too_large = f"The file is larger than {limits.file_megabytes} MB."
+    for size in (limits.file_bytes + 1, limits.upload_bytes + 1):  # read and refused; refused unread
+        answer = _post_import(visitor, system, organization_id, _lastpass_file(10, size), "big.csv", "import",
+                              format="lastpass_csv")
+        assert answer.status_code in (413, 422) and too_large in answer.text and "Import data" in answer.text
+    too_many = _post_import(visitor, system, organization_id, _lastpass_file(limits.items + 1, 0), "many.csv",
+                            "import", format="lastpass_csv")
+    assert too_many.status_code == 422 and f"more than {limits.items} items" in too_many.text
+    assert _stored_items(system, organization_id) == 0

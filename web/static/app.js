@@ -90,6 +90,22 @@
     }
   });
 
+  // A file over the import limit is refused as soon as it is chosen, before any of it is sent;
+  // the server refuses it too, with the same words, for whoever gets past this.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var error = document.getElementById(input.id + "-error");
+    var tooLarge = Array.prototype.some.call(input.files || [], function (file) {
+      return file.size > parseInt(input.getAttribute("data-max-bytes"), 10);
+    });
+    if (tooLarge) input.value = "";
+    if (error) {
+      error.textContent = tooLarge ? input.getAttribute("data-too-large") : "";
+      error.hidden = !tooLarge;
+    }
+  });
+
   // TOTP countdowns: htmx fetches the next code when one expires; this only counts the seconds.
   setInterval(function () {
     document.querySelectorAll("[data-countdown]").forEach(function (counter) {

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import request
 from pydantic import Field
 
-from services.common.errors import NotFound
+from services.common.errors import Invalid, NotFound
 from services.common.schemas import StrictBody, StrictQuery
-from services.common.service_app import acting_user, event_context, unit_of_work
+from services.common.service_app import acting_user, event_context, settings, unit_of_work
 
 from .. import domain
 from . import bp
@@ -114,9 +114,6 @@ def mark_favorite(item_id: str, json_data: FavoriteIn):
 
 # --- import and export -------------------------------------------------------------------------
 
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
-
-
 class ImportedItemIn(StrictBody):
     type: str = Field(max_length=20)
     data: dict
@@ -126,21 +123,25 @@ class ImportedItemIn(StrictBody):
 
 class ImportIn(StrictBody):
     collection_id: str | None = Field(default=None, max_length=36)
-    new_collections: list[str] = Field(default_factory=list, max_length=domain.MAX_IMPORTED_ITEMS)
-    items: list[ImportedItemIn] = Field(max_length=domain.MAX_IMPORTED_ITEMS)
+    new_collections: list[str] = Field(default_factory=list)  # counted by the domain
+    items: list[ImportedItemIn]  # counted against the settings' limit: its size is bounded by the body's
 
 
 @bp.before_request
 def allow_large_imports():
-    """An import of thousands of sealed items is one request, so one transaction."""
+    """An import of thousands of sealed items is one request, so one transaction: as large as a file
+    at the import limits once sealed (the gateway checks the same bound before sending)."""
     if request.endpoint == "orgs.import_items":
-        request.max_content_length = MAX_IMPORT_BYTES
+        request.max_content_length = settings().import_limits.sealed_bytes
 
 
 @bp.post("/organizations/<organization_id>/items/import")
 @bp.input(ImportIn)
 def import_items(organization_id: str, json_data: ImportIn):
     """Store every item of an import, or none."""
+    limit = settings().import_limits.items
+    if len(json_data.items) > limit:
+        raise Invalid(f"An import holds at most {limit:,} items.", "items")
     items = [domain.ImportedItem(i.type, i.data, i.collection_ids, i.new_collections) for i in json_data.items]
     with unit_of_work() as uow:
         count = domain.import_org_items(uow, acting_user(), organization_id, json_data.collection_id,

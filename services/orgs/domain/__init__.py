@@ -23,7 +23,7 @@ from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, lis
                        policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
 from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
-from .vault_transfer import MAX_IMPORTED_ITEMS, ImportedItem, export_org_items, import_org_items
+from .vault_transfer import ImportedItem, export_org_items, import_org_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
@@ -55,7 +55,6 @@ __all__ = [
     "personal_item",
     "save_folder",
     "URI_MATCHES",
-    "MAX_IMPORTED_ITEMS",
     "ImportedItem",
     "export_org_items",
     "import_org_items",

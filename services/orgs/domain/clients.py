@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound
-from services.common.validation import normalize_email, require_encstring, require_public_key
+from services.common.validation import clean_name, name_key, normalize_email, require_encstring, require_public_key
 
 from ..models import Member, Organization, ProviderOrganization
 from .members import SEATED, seats_changed, seats_taken
@@ -19,6 +19,7 @@ MIN_SEATS, MAX_SEATS = 1, 10_000
 # Seats a plan allows at most (ADR 6): Teams is for smaller organizations.
 PLAN_MAX_SEATS = {"Teams": 1_000, "Enterprise": 10_000}
 MAX_NAME_LENGTH = 99
+KEY_SIZE = 100  # the client_name_key column
 PAGE_SIZE = 50
 CLIENT_SORTS = ("name", "assigned", "used", "remaining", "plan")
 
@@ -50,8 +51,8 @@ class ClientDraft:
 
 
 def client_name(value: str) -> str:
-    """A client's name, trimmed; Invalid when empty or too long."""
-    name = " ".join((value or "").split())
+    """A client's name, cleaned (see `clean_name`); Invalid when empty or too long."""
+    name = clean_name(value)
     if not name:
         raise Invalid("Enter the organization's name.", "name")
     if len(name) > MAX_NAME_LENGTH:
@@ -146,7 +147,7 @@ def create_client(uow, actor_id: str, provider_id: str, draft: ClientDraft, cont
         public_key=require_public_key(draft.public_key),
         encrypted_private_key=require_encstring(draft.encrypted_private_key, 2, "encrypted_private_key"))
     link = ProviderOrganization(provider_id=provider_id, organization_id=organization.id,
-                                client_name_key=name.lower(),
+                                client_name_key=name_key(name, KEY_SIZE),
                                 encrypted_org_key=require_encstring(draft.encrypted_org_key, 2, "encrypted_org_key"))
     owner = Member(organization_id=organization.id, email=owner_email, role="owner", status="invited")
     uow.add(organization)
@@ -219,7 +220,7 @@ def add_existing(uow, actor_id: str, provider_id: str, organization_id: str, enc
     organization = uow.get(Organization, organization_id)
     _require_free_name(uow, provider_id, organization.name)
     uow.add(ProviderOrganization(provider_id=provider_id, organization_id=organization_id,
-                                 client_name_key=organization.name.lower(),
+                                 client_name_key=name_key(organization.name, KEY_SIZE),
                                  encrypted_org_key=require_encstring(encrypted_org_key, 2, "encrypted_org_key")))
     uow.publish(Event("org.added", {"organization_id": organization_id, "name": organization.name},
                       subject=organization_id, orgid=organization_id, providerid=provider_id, **context))
@@ -229,7 +230,7 @@ def add_existing(uow, actor_id: str, provider_id: str, organization_id: str, enc
 
 def _require_free_name(uow, provider_id: str, name: str) -> None:
     taken = uow.first(select(ProviderOrganization.id).where(
-        ProviderOrganization.provider_id == provider_id, ProviderOrganization.client_name_key == name.lower()))
+        ProviderOrganization.provider_id == provider_id, ProviderOrganization.client_name_key == name_key(name, KEY_SIZE)))
     if taken is not None:
         raise ClientNameTaken("You already have a client with this name.", "name")
 

@@ -10,14 +10,16 @@ from sqlmodel import select
 
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound
-from services.common.validation import require_encstring
+from services.common.validation import clean_name, name_key, require_encstring
 
 from ..models import CipherCollection, Collection, CollectionAccess, Group, GroupMember, Member
 from .members import ACCESS_LEVELS, SEATED, manager_of, require_managed_collections
 
+KEY_SIZE = 100  # the groups' name_key column
+
 
 def _group_name(value: str) -> str:
-    name = " ".join((value or "").split())
+    name = clean_name(value)
     if not name:
         raise Invalid("Enter the group's name.", "name")
     if len(name) > 100:
@@ -65,16 +67,16 @@ def save_group(uow, actor_id: str, organization_id: str, group_id: str | None, n
         # Whoever joins the group gets the collections it reaches: only someone who manages them all may add.
         require_managed_collections(uow, manager, (), [group_id])
     clash = uow.first(select(Group.id).where(Group.organization_id == organization_id,
-                                             Group.name_key == name.lower()))
+                                             Group.name_key == name_key(name, KEY_SIZE)))
     if clash is not None and clash != group_id:
         raise Conflict("This organization already has a group with this name.", "name")
     before: set[str] = set()
     if group_id is None:
-        group = Group(organization_id=organization_id, name=name, name_key=name.lower())
+        group = Group(organization_id=organization_id, name=name, name_key=name_key(name, KEY_SIZE))
         event_type = "org.group.created"
     else:
         group = _group(uow, organization_id, group_id)
-        group.name, group.name_key = name, name.lower()
+        group.name, group.name_key = name, name_key(name, KEY_SIZE)
         event_type = "org.group.updated"
         before = set(uow.scalars(select(GroupMember.member_id).where(GroupMember.group_id == group.id)).all())
         uow.session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from services.common.envelope import Event
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
-from services.common.validation import normalize_email, require_encstring
+from services.common.validation import clean_name, normalize_email, require_encstring
 
 from ..models import Provider, ProviderUser
 from .acceptance import require_acceptable
@@ -16,8 +16,8 @@ PROVIDER_ROLES = ("admin", "service_user")
 
 
 def provider_name(value: str) -> str:
-    """A provider's name, trimmed; Invalid when empty or too long."""
-    name = " ".join((value or "").split())
+    """A provider's name, cleaned (see `clean_name`); Invalid when empty or too long."""
+    name = clean_name(value)
     if not name or len(name) > 99:
         raise Invalid("The provider name must be 1 to 99 characters long.", "name")
     return name

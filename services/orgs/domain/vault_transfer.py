@@ -18,7 +18,6 @@ from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Mem
 from .members import manager_of
 from .vault import VisibleItem, checked_item_type, collection_levels, require_editing, list_org_items, require_sealed
 
-MAX_IMPORTED_ITEMS = 20_000
 MAX_NEW_COLLECTIONS = 500
 
 
@@ -67,8 +66,6 @@ def import_org_items(uow, actor_id: str, organization_id: str, collection_id: st
     manager_of(uow, actor_id, organization_id, "access_import_export")
     if not items:
         raise Invalid("The file holds no items.", "items")
-    if len(items) > MAX_IMPORTED_ITEMS:
-        raise Invalid(f"An import holds at most {MAX_IMPORTED_ITEMS:,} items.", "items")
     chosen = [collection_id] if collection_id else []
     existing = sorted({c for entry in items for c in entry.collection_ids} | set(chosen))
     if existing:

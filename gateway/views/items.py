@@ -120,6 +120,8 @@ def _edit(organization_id: str | None, item_id: str | None, mode: str):
     existing = _item(vault, item_id) if item_id else None
     if existing and mode == "edit" and not may_edit(existing):
         abort(403)
+    if existing and mode == "clone" and (not may_edit(existing) or existing.get("passwords_hidden")):
+        abort(403)  # a clone carries only what the gateway opened: never from an item whose passwords are hidden
     if request.method == "GET":
         item = existing or new_item(request.args.get("type", "login") if request.args.get("type") in
                                     TYPE_LABELS else "login")

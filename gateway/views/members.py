@@ -73,6 +73,7 @@ def invite(organization_id: str):
     """The Invite members dialog, and the invitations it asks for."""
     form = InviteForm()
     organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    _offer_grantable(form, organization)
     _offer_sharing(form, organization)
     if request.method == "GET":
         form.role.data = "user"
@@ -94,6 +95,14 @@ def invite(organization_id: str):
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/member_invite.html", "partials/invite_dialog.html", status=status, form=form,
                   organization=organization)
+
+
+def _offer_grantable(form, organization: dict) -> None:
+    """Offer only the types and permissions the reader may give, as orgs' permission table says."""
+    grantable = organization["access"]["grantable"]
+    form.role.choices = [(value, label) for value, label in form.role.choices if value in grantable["roles"]]
+    form.permissions.choices = [(value, label) for value, label in form.permissions.choices
+                                if value in grantable["permissions"]]
 
 
 def _offer_sharing(form: InviteForm, organization: dict) -> None:
@@ -155,6 +164,7 @@ def change_role(organization_id: str, member_id: str):
     """The Edit member dialog: user type and custom permissions."""
     member = _member(organization_id, member_id)
     form = RoleForm()
+    _offer_grantable(form, backends().orgs.get(f"/organizations/{organization_id}", caller()))
     if request.method == "GET":
         form.role.data, form.permissions.data = member["role"], member["permissions"]
     if form.validate_on_submit():

@@ -127,6 +127,6 @@ def test_gateway_readiness_covers_nats_and_every_service(system):
 @pytest.mark.parametrize("service, path", [("identity", "/sessions"), ("orgs", "/organizations/x/items/import")])
 def test_a_json_body_nested_100000_levels_deep_is_refused_with_400_not_500(system, service, path):
     body = "[" * 100_000 + "]" * 100_000
-    response = requests.post(system.service_url(service) + path, data=body,
-                             headers={"Content-Type": "application/json", **signed(system, "POST", path)}, timeout=10)
+    response = requests.post(system.service_url(service) + path, timeout=10,
+                             **signed_call(system.settings("gateway").internal_secret, "POST", path, body=body.encode()))
     assert response.status_code == 400 and "nested more than 32 levels" in response.json()["message"]

@@ -197,6 +197,9 @@ def test_every_formats_logins_read_back_unchanged_from_the_csv_export(format_id)
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 _name = _text.filter(lambda name: name.strip())
+# Folders and collections become collections, whose names follow the services' name rule.
+_group = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn")), max_size=30)
+_group_name = _group.filter(lambda name: name.strip())
 
 
 @st.composite
@@ -211,8 +214,8 @@ def plain_items(draw):
         parts["card"] = {"number": draw(_text), "exp_month": draw(_text), "cardholder_name": draw(_text)}
     elif kind == "identity":
         parts["identity"] = {"first_name": draw(_text), "passport_number": draw(_text), "address3": draw(_text)}
-    return new_item(kind, draw(_name), notes=draw(_text), favorite=draw(st.booleans()), folder=draw(_text),
-                    collections=draw(st.lists(_name, max_size=3, unique=True)),
+    return new_item(kind, draw(_name), notes=draw(_text), favorite=draw(st.booleans()), folder=draw(_group),
+                    collections=draw(st.lists(_group_name, max_size=3, unique=True)),
                     fields=draw(st.lists(st.builds(new_field, _text, _text, st.sampled_from(
                         ["text", "hidden", "boolean"])), max_size=3)), **parts)
 

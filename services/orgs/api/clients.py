@@ -218,6 +218,7 @@ def organization_overview(organization_id: str):
     used = sum(1 for member in members if member.status != "revoked")
     return {**_organization_json(organization, used),
             "access": {"provider_id": access.provider_id, "role": access.role, "may": access.standing.actions(),
+                       "grantable": access.standing.grantable(),
                        "encrypted_org_key": access.encrypted_org_key},
             "members": [{"member_id": m.id, "email": m.email, "role": m.role, "status": m.status}
                         for m in members]}

@@ -135,6 +135,13 @@ class Standing:
             return True
         return self.at_least(target)
 
+    def grantable(self) -> dict[str, list[str]]:
+        """The types and Custom permissions this standing may give someone, for the gateway's forms."""
+        if not self.may("manage_members"):
+            return {"roles": [], "permissions": []}
+        return {"roles": [role for role in ROLES if self.may_grant(role)],
+                "permissions": [p for p in PERMISSIONS if self.may_grant("custom", [p])]}
+
     def actions_on(self, target: Standing) -> list[str]:
         """What this standing may do to a member of `target`'s standing ("manage", "recover"), for the gateway."""
         return [name for name, allowed in (("manage", self.may_manage(target)), ("recover", self.may_recover(target)))

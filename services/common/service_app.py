@@ -52,8 +52,10 @@ class BoundedJSON(DefaultJSONProvider):
         return value
 
 
-def create_service_app(name: str, settings: Settings, models, blueprint, version: str = "1.0") -> APIFlask:
-    """The Flask app of service `name`, its routes from `blueprint`, its tables in `models`."""
+def create_service_app(name: str, settings: Settings, models, blueprint, version: str = "1.0",
+                       large_bodies: dict[str, int] | None = None) -> APIFlask:
+    """The Flask app of service `name`, its routes from `blueprint`, its tables in `models`; the endpoints
+    in `large_bodies` accept bodies up to their number of bytes instead of 1 MB."""
     app = APIFlask(f"services.{name}", title=f"Custodian {name} service", version=version,
                    docs_path="/docs", spec_path="/openapi.json")
     app.json = BoundedJSON(app)
@@ -70,6 +72,7 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
         "signer": CallerSigner(settings.internal_secret),
         "nonces": NatsNonces(settings.nats_url, name),
         "outbox": models.OutboxMessage,
+        "large_bodies": dict(large_bodies or {}),
     }
     observability.configure_logging(name, settings.log_level)
     observability.init_app(app, name, {
@@ -86,6 +89,9 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
         if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
             return None
         ext = app.extensions["custodian"]
+        # The signature covers the body, so it is read here: a larger limit must be set before that.
+        if request.endpoint in ext["large_bodies"]:
+            request.max_content_length = ext["large_bodies"][request.endpoint]
         call = InternalRequest(request.method, request.path, request.query_string.decode("latin-1"),
                                request.get_data(cache=True))
         try:

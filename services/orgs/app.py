@@ -10,4 +10,8 @@ from .api import bp
 
 def create_app(settings: Settings | None = None):
     """The orgs service, configured from the environment unless `settings` is given."""
-    return create_service_app("orgs", settings or Settings.from_env("orgs"), models, bp)
+    settings = settings or Settings.from_env("orgs")
+    # An import of thousands of sealed items is one request, so one transaction: as large as a file
+    # at the import limits once sealed (the gateway checks the same bound before sending).
+    return create_service_app("orgs", settings, models, bp,
+                              large_bodies={"orgs.import_items": settings.import_limits.sealed_bytes})

@@ -1,10 +1,9 @@
 """An organization's vault items, favourites, and importing and exporting them."""
 from __future__ import annotations
 
-from flask import request
 from pydantic import Field
 
-from services.common.errors import Invalid, NotFound
+from services.common.errors import Invalid
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, settings, unit_of_work
 
@@ -125,14 +124,6 @@ class ImportIn(StrictBody):
     collection_id: str | None = Field(default=None, max_length=36)
     new_collections: list[str] = Field(default_factory=list)  # counted by the domain
     items: list[ImportedItemIn]  # counted against the settings' limit: its size is bounded by the body's
-
-
-@bp.before_request
-def allow_large_imports():
-    """An import of thousands of sealed items is one request, so one transaction: as large as a file
-    at the import limits once sealed (the gateway checks the same bound before sending)."""
-    if request.endpoint == "orgs.import_items":
-        request.max_content_length = settings().import_limits.sealed_bytes
 
 
 @bp.post("/organizations/<organization_id>/items/import")

@@ -15,8 +15,8 @@ from .bus import LoopThread, connect, key_value_bucket
 from .internal_auth import NONCE_MEMORY_SECONDS, NoncesUnavailable
 
 BUCKET_PREFIX = "custodian_nonces_"
-# A claim is one round trip; waiting longer only holds the caller before the same refusal.
-CLAIM_TIMEOUT_SECONDS = 3
+# A claim is one round trip, but the first one of a process also connects: as long as the session store waits.
+CLAIM_TIMEOUT_SECONDS = 5
 log = logging.getLogger(__name__)
 
 

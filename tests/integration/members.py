@@ -29,7 +29,7 @@ def join(system, smtp, email: str) -> Visitor:
     link = invitation_link(smtp, email)
     person = Visitor(system.url)
     landing = person.get(link.replace(system.url, ""))
-    assert "Log in with that account, or create it" in landing.text
+    assert "Log in with that account, or create it" in landing.text, (landing.status_code, landing.text[-1500:])
     person.register(email, "Invited Person", PASSWORD)
     person.log_in(email, PASSWORD)
     page = person.get(link.replace(system.url, ""))

@@ -56,6 +56,20 @@ def outcome(call) -> str:
     return ALLOWED
 
 
+class Gaps(list):
+    """Every cell where the running service disagrees with the table."""
+
+    def check(self, cell: str, expected: str, call) -> str:
+        """Make the call; note the cell when its outcome is not the expected one; return the outcome."""
+        got = outcome(call)
+        if got != expected:
+            self.append(f"{cell}: expected {expected}, got {got}")
+        return got
+
+    def assert_none(self) -> None:
+        assert not self, "\n".join(self)
+
+
 @dataclass
 class Person:
     """Someone in the matrix: who they are to orgs, and where the table says they stand."""
@@ -153,92 +167,74 @@ def test_every_role_reaches_exactly_the_organization_pages_the_table_allows(matr
     }
     assert set(probes) | {"create_collections", "delete_collections", "read_event_logs", "read_reports"} \
         == set(ORGANIZATION_ACTIONS), "every action of the table has a probe here or a test of its own"
-    gaps = []
+    gaps = Gaps()
     for who in actors:
         for action, probe in probes.items():
-            expected = _allowed(who, lambda s: s.may(action))
-            got = outcome(lambda: probe(who))
-            if got != expected:
-                gaps.append(f"{who.label} {action}: expected {expected}, got {got}")
-    assert not gaps, "\n".join(gaps)
+            gaps.check(f"{who.label} {action}", _allowed(who, lambda s: s.may(action)), lambda: probe(who))
+    gaps.assert_none()
 
 
 def test_every_role_creates_and_deletes_collections_exactly_as_the_table_allows(matrix):
     org, actors, _targets = matrix
-    gaps = []
+    gaps = Gaps()
     for who in actors:
         before = org.collection_ids()
-        expected = _allowed(who, lambda s: s.may("create_collections"))
-        got = outcome(lambda: org.orgs.post(f"{org.path}/collections", caller(who.user_id),
-                                            {"encrypted_name": sealed_name(), "access": []}))
-        if got != expected:
-            gaps.append(f"{who.label} create collection: expected {expected}, got {got}")
+        got = gaps.check(f"{who.label} creates a collection", _allowed(who, lambda s: s.may("create_collections")),
+                         lambda: org.orgs.post(f"{org.path}/collections", caller(who.user_id),
+                                               {"encrypted_name": sealed_name(), "access": []}))
         if got == REFUSED and org.collection_ids() != before:
-            gaps.append(f"{who.label} create collection: refused, yet a collection appeared")
+            gaps.append(f"{who.label} creates a collection: refused, yet a collection appeared")
         doomed = org.new_collection()
-        expected = _allowed(who, lambda s: s.may("delete_collections"))
-        got = outcome(lambda: org.orgs.call("DELETE", f"{org.path}/collections/{doomed}", caller(who.user_id)))
-        if got != expected:
-            gaps.append(f"{who.label} delete collection: expected {expected}, got {got}")
+        got = gaps.check(f"{who.label} deletes a collection", _allowed(who, lambda s: s.may("delete_collections")),
+                         lambda: org.orgs.call("DELETE", f"{org.path}/collections/{doomed}", caller(who.user_id)))
         if got == REFUSED and doomed not in org.collection_ids():
-            gaps.append(f"{who.label} delete collection: refused, yet the collection is gone")
-    assert not gaps, "\n".join(gaps)
+            gaps.append(f"{who.label} deletes a collection: refused, yet the collection is gone")
+    gaps.assert_none()
 
 
 def test_every_role_manages_and_recovers_exactly_the_ranks_the_table_allows(matrix):
     org, actors, targets = matrix
-    gaps = []
+    gaps = Gaps()
     for who in actors:
         for target in targets:
-            if who.member_id == target.member_id:
-                continue
             path = f"{org.path}/members/{target.member_id}"
             before = org.member(target.member_id)
-            expected = _allowed(who, lambda s: s.may_manage(target.standing))
+            manages = _allowed(who, lambda s: s.may_manage(target.standing))
             same_type = {"role": before["role"], "permissions": before["permissions"]}
-            got = outcome(lambda: org.orgs.call("PUT", path + "/role", caller(who.user_id), json=same_type))
-            if got != expected:
-                gaps.append(f"{who.label} edits {target.label}: expected {expected}, got {got}")
-            got = outcome(lambda: org.orgs.post(path + "/revoke", caller(who.user_id)))
-            if got != expected:
-                gaps.append(f"{who.label} revokes {target.label}: expected {expected}, got {got}")
-            if got == ALLOWED:
+            gaps.check(f"{who.label} edits {target.label}", manages,
+                       lambda: org.orgs.call("PUT", path + "/role", caller(who.user_id), json=same_type))
+            if gaps.check(f"{who.label} revokes {target.label}", manages,
+                          lambda: org.orgs.post(path + "/revoke", caller(who.user_id))) == ALLOWED:
                 org.orgs.post(path + "/restore", org.admin.caller())
             if org.member(target.member_id) != before:
                 gaps.append(f"{who.label} on {target.label}: the member changed")
-            expected = _allowed(who, lambda s: s.may_recover(target.standing))
-            got = outcome(lambda: org.orgs.get(path + "/recovery", caller(who.user_id)))
-            if got != expected:
-                gaps.append(f"{who.label} recovers {target.label}: expected {expected}, got {got}")
-    assert not gaps, "\n".join(gaps)
+            gaps.check(f"{who.label} recovers {target.label}", _allowed(who, lambda s: s.may_recover(target.standing)),
+                       lambda: org.orgs.get(path + "/recovery", caller(who.user_id)))
+    gaps.assert_none()
 
 
 def test_every_role_grants_exactly_what_the_table_allows(matrix):
     org, actors, _targets = matrix
-    gaps = []
+    gaps = Gaps()
     for who in actors:
         held = sorted(who.standing.permissions) if who.standing and who.standing.role == "custom" else []
         lacking = next(p for p in PERMISSIONS if p not in held)
         grants = [("owner", []), ("admin", []), ("user", []), ("custom", held or ["access_reports"]),
                   ("custom", sorted({*held, lacking}))]
         for role, permissions in grants:
-            count = org.member_count()
-            expected = _allowed(who, lambda s: s.may("manage_members") and s.may_grant(role, permissions))
-            response = {}
+            count, invited = org.member_count(), {}
 
             def invite():
-                response.update(org.orgs.post(f"{org.path}/members", caller(who.user_id), {
+                invited.update(org.orgs.post(f"{org.path}/members", caller(who.user_id), {
                     "emails": f"granted-{uuid.uuid4().hex[:8]}@matrix.example", "role": role,
-                    "permissions": permissions}))
-            got = outcome(invite)
-            if got != expected:
-                gaps.append(f"{who.label} invites {role} {permissions}: expected {expected}, got {got}")
-            if got == ALLOWED:
-                org.orgs.call("DELETE", f"{org.path}/members/{response['members'][0]['member_id']}",
-                              org.admin.caller())
+                    "permissions": permissions})["members"][0])
+            cell = f"{who.label} invites {role} {permissions}"
+            if gaps.check(cell, _allowed(who, lambda s: s.may("manage_members") and s.may_grant(role, permissions)),
+                          invite) == ALLOWED:
+                org.orgs.call("DELETE", f"{org.path}/members/{invited['member_id']}", org.admin.caller())
             elif org.member_count() != count:
-                gaps.append(f"{who.label} invites {role} {permissions}: refused, yet someone was invited")
-    assert not gaps, "\n".join(gaps)
+                gaps.append(f"{cell}: refused, yet someone was invited")
+    gaps.assert_none()
 
 
 def test_a_custom_member_gives_access_only_to_collections_it_manages(matrix):

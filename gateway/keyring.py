@@ -8,8 +8,9 @@ import base64
 import functools
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import Callable
 
 from .crypto import (KdfParams, KeyPair, SymmetricKey, derive_master_key, hkdf_expand, master_password_hash,
                      stretch_master_key, unwrap, wrap)
@@ -33,12 +34,32 @@ class NewAccount:
                 "public_key": self.public_key, "encrypted_private_key": self.encrypted_private_key}
 
 
-@dataclass(frozen=True)
+@dataclass
 class UnlockedKeys:
-    """A logged-in user's keys, opened with their master password."""
+    """A logged-in user's keys, opened with their master password.
+
+    The private key stays as DER until a request uses it: parsing an RSA key costs more CPU than
+    the rest of most pages, and most pages never need it.
+    """
 
     user_key: SymmetricKey
-    key_pair: KeyPair
+    private_key_der: bytes = field(repr=False)
+    open_key_pair: Callable[[bytes], KeyPair] = field(default=KeyPair.from_private_der, repr=False, compare=False)
+    _key_pair: KeyPair | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, user_key: SymmetricKey, key_pair: KeyPair) -> UnlockedKeys:
+        """Keys whose private key is already parsed."""
+        keys = cls(user_key, key_pair.private_key_der())
+        keys._key_pair = key_pair
+        return keys
+
+    @property
+    def key_pair(self) -> KeyPair:
+        """The user's RSA key pair, parsed (or found parsed) on first use."""
+        if self._key_pair is None:
+            self._key_pair = self.open_key_pair(self.private_key_der)
+        return self._key_pair
 
     def provider_key(self, wrapped_provider_key: str) -> SymmetricKey:
         """The provider key wrapped to this user (EncString type 4)."""
@@ -103,7 +124,7 @@ def unlock(master_key: bytes, protected_user_key: str, encrypted_private_key: st
     """Open the user key with the master key, then the private key with the user key."""
     user_key = SymmetricKey.from_bytes(stretch_master_key(master_key).decrypt(protected_user_key))
     key_pair = KeyPair.from_private_der(user_key.decrypt(encrypted_private_key))
-    return UnlockedKeys(user_key, key_pair)
+    return UnlockedKeys.of(user_key, key_pair)
 
 
 @dataclass(frozen=True)

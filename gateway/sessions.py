@@ -14,12 +14,16 @@ name a marker or a pending log-in as a session.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -60,15 +64,16 @@ class VaultSession:
             "user_id": self.user_id, "email": self.email, "name": self.name, "providers": self.providers,
             "must_change_password": self.must_change_password,
             "user_key": base64.b64encode(self.keys.user_key.raw).decode(),
-            "private_key": base64.b64encode(self.keys.key_pair.private_key_der()).decode(),
+            "private_key": base64.b64encode(self.keys.private_key_der).decode(),
             "touched": self.touched,
         }).encode()
 
     @classmethod
-    def _unseal(cls, raw: bytes) -> "VaultSession":
+    def _unseal(cls, raw: bytes,
+                open_key_pair: Callable[[bytes], KeyPair] = KeyPair.from_private_der) -> "VaultSession":
         data = json.loads(raw)
         keys = UnlockedKeys(SymmetricKey.from_bytes(base64.b64decode(data["user_key"])),
-                            KeyPair.from_private_der(base64.b64decode(data["private_key"])))
+                            base64.b64decode(data["private_key"]), open_key_pair)
         return cls(data["user_id"], data["email"], data["name"], keys, data["providers"], data["touched"],
                    data.get("must_change_password", False))
 
@@ -104,12 +109,55 @@ class PendingLogin:
                    data["next_url"], data["started"])
 
 
+class ParsedKeyPairs:
+    """The private keys this process has parsed, per session.
+
+    Parsing and checking an RSA key costs 35-55 ms of CPU, more than the rest of a page, so a
+    session's parsed key is kept for its next requests. Only in this process's memory; at most
+    `capacity` of them (the least recently used go first); forgotten after the idle timeout and
+    when the session ends here. An entry serves only the very DER it was parsed from.
+    """
+
+    def __init__(self, idle_seconds: float, capacity: int = 1024):
+        self._idle, self._capacity = idle_seconds, capacity
+        self._entries: OrderedDict[str, tuple[bytes, KeyPair, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key_pair(self, session_id: str, der: bytes) -> KeyPair:
+        """The key pair of this session's DER, parsed once."""
+        digest, now = hashlib.sha256(der).digest(), time.monotonic()
+        with self._lock:
+            found = self._entries.get(session_id)
+            if found is not None and found[0] == digest and now - found[2] < self._idle:
+                self._entries[session_id] = (digest, found[1], now)
+                self._entries.move_to_end(session_id)
+                return found[1]
+        key_pair = KeyPair.from_private_der(der)
+        with self._lock:
+            self._entries[session_id] = (digest, key_pair, now)
+            self._entries.move_to_end(session_id)
+            while self._entries and (len(self._entries) > self._capacity
+                                     or now - next(iter(self._entries.values()))[2] >= self._idle):
+                self._entries.popitem(last=False)
+        return key_pair
+
+    def forget(self, *session_ids: str) -> None:
+        """Drop the parsed keys of sessions that ended."""
+        with self._lock:
+            for session_id in session_ids:
+                self._entries.pop(session_id, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class SessionStore:
     """Sessions in the NATS KV bucket, reached from synchronous Flask code."""
 
     def __init__(self, nats_url: str, idle_seconds: int):
         self._url = nats_url
         self._idle = idle_seconds
+        self.parsed_keys = ParsedKeyPairs(idle_seconds)
         self._loop = LoopThread()
         self._kv = None
         self._js = None
@@ -178,7 +226,7 @@ class SessionStore:
         raw = _open(key, session_id, self._get(session_id))
         if raw is None:
             return None
-        session = VaultSession._unseal(raw)
+        session = VaultSession._unseal(raw, lambda der: self.parsed_keys.key_pair(session_id, der))
         if time.time() - session.touched > REFRESH_SECONDS:
             session.touched = time.time()
             self._write(session_id, key, session)
@@ -192,6 +240,7 @@ class SessionStore:
         session_id, key = parsed
         raw = _open(key, session_id, self._get(session_id))
         user_id = json.loads(raw)["user_id"] if raw else None
+        self.parsed_keys.forget(session_id)
         self._purge(session_id, *([_marker(user_id, session_id)] if user_id else []))
 
     def end_sessions_of(self, user_id: str, keep_cookie: str | None = None) -> int:
@@ -211,6 +260,7 @@ class SessionStore:
                 session_id = subject.rsplit(".", 1)[1]
                 if session_id == keep:
                     continue
+                self.parsed_keys.forget(session_id)
                 try:
                     ended += bool((await kv.get(session_id)).value)
                 except KeyNotFoundError:

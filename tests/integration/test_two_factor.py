@@ -230,7 +230,7 @@ def test_identity_refuses_forged_expired_and_replayed_challenges(system, unique_
 
 def _session(user_id: str) -> VaultSession:
     return VaultSession(user_id, f"{user_id}@tests.example", "Someone",
-                        UnlockedKeys(SymmetricKey.generate(), KeyPair.generate()))
+                        UnlockedKeys.of(SymmetricKey.generate(), KeyPair.generate()))
 
 
 @pytest.fixture
@@ -268,3 +268,12 @@ def test_a_pending_log_in_is_never_a_session_and_expires_in_five_minutes(store):
     assert store.load_pending(cookie) is None
     session_cookie = store.create(_session(str(uuid.uuid4())))
     assert store.load_pending(session_cookie) is None
+
+
+def test_a_sessions_private_key_is_parsed_once_by_this_process_and_forgotten_at_log_out(store):
+    cookie = store.create(_session("parsed-once"))
+    first = store.load(cookie).keys.key_pair
+    assert store.load(cookie).keys.key_pair is first
+    assert len(store.parsed_keys) == 1
+    store.delete(cookie)
+    assert len(store.parsed_keys) == 0 and store.load(cookie) is None

@@ -6,13 +6,12 @@ Run: `.venv/bin/python -m bench.clients_table [CLIENTS]`.
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
+from bench.measure import median_seconds
 from services.common.database import UnitOfWork, make_engine
 from services.common.migrations import upgrade
 from services.orgs import domain, models
@@ -22,12 +21,7 @@ REPEAT = 30
 
 def timed(action) -> float:
     """The median seconds of `action` over REPEAT runs."""
-    samples = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(action, REPEAT)
 
 
 def populate(engine, clients: int) -> tuple[str, str, str]:

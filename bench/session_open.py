@@ -8,9 +8,8 @@ keys. Last line: one summary a CI log can keep. Run: `.venv/bin/python -m bench.
 """
 from __future__ import annotations
 
-import statistics
-import time
 
+from bench.measure import median_seconds
 from gateway.crypto import KeyPair, SymmetricKey
 from gateway.keyring import UnlockedKeys
 from gateway.sessions import ParsedKeyPairs, VaultSession, _open, _seal
@@ -20,12 +19,7 @@ REPEAT = 200
 
 def timed(action) -> float:
     """The median seconds of `action` over REPEAT runs."""
-    samples = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(action, REPEAT)
 
 
 def main() -> None:

@@ -7,7 +7,6 @@ collections named in the file become collections (found by name, or created).
 """
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import Blueprint, current_app, make_response, request
@@ -15,7 +14,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.common.config import ImportLimits
-from services.common.internal_http import ServiceError
+from services.common.internal_http import BodyTooLarge, ServiceError
 
 from ..access import login_required
 from ..backends import backends, caller
@@ -111,7 +110,7 @@ def import_items(organization_id: str):
         return _page(vault, preview=items[:PREVIEW_ROWS], total=len(items), counts=counts, format_id=format_id)
     try:
         count = _import(vault, items, request.form.get("collection_id") or None)
-    except SealedTooLarge:
+    except BodyTooLarge:
         return _page(vault, 422, error=_("Encrypted, the items of this file are too large to import at once: "
                                          "split it into smaller files."))
     except ServiceError as refusal:
@@ -121,19 +120,14 @@ def import_items(organization_id: str):
     return see_other(vault.url("vault"), toast=_("%(count)s items were imported.", count=count))
 
 
-class SealedTooLarge(Exception):
-    """The sealed items of a file inside the limits exceed what orgs accepts (a file of many tiny fields)."""
-
-
 def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
     """Seal every item with the org key and send them all to orgs in one request (one transaction)."""
     by_name = {name: collection_id_ for collection_id_, name in vault.group_names().items()}
     body = {"collection_id": collection_id, **sealed_import(vault.key, items, by_name)}
-    # Measured here, so that orgs is never sent a body it would cut off with a bare 413.
-    if len(json.dumps(body)) > import_limits().sealed_bytes:
-        raise SealedTooLarge()
+    # Measured as it is sent, so that orgs is never sent a body it would cut off with a bare 413
+    # (a file of many tiny fields, inside the file limits, can outgrow it once sealed).
     return backends().orgs.post(f"/organizations/{vault.organization_id}/items/import", caller(), body,
-                                timeout=120)["imported"]
+                                timeout=120, max_body=import_limits().sealed_bytes)["imported"]
 
 
 @bp.route("/organizations/<organization_id>/vault/export", methods=["GET", "POST"])

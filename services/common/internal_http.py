@@ -25,6 +25,14 @@ class ServiceError(Exception):
         self.retry_after = retry_after
 
 
+class BodyTooLarge(ServiceError):
+    """A call whose body is larger than the service would accept: not sent at all."""
+
+    def __init__(self, service: str):
+        super().__init__(413, "The request is too large.", error="BodyTooLarge")
+        self.service = service
+
+
 class ServiceUnavailable(ServiceError):
     """The service did not answer (down, overloaded or unreachable)."""
 
@@ -43,9 +51,13 @@ class ServiceClient:
         self._timeout = timeout
         self._http = requests.Session()
 
-    def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None):
-        """The JSON answer of `method path`; ServiceError for a refusal."""
+    def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None,
+             max_body: int | None = None):
+        """The JSON answer of `method path`; ServiceError for a refusal, BodyTooLarge (nothing sent) for a
+        body over `max_body` bytes."""
         prepared = requests.Request(method, self.base_url + path, json=json, params=params).prepare()
+        if max_body is not None and len(prepared.body or b"") > max_body:
+            raise BodyTooLarge(self.service)
         target = urlsplit(prepared.url)
         # Signed as it goes on the wire: the encoded query and the very bytes of the body.
         call = InternalRequest(method, unquote(target.path), target.query, prepared.body or b"")
@@ -74,9 +86,10 @@ class ServiceClient:
         """GET `path` with query `params`."""
         return self.call("GET", path, caller, params=params or None)
 
-    def post(self, path: str, caller: Caller, json=None, timeout: float | None = None):
-        """POST `json` to `path` (waiting longer than usual when `timeout` says so)."""
-        return self.call("POST", path, caller, json=json if json is not None else {}, timeout=timeout)
+    def post(self, path: str, caller: Caller, json=None, timeout: float | None = None, max_body: int | None = None):
+        """POST `json` to `path` (waiting longer than usual when `timeout` says so; see `call` for `max_body`)."""
+        return self.call("POST", path, caller, json=json if json is not None else {}, timeout=timeout,
+                         max_body=max_body)
 
 
 def _first_validation_problem(detail: dict, fallback: str) -> tuple[str, str | None]:

@@ -5,9 +5,11 @@ import time
 
 import pytest
 
+from embedded.__main__ import free_port
 from services.common.config import ConfigurationError, Settings
 from services.common.internal_auth import (CLOCK_SKEW_SECONDS, MAX_AGE_SECONDS, Caller, CallerSigner,
                                            InternalRequest, NotSigned)
+from services.common.internal_http import BodyTooLarge, ServiceClient, ServiceUnavailable
 
 SECRET = b"s" * 40
 SEATS = InternalRequest("PUT", "/providers/p/clients/c/seats", "", b'{"seats": 23}')
@@ -112,3 +114,13 @@ def test_a_bad_proxy_count_or_metrics_token_stops_the_process_naming_the_variabl
     env = {"CUSTODIAN_INTERNAL_SECRET": "x" * 40, "GATEWAY_SECRET_KEY": "y" * 40, name: value}
     with pytest.raises(ConfigurationError, match=name):
         Settings.from_env("gateway", env)
+
+
+def test_a_body_over_the_callers_bound_is_refused_before_anything_is_sent():
+    # Nothing listens there: a call that were sent would end in ServiceUnavailable instead.
+    client = ServiceClient("orgs", f"http://127.0.0.1:{free_port()}", CallerSigner(b"s" * 48), timeout=1)
+    who = Caller("gateway", "someone", "r" * 32)
+    with pytest.raises(BodyTooLarge):
+        client.post("/organizations/x/items/import", who, {"items": ["x" * 100]}, max_body=100)
+    with pytest.raises(ServiceUnavailable):
+        client.post("/organizations/x/items/import", who, {"items": ["x" * 10]}, max_body=100)

@@ -42,13 +42,15 @@ def new_item(item_type: str = "login") -> dict:
 
 # --- sealing and opening -------------------------------------------------------------------------
 
-def name_to_seal(value: str) -> tuple[str, str | None]:
+def name_to_seal(value: str, if_empty: str) -> tuple[str, str | None]:
     """A collection's or folder's name as typed, cleaned by the services' own name rule (they only
-    ever see it sealed), and what is wrong with it in the reader's language, or None."""
+    ever see it sealed), and what is wrong with it in the reader's language (`if_empty` when there
+    is nothing left), or None."""
     try:
-        return clean_name(value), None
+        name = clean_name(value)
     except Invalid as refusal:
         return value, _(refusal.message)
+    return name, None if name else if_empty
 
 
 def _seal(key: SymmetricKey, value: str) -> str | None:

@@ -144,12 +144,10 @@ def collection(organization_id: str, collection_id: str | None):
     grants = {(a["group_id"] or "") + "|" + (a["member_id"] or ""): a["permission"]
               for a in (existing["access"] if existing else [])}
     if request.method == "POST" and org_key is not None:
-        name, error = name_to_seal(request.form.get("name", ""))
+        name, error = name_to_seal(request.form.get("name", ""), _("Enter the collection's name."))
         name = name[:200]
         grants = {key.removeprefix("access:"): value for key, value in request.form.items()
                   if key.startswith("access:") and value}
-        if not name and not error:
-            error = _("Enter the collection's name.")
         if not error:
             access = [{"group_id": key.split("|")[0] or None, "member_id": key.split("|")[1] or None,
                        "permission": value} for key, value in grants.items() if "|" in key]

@@ -87,10 +87,8 @@ def folder(folder_id: str | None):
         abort(404)
     name, error = names.get(folder_id, ""), None
     if request.method == "POST":
-        name, error = name_to_seal(request.form.get("name") or "")
-        if not name and not error:
-            error = _("Enter the folder's name.")
-        elif not error and len(name) > MAX_FOLDER_NAME:
+        name, error = name_to_seal(request.form.get("name") or "", _("Enter the folder's name."))
+        if not error and len(name) > MAX_FOLDER_NAME:
             error = _("The name is too long (at most %(count)s characters).", count=MAX_FOLDER_NAME)
         if not error:
             body = {"encrypted_name": vault.key.encrypt_text(name)}

@@ -61,7 +61,8 @@ def list_members(organization_id: str, query_data: MemberQuery):
     with unit_of_work() as uow:
         found = domain.list_members(uow, acting_user(), organization_id, query_data.q, query_data.status,
                                     query_data.role, query_data.sort, query_data.direction, query_data.page)
-    return {"members": [{**_member_json(m), "may": found.actions_on(m)} for m in found.members], "total": found.total, "page": found.page,
+    return {"members": [{**_member_json(m), "may": found.actions_on(m)} for m in found.members],
+            "total": found.total, "page": found.page,
             "pages": found.pages, "page_size": domain.MEMBERS_PAGE_SIZE, "seats": found.seats, "used": found.used}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from services.common.errors import Invalid
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, settings, unit_of_work
 
@@ -130,13 +129,11 @@ class ImportIn(StrictBody):
 @bp.input(ImportIn)
 def import_items(organization_id: str, json_data: ImportIn):
     """Store every item of an import, or none."""
-    limit = settings().import_limits.items
-    if len(json_data.items) > limit:
-        raise Invalid(f"An import holds at most {limit:,} items.", "items")
     items = [domain.ImportedItem(i.type, i.data, i.collection_ids, i.new_collections) for i in json_data.items]
     with unit_of_work() as uow:
         count = domain.import_org_items(uow, acting_user(), organization_id, json_data.collection_id,
-                                        json_data.new_collections, items, event_context())
+                                        json_data.new_collections, items, event_context(),
+                                        max_items=settings().import_limits.items)
     return {"imported": count}, 201
 
 

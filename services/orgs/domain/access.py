@@ -17,9 +17,13 @@ class OrganizationAccess:
     """How the actor reaches an organization: through a provider, or as a member."""
 
     provider_id: str | None
-    role: str
     encrypted_org_key: str | None  # under the provider key when through a provider
     standing: Standing
+
+    @property
+    def role(self) -> str:
+        """owner, admin, custom, or provider_admin / provider_service_user."""
+        return self.standing.role
 
 
 def organization_access(uow, actor_id: str, organization_id: str) -> OrganizationAccess:
@@ -30,13 +34,11 @@ def organization_access(uow, actor_id: str, organization_id: str) -> Organizatio
             ProviderUser.provider_id == link.provider_id, ProviderUser.user_id == actor_id,
             ProviderUser.status == "confirmed"))
         if staff is not None:
-            return OrganizationAccess(link.provider_id, "provider_" + staff.role, link.encrypted_org_key,
-                                      Standing.of("provider_" + staff.role))
+            return OrganizationAccess(link.provider_id, link.encrypted_org_key, Standing.of("provider_" + staff.role))
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status == "confirmed"))
     if member is not None and administers(member):
-        return OrganizationAccess(None, member.role, member.wrapped_org_key,
-                                  Standing.of(member.role, member.permissions or ()))
+        return OrganizationAccess(None, member.wrapped_org_key, Standing.of(member.role, member.permissions or ()))
     raise NotFound("No such organization.")
 
 

@@ -230,7 +230,8 @@ def add_existing(uow, actor_id: str, provider_id: str, organization_id: str, enc
 
 def _require_free_name(uow, provider_id: str, name: str) -> None:
     taken = uow.first(select(ProviderOrganization.id).where(
-        ProviderOrganization.provider_id == provider_id, ProviderOrganization.client_name_key == name_key(name, KEY_SIZE)))
+        ProviderOrganization.provider_id == provider_id,
+        ProviderOrganization.client_name_key == name_key(name, KEY_SIZE)))
     if taken is not None:
         raise ClientNameTaken("You already have a client with this name.", "name")
 

@@ -28,7 +28,6 @@ ITEM_TYPES = ("login", "note", "card", "identity")
 FIELD_TYPES = ("text", "hidden", "boolean")
 URI_MATCHES = ("domain", "host", "starts_with", "exact", "regex", "never")
 _RANK = {level: rank for rank, level in enumerate(ACCESS_LEVELS)}
-EDITING = EDITING_LEVELS
 MAX_DEPTH, MAX_STRINGS = 6, 500
 
 
@@ -158,7 +157,7 @@ def editable_collections(uow, actor_id: str, organization_id: str) -> list[Colle
     levels = collection_levels(uow, actor_id, organization_id)
     statement = select(Collection).where(Collection.organization_id == organization_id)
     if levels is not None:
-        statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in EDITING]))
+        statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in EDITING_LEVELS]))
     return list(uow.scalars(statement.order_by(Collection.created_at, Collection.id)))
 
 
@@ -170,7 +169,7 @@ def require_editing(uow, actor_id: str, organization_id: str, collection_ids: li
                                                         Collection.id.in_(collection_ids))).all())
     if not collection_ids or known != set(collection_ids):
         raise Invalid("Choose at least one collection of this organization.", "collection_ids")
-    allowed = FULL_EDITING_LEVELS if full else EDITING
+    allowed = FULL_EDITING_LEVELS if full else EDITING_LEVELS
     if levels is not None and any(levels.get(c) not in allowed for c in collection_ids):
         if full:
             raise Forbidden("Moving or sharing an item needs full edit access, passwords included, where it is "
@@ -189,7 +188,7 @@ def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None,
         event_type = "org.item.created"
     else:
         visible = org_item(uow, actor_id, organization_id, item_id)
-        if visible.permission not in EDITING:
+        if visible.permission not in EDITING_LEVELS:
             raise Forbidden("You may only view this item.")
         moved = set(collection_ids) != set(visible.collection_ids)
         # Moving an item where its passwords show would undo "except passwords": full access on both sides.
@@ -214,7 +213,7 @@ def trash_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
                    restore: bool = False) -> Cipher:
     """Move an item to the trash (or back from it)."""
     visible = org_item(uow, actor_id, organization_id, item_id)
-    if visible.permission not in EDITING:
+    if visible.permission not in EDITING_LEVELS:
         raise Forbidden("You may only view this item.")
     item = visible.item
     item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()

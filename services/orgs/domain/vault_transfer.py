@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
+from services.common.config import ImportLimits
 from services.common.envelope import Event
 from services.common.errors import Invalid
 from services.common.validation import require_encstring
@@ -61,11 +62,15 @@ def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: 
 
 
 def import_org_items(uow, actor_id: str, organization_id: str, collection_id: str | None,
-                     new_collection_names: list[str], items: list[ImportedItem], context: dict) -> int:
-    """Store every item of an import, or none of them; how many were stored."""
+                     new_collection_names: list[str], items: list[ImportedItem], context: dict,
+                     max_items: int = ImportLimits.items) -> int:
+    """Store every item of an import (at most `max_items`, the configured import limit), or none of
+    them; how many were stored."""
     manager_of(uow, actor_id, organization_id, "access_import_export")
     if not items:
         raise Invalid("The file holds no items.", "items")
+    if len(items) > max_items:
+        raise Invalid(f"An import holds at most {max_items:,} items.", "items")
     chosen = [collection_id] if collection_id else []
     existing = sorted({c for entry in items for c in entry.collection_ids} | set(chosen))
     if existing:

@@ -18,6 +18,8 @@ _ENCSTRING = {
     2: re.compile(rf"^2\.{_B64}\|{_B64}\|{_B64}$"),
     4: re.compile(rf"^4\.{_B64}$"),
 }
+SEALED_TEXT = _ENCSTRING[2]  # what every text of a vault item must be
+MAX_ENCSTRING_LENGTH = 4000
 _PUBLIC_KEY = re.compile(rf"^{_B64}$")
 # Control (NUL...), format (zero-width spaces and joiners, bidi overrides such as U+202E, soft
 # hyphen), surrogate, private-use and unassigned characters: each either cannot be seen or
@@ -53,7 +55,7 @@ def normalize_email(value: str, field: str = "email") -> str:
 
 def require_encstring(value: str, kind: int, field: str) -> str:
     """`value` if it is an EncString of type `kind`; Invalid otherwise."""
-    if not isinstance(value, str) or len(value) > 4000 or not _ENCSTRING[kind].match(value):
+    if not isinstance(value, str) or len(value) > MAX_ENCSTRING_LENGTH or not _ENCSTRING[kind].match(value):
         raise Invalid(f"{field} must be an encrypted value (EncString type {kind}).", field)
     return value
 

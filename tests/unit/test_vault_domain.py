@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.crypto import SymmetricKey
 from services.common.errors import Forbidden, Invalid, NotFound
@@ -130,3 +132,36 @@ def test_the_trash_is_emptied_after_thirty_days(uow, shared):
         assert domain.empty_trash(unit, now=utcnow() + timedelta(days=31)) == 1
     with uow() as unit:
         assert domain.list_org_items(unit, staff, org, trash=True) == []
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": "Router"}, "data.name must be an encrypted value"),
+    ({"login": {"uris": [{"uri": KEY.encrypt_text("a"), "match": "host"}, {"uri": "plain"}]}},
+     "data.login.uris[1].uri must be an encrypted value"),
+    ({"name": KEY.encrypt_text("n"), "reprompt": 3}, "data.reprompt must be encrypted text"),
+    ({"fields": [{"type": "hidden", "value": "1234"}]}, "data.fields[0].value must be an encrypted value"),
+    ({"a": {"b": {"c": {"d": {"e": {"f": {"g": {}}}}}}}}, "nested too deeply"),
+    ({"fields": [{"value": KEY.encrypt_text("x")}] * (domain.vault.MAX_STRINGS + 1)}, "too many fields"),
+    ({"name": "2." + "A" * 4000 + "|B|C"}, "data.name must be an encrypted value"),
+])
+def test_an_unsealed_item_is_refused_naming_the_field(data, message):
+    with pytest.raises(Invalid) as refusal:
+        domain.require_sealed(data)
+    assert message in refusal.value.message
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.sampled_from(["plain", KEY.encrypt_text("x"), "host", "hidden"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["name", "type", "match", "uri"]),
+                                                                inner, max_size=4),
+    max_leaves=30)
+
+
+@given(json_values)
+@settings(max_examples=300, deadline=None)
+def test_the_quick_check_and_the_refusal_agree(data):
+    """An item is either accepted as it is, or refused with a reason: never both, never neither."""
+    try:
+        assert domain.require_sealed(data) is data
+    except Invalid:
+        pass

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlmodel import select
 
 from services.common.config import ImportLimits
+from services.common.database import utcnow
 from services.common.envelope import Event
 from services.common.errors import Invalid
 from services.common.validation import require_encstring
 
-from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Member
+from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Member, new_id
 from .members import manager_of
 from .vault import VisibleItem, checked_item_type, collection_levels, require_editing, list_org_items, require_sealed
 
@@ -76,6 +78,7 @@ def import_org_items(uow, actor_id: str, organization_id: str, collection_id: st
     if existing:
         require_editing(uow, actor_id, organization_id, existing)
     created = _new_collections(uow, actor_id, organization_id, new_collection_names, context)
+    now = utcnow()
     ciphers, links = [], []
     for number, entry in enumerate(items, start=1):
         try:
@@ -87,15 +90,18 @@ def import_org_items(uow, actor_id: str, organization_id: str, collection_id: st
             raise Invalid(f"Entry {number}: {refusal.message}", "items") from None
         if not targets:
             raise Invalid(f"Entry {number}: choose a collection for it.", "collection_id")
-        cipher = Cipher(organization_id=organization_id, type=item_type, data=sealed)
-        ciphers.append(cipher)
-        links.extend(CipherCollection(cipher_id=cipher.id, collection_id=target) for target in sorted(targets))
-    uow.session.add_all(ciphers)
+        cipher_id = new_id()
+        ciphers.append({"id": cipher_id, "organization_id": organization_id, "user_id": None, "type": item_type,
+                        "data": sealed, "favorite": False, "folder_id": None, "revision": 1,
+                        "created_at": now, "updated_at": now, "deleted_at": None})
+        links.extend({"cipher_id": cipher_id, "collection_id": target} for target in sorted(targets))
+    # Rows, not ORM objects: building and flushing 10,000 models cost four times the encryption itself.
     uow.flush()
-    uow.session.add_all(links)
+    uow.session.execute(insert(Cipher.__table__), ciphers)
+    uow.session.execute(insert(CipherCollection.__table__), links)
     uow.publish(Event("org.items.imported", {
         "organization_id": organization_id, "count": len(ciphers),
-        "collection_ids": sorted({link.collection_id for link in links})},
+        "collection_ids": sorted({link["collection_id"] for link in links})},
         subject=organization_id, orgid=organization_id, **context))
     uow.commit()
     return len(ciphers)

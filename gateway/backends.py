@@ -1,4 +1,5 @@
-"""The gateway's clients of the services: one per service, made in `create_app`.
+"""The gateway's clients of the services: one per service, made in `create_app`, and the typed
+clients views use (`identity()`, `orgs()`, `billing()`, `audit()`: see `gateway.clients`).
 
 Every call is signed with who acts (the logged-in user, or nobody for register/log-in),
 the request id and the browser's IP, so the services can authorise for themselves.
@@ -12,6 +13,11 @@ from flask import current_app, g, request
 from services.common.config import Settings
 from services.common.internal_auth import Caller, CallerSigner
 from services.common.internal_http import ServiceClient
+
+from .clients.audit import Audit
+from .clients.billing import Billing
+from .clients.identity import Identity
+from .clients.orgs import Orgs
 
 
 @dataclass(frozen=True)
@@ -41,3 +47,26 @@ def caller() -> Caller:
     session = g.get("vault_session")
     return Caller(by="gateway", actor_id=session.user_id if session else None,
                   request_id=g.get("request_id", ""), ip=request.remote_addr, device="web")
+
+
+def identity() -> Identity:
+    """Identity, as the person of this request."""
+    return Identity(backends().identity, caller())
+
+
+def orgs() -> Orgs:
+    """Orgs, as the person of this request; what it read in this request is not read again."""
+    caller_now = caller()
+    # Keyed by who acts: a log-in in the middle of a request must not see what nobody was shown.
+    memo = g.setdefault("orgs_reads", {}).setdefault(caller_now.actor_id, {})
+    return Orgs(backends().orgs, caller_now, memo)
+
+
+def billing() -> Billing:
+    """Billing, as the person of this request."""
+    return Billing(backends().billing, caller())
+
+
+def audit() -> Audit:
+    """Audit, as the person of this request."""
+    return Audit(backends().audit, caller())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import g
 
 from . import keyring
-from .backends import backends, caller
+from .backends import orgs
 from .crypto import EncStringError, SymmetricKey
 
 
@@ -18,16 +18,9 @@ class OrgKeyUnavailable(Exception):
     """The acting user holds no usable copy of this organization's key."""
 
 
-def _my_providers() -> list[dict]:
-    # Asked once per request: a page that opens several clients' keys needs the list once.
-    if "my_providers" not in g:
-        g.my_providers = backends().orgs.get("/me/providers", caller())["providers"]
-    return g.my_providers
-
-
 def provider_key(provider_id: str) -> SymmetricKey:
     """The provider key wrapped to the acting user, opened; OrgKeyUnavailable if they hold none."""
-    wrapped = _my_providers()
+    wrapped = orgs().my_providers()
     membership = next((p for p in wrapped if p["provider_id"] == provider_id), None)
     if membership is None:
         raise OrgKeyUnavailable()

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from services.common.config import Settings
 from services.common.internal_auth import Caller
-from services.common.internal_http import ServiceError
+from services.common.internal_http import Conflict, NotAuthenticated
 
 from . import keyring
 from .backends import Backends
+from .clients.identity import Identity
+from .clients.orgs import Orgs
 from .crypto import KdfParams
 
 PROVIDER_NAME = "Demo MSP"
@@ -49,23 +51,16 @@ class DemoAccountChanged(Exception):
 
 def open_account(backends: Backends, email: str, name: str, password: str, kdf: KdfParams) -> DemoUser:
     """Register the account unless it exists, then log in and unlock its keys."""
+    identity = Identity(backends.identity, _anonymous())
     try:
-        backends.identity.post("/accounts", _anonymous(),
-                               keyring.new_account(email, password, kdf).as_registration(email, name))
-    except ServiceError as error:
-        if error.status != 409:
-            raise
-    params = backends.identity.post("/prelogin", _anonymous(), {"email": email})
-    auth_hash, master_key = keyring.log_in_hash(
-        email, password, KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"],
-                                   params["kdf_parallelism"]))
+        identity.register(keyring.new_account(email, password, kdf).as_registration(email, name))
+    except Conflict:
+        pass  # registered by an earlier start
+    auth_hash, master_key = keyring.log_in_hash(email, password, identity.kdf_of(email))
     try:
-        account = backends.identity.post("/sessions", _anonymous(),
-                                         {"email": email, "master_password_hash": auth_hash})
-    except ServiceError as error:
-        if error.status == 401:
-            raise DemoAccountChanged(email) from error
-        raise
+        account = identity.log_in(email, auth_hash, None)
+    except NotAuthenticated as error:
+        raise DemoAccountChanged(email) from error
     if account.get("two_factor_required"):
         raise DemoAccountChanged(email)
     keys = keyring.unlock(master_key, account["protected_user_key"], account["encrypted_private_key"])
@@ -83,33 +78,28 @@ def seed(settings: Settings, password: str) -> str | None:
     except DemoAccountChanged:
         return None
 
-    mine = backends.orgs.get("/me/providers", admin.caller())["providers"]
-    provider = next((p for p in mine if p["name"] == PROVIDER_NAME), None)
+    orgs = Orgs(backends.orgs, admin.caller(), {})
+    provider = next((p for p in orgs.my_providers() if p["name"] == PROVIDER_NAME), None)
     if provider is None:
         created = keyring.new_provider(admin.public_key)
-        provider_id = backends.orgs.post("/providers", admin.caller(), {
-            "name": PROVIDER_NAME, "admin_email": admin.email,
-            "wrapped_provider_key": created.wrapped_for_admin})["provider_id"]
+        provider_id = orgs.create_provider(PROVIDER_NAME, admin.email, created.wrapped_for_admin)
         provider_key = created.key
     else:
         provider_id = provider["provider_id"]
         provider_key = admin.keys.provider_key(provider["wrapped_provider_key"])
 
     try:
-        backends.orgs.post(f"/providers/{provider_id}/users", admin.caller(), {
-            "user_id": service_user.user_id, "email": service_user.email, "role": "service_user",
-            "wrapped_provider_key": keyring.wrap_provider_key(provider_key, service_user.public_key)})
-    except ServiceError as error:
-        if error.status != 409:
-            raise
+        orgs.add_staff(provider_id, service_user.user_id, service_user.email, "service_user",
+                       keyring.wrap_provider_key(provider_key, service_user.public_key))
+    except Conflict:
+        pass  # added by an earlier start
 
-    existing = {c["name"] for c in backends.orgs.get(f"/providers/{provider_id}/clients", admin.caller(),
-                                                      page=1)["clients"]}
+    existing = {c["name"] for c in orgs.clients(provider_id)["clients"]}
     for name, seats, plan, owner in CLIENTS:
         if name in existing:
             continue
         keys = keyring.new_client_organization(provider_key)
-        backends.orgs.post(f"/providers/{provider_id}/clients", admin.caller(), {
+        orgs.add_client(provider_id, {
             "name": name, "plan": plan, "seats": seats, "owner_email": owner,
             "billing_email": owner.replace("owner@", "billing@"), "public_key": keys.public_key,
             "encrypted_private_key": keys.encrypted_private_key, "encrypted_org_key": keys.encrypted_org_key})

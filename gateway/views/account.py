@@ -13,8 +13,7 @@ from services.common.internal_http import ServiceError
 
 from .. import keyring
 from ..access import login_required
-from ..backends import backends, caller
-from ..crypto import KdfParams
+from ..backends import identity, orgs
 from ..master_password_rules import describe, problem_with, rules_with_floor
 from ..render import render, see_other
 from ..sessions import COOKIE
@@ -25,11 +24,11 @@ bp = Blueprint("account", __name__)
 
 def _rules() -> dict:
     """What the user's organizations require of a master password, with Custodian's floor."""
-    return rules_with_floor(backends().orgs.get("/me/requirements", caller())["master_password"])
+    return rules_with_floor(orgs().my_requirements()["master_password"])
 
 
 def _page(status: int = 200, error: str | None = None, rules: dict | None = None):
-    recovery = backends().orgs.get("/me/recovery", caller())["organizations"]
+    recovery = orgs().my_recovery()
     return render("pages/account.html", status=status, error=error, recovery=recovery,
                   rules=describe(rules or _rules()))
 
@@ -53,14 +52,12 @@ def change_master_password():
     problem = problem_with(new, rules, session.email, session.name)
     if problem:
         return _page(422, problem, rules)
-    params = backends().identity.post("/prelogin", caller(), {"email": session.email})
-    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
+    kdf = identity().kdf_of(session.email)
     current_hash, _master_key = keyring.log_in_hash(session.email, current, kdf)
     replacement = keyring.new_master_password(session.email, new, kdf, session.keys.user_key)
     try:
-        backends().identity.call("PUT", "/me/master-password", caller(), json={
-            "current_master_password_hash": current_hash, "master_password_hash": replacement.master_password_hash,
-            "protected_user_key": replacement.protected_user_key})
+        identity().change_master_password(current_hash, replacement.master_password_hash,
+                                          replacement.protected_user_key)
     except ServiceError as refusal:
         return _page(422, _(refusal.message), rules)
     # A new session replaces this one (a new id after a new password); every other one ends.
@@ -78,15 +75,14 @@ def change_master_password():
 def enrol(organization: dict) -> None:
     """Enrol the signed-in member in an organization's account recovery (user key wrapped to it)."""
     wrapped = keyring.recovery_enrolment(g.vault_session.keys.user_key, organization["public_key"])
-    backends().orgs.call("PUT", f"/organizations/{organization['organization_id']}/recovery/enrolment", caller(),
-                         json={"reset_password_key": wrapped})
+    orgs().enrol_in_recovery(organization["organization_id"], wrapped)
 
 
 @bp.post("/account/recovery/<organization_id>/<action>")
 @login_required
 def recovery(organization_id: str, action: str):
     """Enrol in an organization's account recovery, or withdraw."""
-    organizations = backends().orgs.get("/me/recovery", caller())["organizations"]
+    organizations = orgs().my_recovery()
     organization = next((o for o in organizations if o["organization_id"] == organization_id), None)
     if organization is None or action not in ("enrol", "withdraw"):
         return _page(404, _("This organization does not use account recovery."))
@@ -94,7 +90,7 @@ def recovery(organization_id: str, action: str):
         if action == "enrol":
             enrol(organization)
         else:
-            backends().orgs.call("DELETE", f"/organizations/{organization_id}/recovery/enrolment", caller())
+            orgs().leave_recovery(organization_id)
     except ServiceError as refusal:
         return _page(422, _(refusal.message))
     done = _("You are enrolled in the account recovery of %(name)s.", name=organization["name"]) \

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from services.common.internal_http import ServiceError
 
 from .. import keyring
-from ..backends import backends, caller
+from ..backends import identity, orgs
 from ..crypto import EncStringError, KdfParams
 from ..forms import LoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
 from ..master_password_rules import STRENGTH_LABELS, describe, problem_with, rules_with_floor, strength
@@ -28,11 +28,10 @@ def _invitation_rules(next_url: str | None) -> dict | None:
         return None
     token = parse_qs(urlsplit(path).query).get("token", [""])[0][:200]
     try:
-        invitation = backends().identity.post("/invitations/preview", caller(), {"token": token})
+        invitation = identity().preview_invitation(token)
         if invitation["kind"] == "provider":
             return None
-        return backends().orgs.get(f"/organizations/{invitation['organization_id']}/requirements",
-                                   caller())["master_password"]
+        return orgs().requirements(invitation["organization_id"])["master_password"]
     except ServiceError:
         return None  # an expired or unknown link says so on its own page
 
@@ -53,7 +52,7 @@ def register():
             kdf = KdfParams("pbkdf2", current_app.extensions["settings"].kdf_iterations)
             account = keyring.new_account(email, form.master_password.data, kdf)
             try:
-                backends().identity.post("/accounts", caller(), account.as_registration(email, form.name.data))
+                identity().register(account.as_registration(email, form.name.data))
             except ServiceError as error:
                 show_refusal(form, error, "email")
             else:
@@ -103,15 +102,10 @@ def login():
 def _prove_password(email: str, password: str) -> tuple[dict, bytes]:
     """Identity's answer to the master password hash (the account, or a second step to take),
     and the master key, which stays here."""
-    identity = backends().identity
-    params = identity.post("/prelogin", caller(), {"email": email})
-    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
-    auth_hash, master_key = keyring.log_in_hash(email, password, kdf)
-    body = {"email": email, "master_password_hash": auth_hash}
+    auth_hash, master_key = keyring.log_in_hash(email, password, identity().kdf_of(email))
     remembered = request.cookies.get(DEVICE_COOKIE)
-    if remembered and len(remembered) <= 1000:
-        body["remember_token"] = remembered
-    return identity.post("/sessions", caller(), body), master_key
+    return identity().log_in(email, auth_hash, remembered if remembered and len(remembered) <= 1000 else None), \
+        master_key
 
 
 def _unlock(account: dict, master_key: bytes) -> VaultSession:
@@ -120,7 +114,7 @@ def _unlock(account: dict, master_key: bytes) -> VaultSession:
                            must_change_password=bool(account.get("force_password_reset")))
     g.vault_session = session
     session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"], "may": p["may"]}
-                         for p in backends().orgs.get("/me/providers", caller())["providers"]]
+                         for p in orgs().my_providers()]
     return session
 
 
@@ -179,11 +173,9 @@ def two_step():
         method = pending.methods[0]
     form = (RecoveryCodeLoginForm if method == "recovery_code" else SecondStepForm)()
     if form.validate_on_submit():
-        identity = backends().identity
         try:
-            passed = identity.post("/sessions/two-factor", caller(), {
-                "challenge": pending.challenge, "method": method, "code": form.code.data.strip(),
-                "remember": bool(getattr(form, "remember", None) and form.remember.data)})
+            passed = identity().second_step(pending.challenge, method, form.code.data.strip(),
+                                            bool(getattr(form, "remember", None) and form.remember.data))
             session = _unlock(passed, pending.master_key)
         except ServiceError as error:
             if error.error == "ChallengeExpired":
@@ -213,7 +205,7 @@ def mail_login_code():
     if pending is None:
         return _start_again(_("Your log-in took too long. Log in again."))
     try:
-        backends().identity.post("/sessions/two-factor/email", caller(), {"challenge": pending.challenge})
+        identity().mail_login_code(pending.challenge)
     except ServiceError as error:
         if error.error == "ChallengeExpired":
             return _start_again(_(error.message))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
 
-from ..backends import backends, caller
+from ..backends import identity, orgs
 from ..render import render
 from . import account
 
@@ -21,7 +21,7 @@ def accept():
     token = (request.values.get("token") or "")[:200]
     here = url_for("invitations.accept") + "?" + urlencode({"token": token})
     try:
-        invitation = backends().identity.post("/invitations/preview", caller(), {"token": token})
+        invitation = identity().preview_invitation(token)
     except ServiceError as error:
         return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
                       error=_(error.message), invitation=None)
@@ -35,11 +35,9 @@ def accept():
         if missing:
             return render("pages/invitation.html", status=403, error=missing, invitation=invitation, token=token)
         try:
-            redeemed = backends().identity.post("/invitations/redeem", caller(), {"token": token})
-            joined = "providers/{organization_id}/staff" if redeemed["kind"] == "provider" else \
-                "organizations/{organization_id}/members"
-            backends().orgs.post(f"/{joined.format(**redeemed)}/{redeemed['member_id']}/accept", caller(),
-                                 {"proof": redeemed["proof"], "name": session.name})
+            redeemed = identity().redeem_invitation(token)
+            orgs().accept(redeemed["kind"], redeemed["organization_id"], redeemed["member_id"], redeemed["proof"],
+                          session.name)
         except ServiceError as error:
             return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
                           error=_(error.message), invitation=invitation, token=token)
@@ -54,10 +52,10 @@ def _missing_two_factor(invitation: dict, user_id: str) -> str | None:
     Asked before the link is used, so that it still works once they turn it on."""
     if invitation.get("kind") == "provider":
         return None
-    required = backends().orgs.get(f"/organizations/{invitation['organization_id']}/requirements", caller())
+    required = orgs().requirements(invitation["organization_id"])
     if not required["two_factor_required_by"]:
         return None
-    status = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": [user_id]})["two_factor"]
+    status = identity().two_factor_status([user_id])
     if status.get(user_id):
         return None
     return _("This organization requires two-step login. Turn it on in your account settings, then open this "
@@ -66,7 +64,7 @@ def _missing_two_factor(invitation: dict, user_id: str) -> str | None:
 
 def _enrol_if_required(organization_id: str) -> None:
     """Enrol the new member in account recovery at once when the organization enrols everyone."""
-    for organization in backends().orgs.get("/me/recovery", caller())["organizations"]:
+    for organization in orgs().my_recovery():
         if organization["organization_id"] == organization_id and organization["auto_enroll"] \
                 and not organization["enrolled"]:
             account.enrol(organization)

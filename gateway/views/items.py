@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from ..access import login_required
-from ..backends import backends, caller
+from ..backends import orgs
 from ..item_form import (CARD_LABELS, FIELD_TYPE_LABELS, IDENTITY_LABELS, MATCH_LABELS, TYPE_LABELS,
                          item_from_form, problem_with, without_empty_rows)
 from ..password_generator import GeneratorOptions, generate
@@ -68,7 +68,7 @@ def vault_page(organization_id: str | None = None):
 def _organization_sections(chosen: VaultFilter) -> list[dict]:
     """The items of each organization the person is a confirmed member of, filtered alike."""
     sections = []
-    for membership in backends().orgs.get("/me/memberships", caller())["memberships"]:
+    for membership in orgs().my_memberships():
         vault = member_vault(membership)
         if vault.key is None:
             continue
@@ -146,7 +146,7 @@ def _edit(organization_id: str | None, item_id: str | None, mode: str):
     try:
         vault.save(item_id if mode == "edit" else None, item_type, data, item)
     except ServiceError as refusal:
-        if refusal.status == 404:
+        if isinstance(refusal, NotFound):
             raise
         return _form_page(vault, item, mode, item_id, _(refusal.message))
     return see_other(vault.url("vault"), toast=_("%(name)s was saved.", name=item["name"].strip()))
@@ -170,9 +170,8 @@ def clone(item_id: str, organization_id: str | None = None):
     return _edit(organization_id, item_id, "clone")
 
 
-ACTIONS = {"trash": ("POST", "/trash", "The item was moved to the trash."),
-           "restore": ("POST", "/restore", "The item was restored."),
-           "purge": ("DELETE", "", "The item was deleted for good.")}
+ACTIONS = {"trash": "The item was moved to the trash.", "restore": "The item was restored.",
+           "purge": "The item was deleted for good."}
 
 
 @route("/<item_id>/<action>", "act", methods=("POST",))
@@ -182,16 +181,15 @@ def act(item_id: str, action: str, organization_id: str | None = None):
     back = vault.url("vault", trash="1" if action in ("restore", "purge") else None)
     try:
         if action in ("favorite", "unfavorite"):
-            backends().orgs.call("PUT", f"/items/{item_id}/favorite", caller(),
-                                 json={"favorite": action == "favorite"})
+            orgs().set_favorite(item_id, action == "favorite")
             done = _("Added to favourites.") if action == "favorite" else _("Removed from favourites.")
             return see_other(request.referrer if _same_site(request.referrer) else vault.url("vault"), toast=done)
         if action not in ACTIONS:
             abort(404)
-        method, suffix, done = ACTIONS[action]
-        backends().orgs.call(method, f"{vault.base}/{item_id}{suffix}", caller())
+        orgs().act_on_item(vault.base, item_id, action)
+        done = ACTIONS[action]
     except ServiceError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             raise
         return see_other(back, toast=_(error.message))
     return see_other(back, toast=_(done))

@@ -10,10 +10,10 @@ from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from ..access import login_required, provider_through
-from ..backends import backends, caller
+from ..backends import orgs
 from ..master_password_rules import STRENGTH_LABELS
 from ..render import render, see_other
 
@@ -33,7 +33,7 @@ CHARACTER_RULES = {"require_upper": "A-Z", "require_lower": "a-z", "require_digi
 
 
 def _context(organization_id: str) -> dict:
-    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    organization = orgs().organization(organization_id)
     return {"organization": organization, "provider": provider_through(organization)}
 
 
@@ -41,7 +41,7 @@ def _context(organization_id: str) -> dict:
 @login_required
 def policies(organization_id: str):
     """The organization's policies, each on or off."""
-    found = backends().orgs.get(f"/organizations/{organization_id}/policies", caller())["policies"]
+    found = orgs().policies(organization_id)
     return render("pages/policies.html", policies=found, labels=POLICIES, **_context(organization_id))
 
 
@@ -61,17 +61,16 @@ def edit(organization_id: str, policy_type: str):
     """One policy's dialog: turn it on or off, set what it requires."""
     if policy_type not in POLICIES:
         abort(404)
-    found = backends().orgs.get(f"/organizations/{organization_id}/policies", caller())["policies"]
+    found = orgs().policies(organization_id)
     policy = next(p for p in found if p["type"] == policy_type)
     was_enabled, error = policy["enabled"], None
     if request.method == "POST":
         policy = {"type": policy_type, "enabled": request.form.get("enabled") == "on",
                   "settings": _settings(policy_type, request.form)}
         try:
-            backends().orgs.call("PUT", f"/organizations/{organization_id}/policies/{policy_type}", caller(),
-                                 json={"enabled": policy["enabled"], "settings": policy["settings"]})
+            orgs().save_policy(organization_id, policy_type, policy["enabled"], policy["settings"])
         except ServiceError as refusal:
-            if refusal.status == 404:
+            if isinstance(refusal, NotFound):
                 raise
             error = _(refusal.message)
         else:
@@ -79,8 +78,7 @@ def edit(organization_id: str, policy_type: str):
                              toast=_("The policy %(name)s was saved.", name=POLICIES[policy_type][0]))
     impact = None  # asked only when the dialog is shown, not when a save succeeds
     if policy_type == "require_two_factor" and not was_enabled:
-        impact = backends().orgs.get(f"/organizations/{organization_id}/policies/require_two_factor/impact",
-                                     caller())
+        impact = orgs().two_factor_policy_impact(organization_id)
     return render("pages/policy_edit.html", "partials/policy_dialog.html", status=422 if error else 200,
                   policy=policy, label=POLICIES[policy_type], impact=impact, error=error,
                   strengths=STRENGTH_LABELS, characters=CHARACTER_RULES, organization_id=organization_id,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, url_for
 from flask_babel import gettext as _
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from .. import keyring
 from ..access import login_required
-from ..backends import backends, caller
-from ..crypto import EncStringError, KdfParams
+from ..backends import identity, orgs
+from ..crypto import EncStringError
 from ..master_password_rules import describe, problem_with, rules_with_floor
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import render, see_other
@@ -26,26 +26,22 @@ bp = Blueprint("recovery", __name__)
 
 def _target(organization_id: str, member_id: str) -> tuple[dict | None, str | None]:
     try:
-        return backends().orgs.get(f"/organizations/{organization_id}/members/{member_id}/recovery", caller()), None
+        return orgs().recovery_target(organization_id, member_id), None
     except ServiceError as refusal:
-        if refusal.status == 404:
+        if isinstance(refusal, NotFound):
             raise
         return None, _(refusal.message)
 
 
 def _recover(organization_id: str, target: dict, password: str) -> None:
     """Open the member's user key, wrap it under the new master password, have identity store it."""
-    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
-    member = backends().identity.get(f"/recoveries/{organization_id}/{target['member_id']}", caller())
+    organization = orgs().organization(organization_id)
+    member = identity().recovery_keys(organization_id, target["member_id"])
     user_key = keyring.recovered_user_key(target["reset_password_key"], organization_key(organization),
                                           target["encrypted_private_key"], target["public_key"],
                                           (member["public_key"], member["encrypted_private_key"]))
-    params = backends().identity.post("/prelogin", caller(), {"email": target["email"]})
-    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
-    new = keyring.new_master_password(target["email"], password, kdf, user_key)
-    backends().identity.post("/recoveries", caller(), {
-        "organization_id": organization_id, "member_id": target["member_id"],
-        "master_password_hash": new.master_password_hash, "protected_user_key": new.protected_user_key})
+    new = keyring.new_master_password(target["email"], password, identity().kdf_of(target["email"]), user_key)
+    identity().recover(organization_id, target["member_id"], new.master_password_hash, new.protected_user_key)
     current_app.extensions["sessions"].end_sessions_of(target["user_id"])
 
 
@@ -54,7 +50,7 @@ def _recover(organization_id: str, target: dict, password: str) -> None:
 def recover(organization_id: str, member_id: str):
     """The Recover account dialog, and the reset it makes."""
     target, error = _target(organization_id, member_id)
-    requirements = backends().orgs.get(f"/organizations/{organization_id}/requirements", caller())
+    requirements = orgs().requirements(organization_id)
     rules = rules_with_floor(requirements["master_password"])
     if target is not None and request.method == "POST":
         password = request.form.get("master_password", "")[:1000]
@@ -71,7 +67,7 @@ def recover(organization_id: str, member_id: str):
                 error = _("This member's recovery key does not open with the organization's key. Nothing was "
                           "changed; ask them to enrol again.")
             except ServiceError as refusal:
-                if refusal.status == 404:
+                if isinstance(refusal, NotFound):
                     raise
                 error = _(refusal.message)
             else:

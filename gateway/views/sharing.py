@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.internal_http import ServiceError
 
 from ..access import login_required, provider_through
-from ..backends import backends, caller
+from ..backends import orgs
 from ..crypto import EncStringError
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import htmx, render, see_other
@@ -25,14 +25,14 @@ ACCESS_LEVELS = [("view", _l("Can view")), ("view_except_passwords", _l("Can vie
 
 
 def _organization(organization_id: str) -> tuple[dict, dict | None]:
-    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    organization = orgs().organization(organization_id)
     provider = provider_through(organization)
     return organization, provider
 
 
 def _people(organization_id: str) -> list[dict]:
     """Every member not revoked, for choosing group members and access (first 50 by email)."""
-    found = backends().orgs.get(f"/organizations/{organization_id}/members", caller(), sort="email")
+    found = orgs().members(organization_id, sort="email")
     return [m for m in found["members"] if m["status"] != "revoked"]
 
 
@@ -43,7 +43,7 @@ def _people(organization_id: str) -> list[dict]:
 def groups(organization_id: str):
     """The organization's groups and who is in each."""
     organization, provider = _organization(organization_id)
-    found = backends().orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
+    found = orgs().groups(organization_id)
     people = {m["member_id"]: m for m in _people(organization_id)}
     return render("pages/groups.html", "partials/groups_table.html", organization=organization, provider=provider,
                   groups=found, people=people)
@@ -54,11 +54,9 @@ def groups(organization_id: str):
 @login_required
 def group(organization_id: str, group_id: str | None):
     """The New group / Edit group dialog."""
-    orgs = backends().orgs
     existing = None
     if group_id:
-        existing = next((x for x in orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
-                         if x["group_id"] == group_id), None)
+        existing = next((x for x in orgs().groups(organization_id) if x["group_id"] == group_id), None)
         if existing is None:
             abort(404)
     values = {"name": existing["name"] if existing else "", "member_ids": existing["member_ids"] if existing else []}
@@ -66,10 +64,7 @@ def group(organization_id: str, group_id: str | None):
     if request.method == "POST":
         values = {"name": request.form.get("name", "")[:200], "member_ids": request.form.getlist("member_ids")}
         try:
-            if group_id:
-                orgs.call("PUT", f"/organizations/{organization_id}/groups/{group_id}", caller(), json=values)
-            else:
-                orgs.post(f"/organizations/{organization_id}/groups", caller(), values)
+            orgs().save_group(organization_id, group_id, values)
         except ServiceError as refusal:
             error, field = _(refusal.message), refusal.field or "name"
         else:
@@ -84,7 +79,7 @@ def group(organization_id: str, group_id: str | None):
 @login_required
 def delete_group(organization_id: str, group_id: str):
     """Delete a group."""
-    backends().orgs.call("DELETE", f"/organizations/{organization_id}/groups/{group_id}", caller())
+    orgs().delete_group(organization_id, group_id)
     return _done(url_for("sharing.groups", organization_id=organization_id), _("The group was deleted."))
 
 
@@ -95,10 +90,9 @@ def delete_group(organization_id: str, group_id: str):
 def collections(organization_id: str):
     """The organization's collections, their names decrypted here, and who may do what in each."""
     organization, provider = _organization(organization_id)
-    found = backends().orgs.get(f"/organizations/{organization_id}/collections", caller())["collections"]
+    found = orgs().collections(organization_id)
     names, unreadable = _names(organization, found)
-    group_names = {x["group_id"]: x["name"] for x in
-                   backends().orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]}
+    group_names = {x["group_id"]: x["name"] for x in orgs().groups(organization_id)}
     people = {m["member_id"]: m for m in _people(organization_id)}
     return render("pages/collections.html", "partials/collections_table.html", organization=organization,
                   provider=provider, collections=found, names=names, unreadable=unreadable,
@@ -125,15 +119,14 @@ def _names(organization: dict, found: list[dict]) -> tuple[dict, bool]:
 @login_required
 def collection(organization_id: str, collection_id: str | None):
     """The New collection / Edit collection dialog: its name and who may do what in it."""
-    orgs = backends().orgs
     organization, _provider = _organization(organization_id)
     existing = None
     if collection_id:
-        existing = next((x for x in orgs.get(f"/organizations/{organization_id}/collections", caller())[
-            "collections"] if x["collection_id"] == collection_id), None)
+        existing = next((x for x in orgs().collections(organization_id) if x["collection_id"] == collection_id),
+                        None)
         if existing is None:
             abort(404)
-    groups_found = orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]
+    groups_found = orgs().groups(organization_id)
     people = _people(organization_id)
     error = None
     try:
@@ -153,11 +146,7 @@ def collection(organization_id: str, collection_id: str | None):
                        "permission": value} for key, value in grants.items() if "|" in key]
             body = {"encrypted_name": org_key.encrypt_text(name), "access": access}
             try:
-                if collection_id:
-                    orgs.call("PUT", f"/organizations/{organization_id}/collections/{collection_id}", caller(),
-                              json=body)
-                else:
-                    orgs.post(f"/organizations/{organization_id}/collections", caller(), body)
+                orgs().save_collection(organization_id, collection_id, body)
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
@@ -172,7 +161,7 @@ def collection(organization_id: str, collection_id: str | None):
 @login_required
 def delete_collection(organization_id: str, collection_id: str):
     """Delete a collection."""
-    backends().orgs.call("DELETE", f"/organizations/{organization_id}/collections/{collection_id}", caller())
+    orgs().delete_collection(organization_id, collection_id)
     return _done(url_for("sharing.collections", organization_id=organization_id), _("The collection was deleted."))
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from .. import keyring
 from ..access import login_required, provider_allowing
-from ..backends import backends, caller
+from ..backends import identity, orgs
 from ..forms import StaffInviteForm, show_refusal
 from ..org_keys import provider_key
 from ..render import htmx, render, see_other
@@ -22,7 +22,7 @@ def _admin_provider(provider_id: str) -> dict:
 
 def _page(provider_id: str, status: int = 200, toast: str | None = None, alert: str | None = None, **extra):
     provider = _admin_provider(provider_id)
-    users = backends().orgs.get(f"/providers/{provider_id}/staff", caller())["users"]
+    users = orgs().staff(provider_id)
     return render("pages/staff.html", "partials/staff_table.html", status=status, toast=toast, alert=alert,
                   provider=provider, users=users, me=g.vault_session.user_id, **extra)
 
@@ -42,14 +42,13 @@ def invite(provider_id: str):
     form = StaffInviteForm()
     if form.validate_on_submit():
         try:
-            invited = backends().orgs.post(f"/providers/{provider_id}/staff", caller(),
-                                           {"emails": form.emails.data, "role": form.role.data})["users"]
+            invited = orgs().invite_staff(provider_id, form.emails.data, form.role.data)
         except ServiceError as error:
             show_refusal(form, error, "emails")
         else:
             toast = _("Invitations sent: %(count)s.", count=len(invited))
             if htmx:
-                users = backends().orgs.get(f"/providers/{provider_id}/staff", caller())["users"]
+                users = orgs().staff(provider_id)
                 return render("partials/staff_changed.html", status=201, toast=toast, provider=provider,
                               users=users, me=g.vault_session.user_id)
             return see_other(url_for("staff.staff", provider_id=provider_id))
@@ -63,23 +62,23 @@ def invite(provider_id: str):
 def confirm(provider_id: str, provider_user_id: str):
     """Confirm a provider user after the fingerprint check: the provider key is wrapped to them."""
     provider = _admin_provider(provider_id)
-    person = backends().orgs.get(f"/providers/{provider_id}/staff/{provider_user_id}", caller())
+    person = orgs().staff_member(provider_id, provider_user_id)
     error, phrase = None, None
     if person["status"] != "accepted" or not person["user_id"]:
         error = _("Only accepted provider users can be confirmed.")
     else:
-        public_key = backends().identity.get(f"/users/{person['user_id']}", caller())["public_key"]
+        public_key = identity().public_key(person["user_id"])
         phrase = keyring.fingerprint_phrase(person["user_id"], public_key)
         if request.method == "POST":
             try:
-                backends().orgs.post(f"/providers/{provider_id}/staff/{provider_user_id}/confirm", caller(), {
-                    "wrapped_provider_key": keyring.wrap_provider_key(provider_key(provider_id), public_key)})
+                orgs().confirm_staff(provider_id, provider_user_id,
+                                     keyring.wrap_provider_key(provider_key(provider_id), public_key))
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
                 toast = _("%(email)s is confirmed.", email=person["email"])
                 if htmx:
-                    users = backends().orgs.get(f"/providers/{provider_id}/staff", caller())["users"]
+                    users = orgs().staff(provider_id)
                     return render("partials/staff_changed.html", toast=toast, provider=provider, users=users,
                                   me=g.vault_session.user_id)
                 return see_other(url_for("staff.staff", provider_id=provider_id))
@@ -92,10 +91,9 @@ def confirm(provider_id: str, provider_user_id: str):
 def resend_all(provider_id: str):
     """Send again every invitation not accepted yet."""
     _admin_provider(provider_id)
-    waiting = [u for u in backends().orgs.get(f"/providers/{provider_id}/staff", caller())["users"]
-               if u["status"] == "invited"]
+    waiting = [u for u in orgs().staff(provider_id) if u["status"] == "invited"]
     for user in waiting:
-        backends().orgs.post(f"/providers/{provider_id}/staff/{user['provider_user_id']}/reinvite", caller())
+        orgs().reinvite_staff(provider_id, user["provider_user_id"])
     toast = _("Invitations sent again: %(count)s.", count=len(waiting))
     return _page(provider_id, toast=toast) if htmx else see_other(url_for("staff.staff", provider_id=provider_id))
 
@@ -107,21 +105,20 @@ def act(provider_id: str, provider_user_id: str, action: str):
     if action not in ("reinvite", "remove", "make-admin", "make-service-user"):
         abort(404)
     _admin_provider(provider_id)
-    person = backends().orgs.get(f"/providers/{provider_id}/staff/{provider_user_id}", caller())
+    person = orgs().staff_member(provider_id, provider_user_id)
     try:
         if action.startswith("make-"):
             role = "admin" if action == "make-admin" else "service_user"
-            backends().orgs.call("PUT", f"/providers/{provider_id}/staff/{provider_user_id}/role", caller(),
-                                 json={"role": role})
+            orgs().change_staff_role(provider_id, provider_user_id, role)
             done = _("%(email)s was updated.", email=person["email"])
         elif action == "reinvite":
-            backends().orgs.post(f"/providers/{provider_id}/staff/{provider_user_id}/reinvite", caller())
+            orgs().reinvite_staff(provider_id, provider_user_id)
             done = _("The invitation to %(email)s was sent again.", email=person["email"])
         else:
-            backends().orgs.call("DELETE", f"/providers/{provider_id}/staff/{provider_user_id}", caller())
+            orgs().remove_staff(provider_id, provider_user_id)
             done = _("%(email)s was removed.", email=person["email"])
     except ServiceError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             raise
         message = _(error.message)
         return _page(provider_id, status=200 if htmx else error.status, toast=message, alert=message)

@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.common.config import ImportLimits
-from services.common.internal_http import BodyTooLarge, ServiceError
+from services.common.internal_http import BodyTooLarge, NotFound, ServiceError
 
 from ..access import login_required
-from ..backends import backends, caller
+from ..backends import orgs
 from ..render import render, see_other
 from ..transfer import FORMATS, ImportRefused, PasswordNeeded, check_size, detect_format, export_csv, \
     export_encrypted_json, export_json, parse, too_large
@@ -114,7 +114,7 @@ def import_items(organization_id: str):
         return _page(vault, 422, error=_("Encrypted, the items of this file are too large to import at once: "
                                          "split it into smaller files."))
     except ServiceError as refusal:
-        if refusal.status == 404:
+        if isinstance(refusal, NotFound):
             raise
         return _page(vault, 422, error=_(refusal.message))
     return see_other(vault.url("vault"), toast=_("%(count)s items were imported.", count=count))
@@ -126,8 +126,8 @@ def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
     body = {"collection_id": collection_id, **sealed_import(vault.key, items, by_name)}
     # Measured as it is sent, so that orgs is never sent a body it would cut off with a bare 413
     # (a file of many tiny fields, inside the file limits, can outgrow it once sealed).
-    return backends().orgs.post(f"/organizations/{vault.organization_id}/items/import", caller(), body,
-                                timeout=120, max_body=import_limits().sealed_bytes)["imported"]
+    return orgs().import_items(vault.organization_id, body, timeout=120,
+                               max_body=import_limits().sealed_bytes)["imported"]
 
 
 @bp.route("/organizations/<organization_id>/vault/export", methods=["GET", "POST"])
@@ -151,7 +151,7 @@ def export_items(organization_id: str):
             try:
                 return _export_file(vault, chosen, password)
             except ServiceError as refusal:
-                if refusal.status == 404:
+                if isinstance(refusal, NotFound):
                     raise
                 error = _(refusal.message)
     return render("pages/export.html", "pages/export.html", status=422 if error else 200, vault=vault,
@@ -159,7 +159,7 @@ def export_items(organization_id: str):
 
 
 def _export_file(vault: Vault, chosen: str, password: str):
-    found = backends().orgs.post(f"/organizations/{vault.organization_id}/export", caller(), {})
+    found = orgs().export_items(vault.organization_id)
     names = {c["collection_id"]: opened_text(vault.key, c["encrypted_name"]) for c in found["collections"]}
     items = []
     for stored in found["items"]:

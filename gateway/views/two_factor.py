@@ -14,8 +14,7 @@ from services.common.internal_http import ServiceError
 
 from .. import keyring
 from ..access import login_required
-from ..backends import backends, caller
-from ..crypto import KdfParams
+from ..backends import identity
 from ..forms import MasterPasswordForm, VerificationCodeForm, show_refusal
 from ..render import render, see_other
 from .auth import DEVICE_COOKIE
@@ -37,9 +36,7 @@ def _status(form) -> int:
 def _master_password_hash(password: str) -> str:
     """The hash identity checks, derived from the master password as at log-in."""
     email = g.vault_session.email
-    params = backends().identity.post("/prelogin", caller(), {"email": email})
-    kdf = KdfParams(params["kdf"], params["kdf_iterations"], params["kdf_memory_mib"], params["kdf_parallelism"])
-    return keyring.log_in_hash(email, password, kdf)[0]
+    return keyring.log_in_hash(email, password, identity().kdf_of(email))[0]
 
 
 def _settings_again(toast: str, forget_device: bool = False):
@@ -53,7 +50,7 @@ def _settings_again(toast: str, forget_device: bool = False):
 @login_required
 def settings():
     """The methods, on or off, the recovery code and remembered devices."""
-    state = backends().identity.get("/me/two-factor", caller())
+    state = identity().two_factor_state()
     return render("pages/two_factor.html", "partials/two_factor_methods.html", state=state)
 
 
@@ -68,7 +65,7 @@ def _authenticator_dialog(setup: dict, form: VerificationCodeForm, status: int =
 def start_authenticator():
     """Start setting up an authenticator app: a new secret to scan or type."""
     try:
-        setup = backends().identity.post("/me/two-factor/authenticator", caller())
+        setup = identity().start_authenticator()
     except ServiceError as error:
         return _settings_again(_(error.message))
     return _authenticator_dialog(setup, VerificationCodeForm(formdata=None))
@@ -78,15 +75,14 @@ def start_authenticator():
 @login_required
 def authenticator():
     """The setup under way, and the code that turns it on."""
-    identity = backends().identity
     try:
-        setup = identity.get("/me/two-factor/authenticator", caller())
+        setup = identity().authenticator_setup()
     except ServiceError as error:
         return _settings_again(_(error.message))
     form = VerificationCodeForm()
     if form.validate_on_submit():
         try:
-            turned_on = identity.post("/me/two-factor/authenticator/verify", caller(), {"code": form.code.data})
+            turned_on = identity().verify_authenticator(form.code.data)
         except ServiceError as error:
             show_refusal(form, error, "code")
         else:
@@ -105,7 +101,7 @@ def _turned_on(answer: dict, toast: str):
 def start_email():
     """Mail a code to the account's address, to turn codes by email on."""
     try:
-        sent = backends().identity.post("/me/two-factor/email", caller())
+        sent = identity().start_email_codes()
     except ServiceError as error:
         if error.status == 409:
             return _settings_again(_(error.message))
@@ -125,7 +121,7 @@ def email():
     form = VerificationCodeForm()
     if form.validate_on_submit():
         try:
-            turned_on = backends().identity.post("/me/two-factor/email/verify", caller(), {"code": form.code.data})
+            turned_on = identity().verify_email_codes(form.code.data)
         except ServiceError as error:
             show_refusal(form, error, "code")
         else:
@@ -142,8 +138,7 @@ def turn_off(method: str):
     form = MasterPasswordForm()
     if form.validate_on_submit():
         try:
-            backends().identity.post(f"/me/two-factor/{method}/off", caller(),
-                                     {"master_password_hash": _master_password_hash(form.master_password.data)})
+            identity().turn_off(method, _master_password_hash(form.master_password.data))
         except ServiceError as error:
             show_refusal(form, error, "master_password")
         else:
@@ -159,12 +154,11 @@ def recovery_code():
     form = MasterPasswordForm()
     if form.validate_on_submit():
         try:
-            answer = backends().identity.post("/me/two-factor/recovery-code", caller(), {
-                "master_password_hash": _master_password_hash(form.master_password.data)})
+            code = identity().new_recovery_code(_master_password_hash(form.master_password.data))
         except ServiceError as error:
             show_refusal(form, error, "master_password")
         else:
-            return _dialog("two_factor_recovery_code.html", code=answer["recovery_code"], first=False)
+            return _dialog("two_factor_recovery_code.html", code=code, first=False)
     return _dialog("two_factor_recovery_ask.html", _status(form), form=form)
 
 
@@ -172,6 +166,6 @@ def recovery_code():
 @login_required
 def forget_devices():
     """Every device remembered for this account asks for the second step again."""
-    backends().identity.post("/me/two-factor/forget-devices", caller())
+    identity().forget_devices()
     return _settings_again(_("Every remembered device will ask for the second step again."), forget_device=True)
 

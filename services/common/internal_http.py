@@ -25,6 +25,34 @@ class ServiceError(Exception):
         self.retry_after = retry_after
 
 
+class Refused(ServiceError):
+    """The service found the request wrong (400, 422): `field` names what to correct."""
+
+
+class NotAuthenticated(ServiceError):
+    """The service does not know who asks, or the proof was wrong (401): a wrong master password."""
+
+
+class NotAllowed(ServiceError):
+    """The caller may not do this (403)."""
+
+
+class NotFound(ServiceError):
+    """There is no such thing, or not one the caller may know of (404)."""
+
+
+class Conflict(ServiceError):
+    """The request clashes with the current state (409), e.g. a name already taken."""
+
+
+class Throttled(ServiceError):
+    """Too many attempts (429); `retry_after` says in how many seconds to try again."""
+
+
+_REFUSALS = {400: Refused, 422: Refused, 401: NotAuthenticated, 403: NotAllowed, 404: NotFound, 409: Conflict,
+             429: Throttled}
+
+
 class BodyTooLarge(ServiceError):
     """A call whose body is larger than the service would accept: not sent at all."""
 
@@ -78,8 +106,9 @@ class ServiceClient:
                 message, field = _first_validation_problem(detail, message)
             else:
                 field = body.get("field")
-            raise ServiceError(response.status_code, message, field, body.get("error", ""),
-                               int(response.headers.get("Retry-After", "0")) or None)
+            refusal = _REFUSALS.get(response.status_code, ServiceError)
+            raise refusal(response.status_code, message, field, body.get("error", ""),
+                          int(response.headers.get("Retry-After", "0")) or None)
         return body
 
     def get(self, path: str, caller: Caller, **params):

@@ -103,8 +103,7 @@ def seed(settings: Settings, password: str) -> str | None:
         if error.status != 409:
             raise
 
-    existing = {c["name"] for c in backends.orgs.get(f"/providers/{provider_id}/clients", admin.caller(),
-                                                      page=1)["clients"]}
+    existing = {c["name"] for c in backends.orgs.get(f"/providers/{provider_id}/clients", admin.caller())["clients"]}
     for name, seats, plan, owner in CLIENTS:
         if name in existing:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -30,6 +30,7 @@ class Provider(OrgsTable, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
+    client_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its linked clients, kept by clients.py
 
 
 class ProviderUser(OrgsTable, table=True):
@@ -50,9 +51,19 @@ class ProviderUser(OrgsTable, table=True):
 
 
 class Organization(OrgsTable, table=True):
-    """An organization: a client of a provider, with its plan, seats and org key pair."""
+    """An organization: a client of a provider, with its plan, seats and org key pair.
+
+    `used_seats` and `provider_id` are kept so that the Clients table reads and sorts rows, never
+    counts members: each sort has an index starting with the provider (tie-broken by id).
+    """
 
     __tablename__ = "organizations"
+    __table_args__ = (
+        Index("ix_organizations_provider_seats", "provider_id", "seats", "id"),
+        Index("ix_organizations_provider_used_seats", "provider_id", "used_seats", "id"),
+        Index("ix_organizations_provider_remaining_seats", "provider_id", text("(seats - used_seats)"), "id"),
+        Index("ix_organizations_provider_plan", "provider_id", "plan", "id"),
+    )
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(max_length=100, index=True)
     plan: str = Field(max_length=20)
@@ -62,6 +73,10 @@ class Organization(OrgsTable, table=True):
     encrypted_private_key: str = Field(max_length=4000)
     created_at: datetime = Field(default_factory=utcnow)
     autoscale_max_seats: int | None = None  # invitations may add seats up to this; None: never
+    # Invited, accepted and confirmed members: changed in the transaction that seats or unseats one.
+    used_seats: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The provider whose client it is: a copy of its ProviderOrganization link's, for the indexes above.
+    provider_id: str | None = Field(default=None, max_length=36)
 
 
 class ProviderOrganization(OrgsTable, table=True):
@@ -81,7 +96,11 @@ class Member(OrgsTable, table=True):
     """A person's place in an organization: invited, accepted, then confirmed (org key wrapped)."""
 
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("organization_id", "email"),)
+    # The Members table's sorts, each within an organization and tie-broken by id (email is unique).
+    __table_args__ = (UniqueConstraint("organization_id", "email"),
+                      Index("ix_members_organization_name", "organization_id", text("coalesce(name, '')"), "id"),
+                      Index("ix_members_organization_role", "organization_id", "role", "id"),
+                      Index("ix_members_organization_status", "organization_id", "status", "id"))
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     organization_id: str = Field(foreign_key="organizations.id", index=True, max_length=36)
     user_id: str | None = Field(default=None, index=True, max_length=36)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, tuple_
 from sqlmodel import select
 
 from services.common.envelope import Event
@@ -65,13 +65,12 @@ def _position(scope: str, cursor: str, field: str) -> tuple[datetime, str]:
 
 
 def _older_than(time: datetime, event_id: str):
-    # `time <= t AND (time < t OR id < i)` rather than a row value: both databases start the
-    # (scope, time, id) index scan at t.
-    return and_(LoggedEvent.time <= time, or_(LoggedEvent.time < time, LoggedEvent.id < event_id))
+    # One row value: SQLite and PostgreSQL both seek the (scope, time, id) index to (t, i).
+    return tuple_(LoggedEvent.time, LoggedEvent.id) < (time, event_id)
 
 
 def _newer_than(time: datetime, event_id: str):
-    return and_(LoggedEvent.time >= time, or_(LoggedEvent.time > time, LoggedEvent.id > event_id))
+    return tuple_(LoggedEvent.time, LoggedEvent.id) > (time, event_id)
 
 
 def events_page(uow, provider_id: str | None = None, organization_id: str | None = None, after: str = "",

@@ -110,7 +110,7 @@ CLIENT_KEYS = {
     "name": ((ProviderOrganization.client_name_key,), (str,), lambda row: (row.client_name_key,)),
     "assigned": ((Organization.seats, Organization.id), (int, str), lambda row: (row.seats, row.id)),
     "used": ((Organization.used_seats, Organization.id), (int, str), lambda row: (row.used_seats, row.id)),
-    "remaining": ((Organization.seats - Organization.used_seats, Organization.id), (int, str),
+    "remaining": ((Organization.remaining_seats, Organization.id), (int, str),
                   lambda row: (row.seats - row.used_seats, row.id)),
     "plan": ((Organization.plan, Organization.id), (str, str), lambda row: (row.plan, row.id)),
 }

@@ -13,7 +13,8 @@ import binascii
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.common.errors import Invalid
 
@@ -70,13 +71,16 @@ class Window:
 def beyond(columns, values, descending: bool):
     """The condition "after `values` in the order of `columns`", all ascending or all descending.
 
-    Written as `a >= x AND (a > x OR ...)` rather than a row value, so that SQLite and PostgreSQL
-    both start an index range scan at `x`.
+    Columns compare as one row value, `(a, b) > (x, y)`: SQLite and PostgreSQL both seek the
+    index to (x, y). SQLite seeks no row value over an expression (`coalesce(name, '')`), so
+    there it is `a >= x AND (a > x OR b > y)`, which seeks to x and walks the rows sharing it.
     """
     first, *rest = columns
-    strictly = first < values[0] if descending else first > values[0]
     if not rest:
-        return strictly
+        return first < values[0] if descending else first > values[0]
+    if all(isinstance(column, InstrumentedAttribute) for column in columns):
+        return tuple_(*columns) < tuple(values) if descending else tuple_(*columns) > tuple(values)
+    strictly = first < values[0] if descending else first > values[0]
     at_least = first <= values[0] if descending else first >= values[0]
     return and_(at_least, or_(strictly, beyond(rest, values[1:], descending)))
 

@@ -38,8 +38,12 @@ def upgrade() -> None:
                "provider_organizations.provider_id = providers.id)")
     op.create_index('ix_organizations_provider_seats', 'organizations', ['provider_id', 'seats', 'id'])
     op.create_index('ix_organizations_provider_used_seats', 'organizations', ['provider_id', 'used_seats', 'id'])
+    # Generated, so that the index holds it as a column: SQLite adds only virtual ones to a table.
+    stored = op.get_bind().dialect.name != 'sqlite'
+    op.add_column('organizations', sa.Column('remaining_seats', sa.Integer(),
+                                             sa.Computed('seats - used_seats', persisted=stored)))
     op.create_index('ix_organizations_provider_remaining_seats', 'organizations',
-                    ['provider_id', sa.text('(seats - used_seats)'), 'id'])
+                    ['provider_id', 'remaining_seats', 'id'])
     op.create_index('ix_organizations_provider_plan', 'organizations', ['provider_id', 'plan', 'id'])
     op.create_index('ix_members_organization_name', 'members',
                     ['organization_id', sa.text("coalesce(name, '')"), 'id'])
@@ -56,6 +60,7 @@ def downgrade() -> None:
                         ('ix_organizations_provider_used_seats', 'organizations'),
                         ('ix_organizations_provider_seats', 'organizations')):
         op.drop_index(name, table_name=table)
+    op.drop_column('organizations', 'remaining_seats')
     with op.batch_alter_table('organizations', schema=None) as batch_op:
         batch_op.drop_column('provider_id')
         batch_op.drop_column('used_seats')

@@ -43,7 +43,13 @@ class BadCursor(Invalid):
     """A page link that is not one of this log's."""
 
 
-def _cursor(scope: str, event: LoggedEvent) -> str:
+def log_scope(provider_id: str | None, organization_id: str | None) -> str:
+    """Whose log a cursor belongs to: a cursor of another log is refused."""
+    return f"provider:{provider_id}" if provider_id is not None else f"organization:{organization_id}"
+
+
+def cursor_at(scope: str, event: LoggedEvent) -> str:
+    """The opaque cursor pointing at `event` in the log of `scope`."""
     body = json.dumps([scope, event.time.isoformat(), event.id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(body).decode().rstrip("=")
 
@@ -85,7 +91,7 @@ def events_page(uow, provider_id: str | None = None, organization_id: str | None
         raise Invalid("Ask for the log of one provider or one organization.")
     if after and before:
         raise BadCursor("Ask for the older or the newer page, not both.", "before")
-    scope = f"provider:{provider_id}" if provider_id is not None else f"organization:{organization_id}"
+    scope = log_scope(provider_id, organization_id)
     statement = select(LoggedEvent).where(LoggedEvent.provider_id == provider_id if provider_id is not None
                                           else LoggedEvent.organization_id == organization_id)
     newest_first = (LoggedEvent.time.desc(), LoggedEvent.id.desc())
@@ -95,14 +101,14 @@ def events_page(uow, provider_id: str | None = None, organization_id: str | None
         if len(rows) <= PAGE_SIZE:  # back at the newest: the first page, whole
             return events_page(uow, provider_id, organization_id)
         rows = rows[:PAGE_SIZE][::-1]
-        return EventPage(rows, _cursor(scope, rows[0]), _cursor(scope, rows[-1]))
+        return EventPage(rows, cursor_at(scope, rows[0]), cursor_at(scope, rows[-1]))
     if after:
         statement = statement.where(_older_than(*_position(scope, after, "after")))
     rows = list(uow.session.exec(statement.order_by(*newest_first).limit(PAGE_SIZE + 1)).all())
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return EventPage(rows, _cursor(scope, rows[0]) if after and rows else None,
-                     _cursor(scope, rows[-1]) if more else None)
+    return EventPage(rows, cursor_at(scope, rows[0]) if after and rows else None,
+                     cursor_at(scope, rows[-1]) if more else None)
 
 
 def count_of(uow, event_id: str) -> int:

@@ -335,3 +335,34 @@ def test_only_an_owner_who_is_provider_admin_attaches_an_organization_and_it_get
     assert backends.orgs.get(f"/providers/{provider_id}/attachable", owner.caller())["organizations"][0][
         "organization_id"] == organization_id
     assert backends.orgs.get(f"/providers/{stranger_provider}/attachable", stranger.caller()) == {"organizations": []}
+
+
+def test_the_event_log_pages_by_older_and_newer(system, unique_email):
+    from gateway import keyring
+
+    email = unique_email("log")
+    admin, provider_id = new_provider_admin(system, email, "paging-through-events-51")
+    backends = service_backends(system)
+    provider_key = admin.keys.provider_key(next(
+        p for p in backends.orgs.get("/me/providers", admin.caller())["providers"]
+        if p["provider_id"] == provider_id)["wrapped_provider_key"])
+    keys = keyring.new_client_organization(provider_key)
+    for number in range(30):  # each logs its creation and its owner's invitation, and more
+        backends.orgs.post(f"/providers/{provider_id}/clients", admin.caller(), {
+            "name": f"Logged Client {number:02}", "plan": "Teams", "seats": 3,
+            "owner_email": f"o{number}@logged.example", "billing_email": "b@logged.example",
+            "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
+            "encrypted_org_key": keys.encrypted_org_key})
+    wait_for(lambda: backends.audit.get(f"/providers/{provider_id}/events", admin.caller())["older"],
+             message="more than a page of events")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "paging-through-events-51")
+    newest = visitor.get(f"/providers/{provider_id}/events")
+    assert len(re.findall(r"<time ", newest.text)) == 50 and ">Newer</a>" not in newest.text
+    older = visitor.get(link_named(newest.text, "Older"))
+    assert older.status_code == 200 and "after=" in older.url and ">Newer</a>" in older.text
+    times = re.findall(r'<time datetime="([^"]+)"', newest.text + older.text)
+    assert times == sorted(times, reverse=True)
+    back = re.findall(r'<time datetime="([^"]+)"', visitor.get(link_named(older.text, "Newer")).text)
+    # Events still arriving may fall anywhere, so the page back is the 50 just newer than the older page.
+    assert len(back) == 50 and min(back) >= max(re.findall(r'<time datetime="([^"]+)"', older.text))

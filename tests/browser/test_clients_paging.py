@@ -43,6 +43,7 @@ def test_next_shows_the_rest_of_the_clients_and_previous_the_first_fifty(page, c
     email, provider_id = crowded_provider
     page.goto("/login")
     log_in(page, email, PASSWORD)
+    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
     page.goto(f"/providers/{provider_id}/clients")
     rows = page.locator("table.clients tbody tr")
     expect(rows).to_have_count(50)
@@ -66,6 +67,7 @@ def test_paging_keeps_the_sort_and_the_search(page, crowded_provider):
     email, provider_id = crowded_provider
     page.goto("/login")
     log_in(page, email, PASSWORD)
+    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
     page.goto(f"/providers/{provider_id}/clients?sort=plan&dir=desc&q=paged")
     rows = page.locator("table.clients tbody tr")
     expect(rows).to_have_count(50)

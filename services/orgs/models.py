@@ -53,8 +53,9 @@ class ProviderUser(OrgsTable, table=True):
 class Organization(OrgsTable, table=True):
     """An organization: a client of a provider, with its plan, seats and org key pair.
 
-    `used_seats` and `provider_id` are kept so that the Clients table reads and sorts rows, never
-    counts members: each sort has an index starting with the provider (tie-broken by id).
+    `used_seats`, `remaining_seats` and `provider_id` are there so that the Clients table reads and
+    sorts rows and never counts members: each of its sorts has an index starting with the provider
+    and ending with the id, which a page's cursor seeks.
     """
 
     __tablename__ = "organizations"

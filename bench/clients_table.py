@@ -35,8 +35,9 @@ def populate(engine, clients: int) -> tuple[str, str, str]:
     organizations, links, members = [], [], []
     for number in range(clients):
         organization_id, seated = str(uuid.uuid4()), number % 3 + 1
-        organizations.append(dict(id=organization_id, name=f"Client {number:06}", plan=("Teams", "Enterprise")[number % 2],
-                                  seats=number % 90 + 10, used_seats=seated, provider_id=provider_id,
+        organizations.append(dict(id=organization_id, name=f"Client {number:06}",
+                                  plan=("Teams", "Enterprise")[number % 2], seats=number % 90 + 10,
+                                  used_seats=seated, provider_id=provider_id,
                                   billing_email="b@bench.example", public_key="k", encrypted_private_key="2.a|b|c",
                                   created_at=now))
         links.append(dict(id=str(uuid.uuid4()), provider_id=provider_id, organization_id=organization_id,

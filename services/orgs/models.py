@@ -30,7 +30,8 @@ class Provider(OrgsTable, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     name: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
-    client_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its linked clients, kept by clients.py
+    # Its linked clients, kept as they are added and unlinked: the Clients table shows it uncounted.
+    client_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ProviderUser(OrgsTable, table=True):

@@ -6,6 +6,8 @@ and opened here to show it; a member whose access hides passwords never receives
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 
@@ -22,6 +24,8 @@ from ..vault_items import keep_hidden_parts, new_item, open_item, seal_item, tot
 from ..vaults import Vault, may_edit, member_vault, organization_vault, personal_vault
 
 bp = Blueprint("items", __name__)
+ITEMS_PAGE_SIZE = 50
+ITEM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def route(suffix: str, endpoint: str, methods=("GET",)):
@@ -56,13 +60,37 @@ def vault_page(organization_id: str | None = None):
     chosen = VaultFilter.from_args(request.args)
     names = vault.group_names()
     items = [open_item(vault.key, stored) for stored in vault.stored_items(trash)] if vault.key else []
-    shown = select_items(items, chosen, names, vault.personal)
+    after, before = request.args.get("after", ""), request.args.get("before", "")
+    if not all(ITEM_ID.fullmatch(cursor) for cursor in (after, before) if cursor):
+        return render("pages/error.html", "partials/error.html", status=422, title=_("Something went wrong"),
+                      message=_("This page link is damaged: start again from the first page."))
+    shown, previous, following = items_page(select_items(items, chosen, names, vault.personal), after, before)
+    pager_args = {**chosen.as_args(), **({"trash": "1"} if trash else {})}
     context = dict(vault=vault, items=shown, names=names, chosen=chosen, trash=trash, labels=LABELS,
-                   tree=collection_tree(names), key_missing=vault.key is None, **vault.context)
+                   tree=collection_tree(names), key_missing=vault.key is None, previous=previous, next=following,
+                   pager_args=pager_args, **vault.context)
     if vault.personal:
         context["sections"] = _organization_sections(chosen)
         return render("pages/vault.html", "partials/my_vault_items.html", **context)
     return render("pages/org_vault.html", "partials/items_table.html", **context)
+
+
+def items_page(items: list[dict], after: str, before: str) -> tuple[list[dict], str | None, str | None]:
+    """The page of the found items (sorted by name) after item `after` or before item `before`,
+    and the cursors of the pages around it.
+
+    Names are sealed, so only here, once opened, can items be sorted by name: the cursor is the
+    id of the item a page continues from, never its name (a name must not reach a URL or a log).
+    A cursor whose item is gone (moved to the trash, filtered out) gives the first page.
+    """
+    cursor = after or before
+    ids = [item["item_id"] for item in items]
+    start = 0
+    if cursor in ids:
+        start = ids.index(after) + 1 if after else max(0, ids.index(before) - ITEMS_PAGE_SIZE)
+    page = items[start:start + ITEMS_PAGE_SIZE]
+    return (page, page[0]["item_id"] if start > 0 and page else None,
+            page[-1]["item_id"] if start + ITEMS_PAGE_SIZE < len(items) else None)
 
 
 def _organization_sections(chosen: VaultFilter) -> list[dict]:

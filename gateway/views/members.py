@@ -15,6 +15,7 @@ from ..crypto import EncStringError
 from ..forms import InviteForm, RoleForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import htmx, render, see_other
+from .portal import page_position
 
 bp = Blueprint("members", __name__)
 STATUSES = ("", "invited", "accepted", "confirmed", "revoked")
@@ -23,14 +24,10 @@ SORTS = ("email", "name", "role", "status")
 
 
 def _query(args) -> dict:
-    try:
-        page = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page = 1
     return {"q": (args.get("q") or "")[:100], "status": args.get("status", "") if args.get("status") in STATUSES
             else "", "role": args.get("role", "") if args.get("role") in ROLES else "",
             "sort": args.get("sort") if args.get("sort") in SORTS else "email",
-            "dir": "desc" if args.get("dir") == "desc" else "asc", "page": page}
+            "dir": "desc" if args.get("dir") == "desc" else "asc", **page_position(args)}
 
 
 def _current_query() -> dict:
@@ -42,15 +39,16 @@ def _context(organization_id: str, query: dict) -> dict:
     orgs = backends().orgs
     organization = orgs.get(f"/organizations/{organization_id}", caller())
     found = orgs.get(f"/organizations/{organization_id}/members", caller(), q=query["q"], status=query["status"],
-                     role=query["role"], sort=query["sort"], direction=query["dir"], page=query["page"])
+                     role=query["role"], sort=query["sort"], direction=query["dir"], after=query["after"],
+                     before=query["before"])
     provider = provider_through(organization)
     user_ids = [m["user_id"] for m in found["members"] if m["user_id"]]
     two_factor = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": user_ids})[
         "two_factor"] if user_ids else {}
     for member in found["members"]:
         member["two_factor"] = two_factor.get(member["user_id"], False)
-    return {"organization": organization, "provider": provider, "members": found["members"], "total": found["total"],
-            "page": found["page"], "pages": found["pages"], "seats": found["seats"], "used": found["used"],
+    return {"organization": organization, "provider": provider, "members": found["members"],
+            "previous": found["previous"], "next": found["next"], "seats": found["seats"], "used": found["used"],
             "query": query, "me": g.vault_session.user_id}
 
 

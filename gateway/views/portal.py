@@ -18,6 +18,7 @@ from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
 SORTS = ("name", "assigned", "used", "remaining", "plan")
+MAX_CURSOR = 400  # what orgs and audit accept; a longer one cannot be theirs
 EVENT_NAMES = {spec.type: spec for spec in CATALOGUE.values()}
 
 
@@ -34,19 +35,21 @@ def home():
 def _table_query(args) -> dict:
     sort = args.get("sort", "name")
     direction = args.get("dir", "asc")
-    try:
-        page = max(1, int(args.get("page", "1")))
-    except ValueError:
-        page = 1
     return {"sort": sort if sort in SORTS else "name", "dir": direction if direction in ("asc", "desc") else "asc",
-            "q": (args.get("q") or "")[:100], "page": page}
+            "q": (args.get("q") or "")[:100], **page_position(args)}
+
+
+def page_position(args) -> dict:
+    """Where a keyset-paged table starts: after or before the row a cursor points at (orgs and audit
+    check the cursor and refuse one that is not theirs)."""
+    return {"after": (args.get("after") or "")[:MAX_CURSOR], "before": (args.get("before") or "")[:MAX_CURSOR]}
 
 
 def _clients_table(provider_id: str, query: dict) -> dict:
     found = backends().orgs.get(f"/providers/{provider_id}/clients", caller(), sort=query["sort"],
-                                direction=query["dir"], q=query["q"], page=query["page"])
-    return {"clients": found["clients"], "total": found["total"], "page": found["page"], "pages": found["pages"],
-            "query": query}
+                                direction=query["dir"], q=query["q"], after=query["after"], before=query["before"])
+    return {"clients": found["clients"], "total": found["total"], "previous": found["previous"],
+            "next": found["next"], "query": query}
 
 
 def _query_of_current_page() -> dict:
@@ -59,7 +62,7 @@ def _query_of_current_page() -> dict:
 @bp.get("/providers/<provider_id>/clients")
 @login_required
 def clients(provider_id: str):
-    """The Clients table: sorted, searched and paged by the orgs service's database."""
+    """The Clients table: sorted, searched and paged (Previous / Next, by cursor) by the orgs service's database."""
     provider = current_provider(provider_id)
     table = _clients_table(provider_id, _table_query(request.args))
     return render("pages/clients.html", "partials/clients_table.html", provider=provider, **table)
@@ -187,12 +190,9 @@ def unlink(provider_id: str, organization_id: str):
 @bp.get("/providers/<provider_id>/events")
 @login_required
 def events(provider_id: str):
-    """The provider's event log, newest first (provider admins only)."""
+    """The provider's event log, newest first, paged by "Newer" / "Older" cursors (provider admins only)."""
     provider = provider_allowing(provider_id, "read_event_logs")
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    found = backends().audit.get(f"/providers/{provider_id}/events", caller(), page=page)
+    position = page_position(request.args)
+    found = backends().audit.get(f"/providers/{provider_id}/events", caller(), **position)
     return render("pages/events.html", "partials/events_table.html", provider=provider, events=found["events"],
-                  page=found["page"], pages=found["pages"], total=found["total"], names=EVENT_NAMES)
+                  newer=found["newer"], older=found["older"], names=EVENT_NAMES)

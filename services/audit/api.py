@@ -14,7 +14,8 @@ bp = APIBlueprint("audit", __name__)
 
 
 class PageQuery(StrictQuery):
-    page: int = Field(default=1, ge=1, le=100_000)
+    after: str = Field(default="", max_length=domain.MAX_CURSOR)  # older than this cursor's event
+    before: str = Field(default="", max_length=domain.MAX_CURSOR)  # newer than this cursor's event
 
 
 def _page_json(found: domain.EventPage) -> dict:
@@ -22,18 +23,20 @@ def _page_json(found: domain.EventPage) -> dict:
                         "time": e.time.isoformat(), "provider_id": e.provider_id,
                         "organization_id": e.organization_id, "actor_id": e.actor_id, "ip": e.ip,
                         "device": e.device, "data": e.data} for e in found.events],
-            "total": found.total, "page": found.page, "pages": found.pages, "page_size": domain.PAGE_SIZE}
+            "newer": found.newer, "older": found.older, "page_size": domain.PAGE_SIZE}
 
 
 @bp.get("/providers/<provider_id>/events")
 @bp.input(PageQuery, location="query")
 def provider_events(provider_id: str, query_data: PageQuery):
-    """The provider's event log, newest first (provider admins only)."""
+    """The provider's event log, newest first, a page at a time: `newer` and `older` are the cursors
+    of the pages around it, to pass as `before` and `after` (provider admins only)."""
     access = ask("orgs", f"/providers/{provider_id}/access")
     if access["role"] != "admin":
         raise Forbidden("Only a provider admin can read the provider's event log.")
     with unit_of_work() as uow:
-        return _page_json(domain.events_page(uow, query_data.page, provider_id=provider_id))
+        return _page_json(domain.events_page(uow, provider_id=provider_id, after=query_data.after,
+                                             before=query_data.before))
 
 
 @bp.get("/organizations/<organization_id>/events")
@@ -42,4 +45,5 @@ def organization_events(organization_id: str, query_data: PageQuery):
     """An organization's event log, newest first, for those who administer it."""
     ask("orgs", f"/organizations/{organization_id}/access")
     with unit_of_work() as uow:
-        return _page_json(domain.events_page(uow, query_data.page, organization_id=organization_id))
+        return _page_json(domain.events_page(uow, organization_id=organization_id, after=query_data.after,
+                                             before=query_data.before))

@@ -198,3 +198,18 @@ def test_an_expired_invitation_link_is_refused_and_a_resent_one_works(system, sm
     assert invitation_link(smtp, invited) != old_link
     assert Visitor(system.url).get(old_link.replace(system.url, "")).status_code == 404
     join(system, smtp, invited)
+
+
+@pytest.mark.parametrize("service, path, cursor, message", [
+    ("orgs", "/organizations/{org}/members", "not-a-cursor", "This page link is damaged"),
+    ("orgs", "/providers/{provider}/clients",  # a cursor of some organization's Members table
+     "WyJtZW1iZXJzIiwgIngiLCAiZW1haWwiLCAiYXNjIiwgImEiXQ", "This page link belongs to another list"),
+    ("audit", "/organizations/{org}/events", "bm9wZQ", "This page link is damaged"),
+])
+def test_the_apis_refuse_a_damaged_or_foreign_cursor_with_a_message(system, client_org, service, path, cursor,
+                                                                    message):
+    _visitor, admin, provider_id, organization_id = client_org
+    client = getattr(service_backends(system), service)
+    with pytest.raises(ServiceError) as refused:
+        client.get(path.format(org=organization_id, provider=provider_id), admin.caller(), after=cursor)
+    assert refused.value.status == 422 and message in refused.value.message

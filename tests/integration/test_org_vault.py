@@ -179,3 +179,24 @@ def test_an_item_saved_in_no_collection_is_refused_in_plain_words(system, client
     refused = visitor.submit(f"/organizations/{organization_id}/vault/new", {"type": "note", "name": "Homeless"})
     assert refused.status_code == 422 and "Choose at least one collection of this organization." in refused.text
     assert "Homeless" not in visitor.get(f"/organizations/{organization_id}/vault").text.split('id="items"')[1]
+
+
+def test_the_vault_pages_by_next_and_previous_sorted_by_name_and_keeps_its_search(system, client_org):
+    visitor, _admin, _provider_id, organization_id = client_org
+    visitor.submit(f"/organizations/{organization_id}/collections/new", {"name": "Paged"})
+    vault = f"/organizations/{organization_id}/vault"
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"', visitor.get(f"{vault}/new").text).group(1)
+    for number in reversed(range(52)):
+        visitor.submit(f"{vault}/new", {"type": "note", "name": f"Note {number:02}", "notes": "n",
+                                        "collection_ids": collection_id})
+    names = re.compile(r'hx-target="#dialog" hx-push-url="false">(Note \d\d)</a>')
+    first = visitor.get(f"{vault}?q=note").text
+    assert names.findall(first) == [f"Note {n:02}" for n in range(50)] and ">Previous</a>" not in first
+    following = re.search(r'<a href="([^"]+)"[^>]*>Next</a>', first).group(1).replace("&amp;", "&")
+    assert "q=note" in following and "Note" not in following  # the cursor is an id, never a name
+    second = visitor.get(following).text
+    assert names.findall(second) == ["Note 50", "Note 51"] and ">Next</a>" not in second
+    back = re.search(r'<a href="([^"]+)"[^>]*>Previous</a>', second).group(1).replace("&amp;", "&")
+    assert names.findall(visitor.get(back).text) == names.findall(first)
+    damaged = visitor.get(f"{vault}?after=Note%2049")
+    assert damaged.status_code == 422 and "This page link is damaged" in damaged.text

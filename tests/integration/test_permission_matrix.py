@@ -107,7 +107,14 @@ class Organization:
         return self.orgs.get(f"{self.path}/members/{member_id}", self.admin.caller())
 
     def member_count(self) -> int:
-        return self.orgs.get(f"{self.path}/members", self.admin.caller())["total"]
+        """Every member, whatever their status, over every page of the Members table."""
+        count, cursor = 0, ""
+        while True:
+            found = self.orgs.get(f"{self.path}/members", self.admin.caller(), after=cursor)
+            count += len(found["members"])
+            cursor = found["next"]
+            if not cursor:
+                return count
 
     def new_collection(self, access=()) -> str:
         return self.orgs.post(f"{self.path}/collections", self.admin.caller(), {

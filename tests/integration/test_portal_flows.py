@@ -240,7 +240,12 @@ def test_an_account_using_argon2id_logs_in_through_the_portal(system, unique_ema
     assert visitor.log_in(email, "argon-two-wrong-password-9").status_code == 422
 
 
-def test_the_clients_table_pages_at_fifty_and_keeps_its_sort_and_search(system, unique_email):
+def link_named(html: str, name: str) -> str:
+    """The address of the pager link named `name` ("Next", "Previous"), as a browser follows it."""
+    return re.search(rf'<a href="([^"]+)"[^>]*>{name}</a>', html).group(1).replace("&amp;", "&")
+
+
+def test_the_clients_table_pages_by_next_and_previous_and_keeps_its_sort_and_search(system, unique_email):
     from gateway import keyring
 
     email = unique_email("pages")
@@ -252,18 +257,32 @@ def test_the_clients_table_pages_at_fifty_and_keeps_its_sort_and_search(system, 
     keys = keyring.new_client_organization(provider_key)  # one key set is enough for a paging test
     for number in range(53):
         backends.orgs.post(f"/providers/{provider_id}/clients", admin.caller(), {
-            "name": f"Paged Client {number:02}", "plan": "Teams", "seats": number + 1,
+            "name": f"Paged Client {number:02}", "plan": "Teams", "seats": number // 2 + 1,
             "owner_email": f"o{number}@paged.example", "billing_email": "b@paged.example",
             "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
             "encrypted_org_key": keys.encrypted_org_key})
     visitor = Visitor(system.url)
     visitor.log_in(email, "paging-through-clients-51")
     first = visitor.get(f"/providers/{provider_id}/clients?sort=assigned&dir=desc&q=Paged")
-    assert "Page 1 of 2" in first.text and len(rows(first.text)) == 50
-    next_link = re.search(r'<a href="([^"]+)"[^>]*>Next</a>', first.text).group(1).replace("&amp;", "&")
-    second = visitor.get(next_link)
-    assert "Page 2 of 2" in second.text
-    assert [row[1] for row in rows(second.text)] == ["3", "2", "1"]
+    assert len(rows(first.text)) == 50 and ">Previous</a>" not in first.text and "53 clients" not in first.text
+    second = visitor.get(link_named(first.text, "Next"))
+    assert "sort=assigned" in second.url and "q=Paged" in second.url and ">Next</a>" not in second.text
+    assert [row[1] for row in rows(second.text)] == ["2", "1", "1"]
+    back = visitor.get(link_named(second.text, "Previous"))
+    assert rows(back.text) == rows(first.text)
+    seen = [row[0] for row in rows(first.text) + rows(second.text)]
+    assert sorted(seen) == [f"Paged Client {n:02}" for n in range(53)]
+    assert "53 clients" in visitor.get(f"/providers/{provider_id}/clients").text  # kept, not counted
+    resorted = visitor.get(link_named(first.text, "Next").replace("sort=assigned", "sort=plan"))
+    assert resorted.status_code == 422 and "another list or sort" in resorted.text
+
+
+def test_a_damaged_or_foreign_page_link_is_refused_with_a_message(system, demo_admin):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    damaged = demo_admin.get(f"/providers/{provider_id}/clients?after=not-a-cursor")
+    assert damaged.status_code == 422 and "This page link is damaged" in damaged.text
+    events = demo_admin.get(f"/providers/{provider_id}/events?before=bm9wZQ")
+    assert events.status_code == 422 and "This page link is damaged" in events.text
 
 
 def test_a_client_without_a_confirmed_owner_cannot_be_unlinked(system, demo_admin):
@@ -316,3 +335,34 @@ def test_only_an_owner_who_is_provider_admin_attaches_an_organization_and_it_get
     assert backends.orgs.get(f"/providers/{provider_id}/attachable", owner.caller())["organizations"][0][
         "organization_id"] == organization_id
     assert backends.orgs.get(f"/providers/{stranger_provider}/attachable", stranger.caller()) == {"organizations": []}
+
+
+def test_the_event_log_pages_by_older_and_newer(system, unique_email):
+    from gateway import keyring
+
+    email = unique_email("log")
+    admin, provider_id = new_provider_admin(system, email, "paging-through-events-51")
+    backends = service_backends(system)
+    provider_key = admin.keys.provider_key(next(
+        p for p in backends.orgs.get("/me/providers", admin.caller())["providers"]
+        if p["provider_id"] == provider_id)["wrapped_provider_key"])
+    keys = keyring.new_client_organization(provider_key)
+    for number in range(30):  # each logs its creation and its owner's invitation, and more
+        backends.orgs.post(f"/providers/{provider_id}/clients", admin.caller(), {
+            "name": f"Logged Client {number:02}", "plan": "Teams", "seats": 3,
+            "owner_email": f"o{number}@logged.example", "billing_email": "b@logged.example",
+            "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
+            "encrypted_org_key": keys.encrypted_org_key})
+    wait_for(lambda: backends.audit.get(f"/providers/{provider_id}/events", admin.caller())["older"],
+             message="more than a page of events")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "paging-through-events-51")
+    newest = visitor.get(f"/providers/{provider_id}/events")
+    assert len(re.findall(r"<time ", newest.text)) == 50 and ">Newer</a>" not in newest.text
+    older = visitor.get(link_named(newest.text, "Older"))
+    assert older.status_code == 200 and "after=" in older.url and ">Newer</a>" in older.text
+    times = re.findall(r'<time datetime="([^"]+)"', newest.text + older.text)
+    assert times == sorted(times, reverse=True)
+    back = re.findall(r'<time datetime="([^"]+)"', visitor.get(link_named(older.text, "Newer")).text)
+    # Events still arriving may fall anywhere, so the page back is the 50 just newer than the older page.
+    assert len(back) == 50 and min(back) >= max(re.findall(r'<time datetime="([^"]+)"', older.text))

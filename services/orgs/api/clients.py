@@ -43,7 +43,8 @@ class ClientQuery(StrictQuery):
     sort: str = "name"
     direction: str = "asc"
     q: str = Field(default="", max_length=200)
-    page: int = Field(default=1, ge=1, le=100_000)
+    after: str = Field(default="", max_length=domain.MAX_CURSOR)
+    before: str = Field(default="", max_length=domain.MAX_CURSOR)
 
 
 def _client_json(row) -> dict:
@@ -120,12 +121,13 @@ def provider_access(provider_id: str):
 @bp.get("/providers/<provider_id>/clients")
 @bp.input(ClientQuery, location="query")
 def list_clients(provider_id: str, query_data: ClientQuery):
-    """One page of the provider's clients, sorted and searched."""
+    """One page of the provider's clients, sorted and searched: the first, or the one after or before a
+    cursor; `previous` and `next` are the cursors of the pages around it (null at either end)."""
     with unit_of_work() as uow:
         page = domain.list_clients(uow, acting_user(), provider_id, query_data.sort, query_data.direction,
-                                   query_data.q, query_data.page)
-    return {"clients": [_client_json(row) for row in page.rows], "total": page.total, "page": page.page,
-            "pages": page.pages, "page_size": domain.PAGE_SIZE}
+                                   query_data.q, query_data.after, query_data.before)
+    return {"clients": [_client_json(row) for row in page.rows], "total": page.total, "previous": page.previous,
+            "next": page.next, "page_size": domain.PAGE_SIZE}
 
 
 @bp.post("/providers/<provider_id>/clients")
@@ -215,8 +217,7 @@ def organization_overview(organization_id: str):
     """The organization as its Admin Console shows it, with the caller's access."""
     with unit_of_work() as uow:
         organization, members, access = domain.organization_overview(uow, acting_user(), organization_id)
-    used = sum(1 for member in members if member.status != "revoked")
-    return {**_organization_json(organization, used),
+    return {**_organization_json(organization, organization.used_seats),
             "access": {"provider_id": access.provider_id, "role": access.role, "may": access.standing.actions(),
                        "grantable": access.standing.grantable(),
                        "encrypted_org_key": access.encrypted_org_key},

@@ -45,7 +45,8 @@ class MemberQuery(StrictQuery):
     role: str = Field(default="", max_length=20)
     sort: str = Field(default="email", max_length=20)
     direction: str = Field(default="asc", max_length=4)
-    page: int = Field(default=1, ge=1, le=100_000)
+    after: str = Field(default="", max_length=domain.MAX_CURSOR)
+    before: str = Field(default="", max_length=domain.MAX_CURSOR)
 
 
 def _member_json(member) -> dict:
@@ -57,13 +58,15 @@ def _member_json(member) -> dict:
 @bp.get("/organizations/<organization_id>/members")
 @bp.input(MemberQuery, location="query")
 def list_members(organization_id: str, query_data: MemberQuery):
-    """One page of the organization's members, filtered and sorted."""
+    """One page of the organization's members, filtered and sorted: the first, or the one after or
+    before a cursor; `previous` and `next` are the cursors of the pages around it."""
     with unit_of_work() as uow:
         found = domain.list_members(uow, acting_user(), organization_id, query_data.q, query_data.status,
-                                    query_data.role, query_data.sort, query_data.direction, query_data.page)
+                                    query_data.role, query_data.sort, query_data.direction, query_data.after,
+                                    query_data.before)
     return {"members": [{**_member_json(m), "may": found.actions_on(m)} for m in found.members],
-            "total": found.total, "page": found.page,
-            "pages": found.pages, "page_size": domain.MEMBERS_PAGE_SIZE, "seats": found.seats, "used": found.used}
+            "previous": found.previous, "next": found.next, "page_size": domain.MEMBERS_PAGE_SIZE,
+            "seats": found.seats, "used": found.used}
 
 
 @bp.get("/organizations/<organization_id>/members/<member_id>")

@@ -12,9 +12,11 @@ from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable,
                       unlink_client)
 from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_collections, list_groups,
                           save_collection, save_group)
-from .members import (MAX_INVITES, MEMBER_SORTS, MEMBERS_PAGE_SIZE, PERMISSIONS, ROLES, STATUSES, LastOwner,
-                      Manager, MemberPage, SeatLimitReached, accept, change_role, confirm, invite, list_members,
-                      manager_of, member_of, parse_emails, reinvite, remove, restore, revoke, seats_taken)
+from .members import (MAX_INVITES, MEMBER_SORTS, PERMISSIONS, ROLES, STATUSES, LastOwner, Manager, SeatLimitReached,
+                      accept, change_role, confirm, invite, manager_of, member_of, parse_emails, reinvite, remove,
+                      restore, revoke, seats_taken)
+from .members_table import MEMBERS_PAGE_SIZE, MemberPage, list_members
+from .paging import MAX_CURSOR, BadCursor
 from .personal import (PersonalItem, delete_folder, list_folders, list_personal_items, mark_favorite, personal_item,
                        purge_personal_item, save_folder, save_personal_item, share_item, trash_personal_item)
 from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_collections, empty_trash,
@@ -29,6 +31,8 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "BadCursor",
+    "MAX_CURSOR",
     "ORGANIZATION_ACTIONS",
     "PROVIDER_ACTIONS",
     "Standing",

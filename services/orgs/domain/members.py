@@ -4,7 +4,8 @@ Who may do what is the permission table (`permissions.py`), asked here and never
 page: a member grants only what it holds and manages only members ranked no higher; nobody
 changes their own type; the last owner can neither leave nor be revoked. Seats are counted
 under a lock on the organization row, so two invitations racing for the last seat cannot
-both win.
+both win. Used seats are a column of the organization, changed (`take_seats`) in the
+same transaction as the member who takes or frees one.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ SEATED = ("invited", "accepted", "confirmed")
 MAX_INVITES = 20
 MEMBER_SORTS = ("email", "name", "role", "status")
 ACCESS_LEVELS = ("view", "view_except_passwords", "edit", "edit_except_passwords", "manage")
-MEMBERS_PAGE_SIZE = 50
 
 
 class SeatLimitReached(Invalid):
@@ -141,8 +141,16 @@ def _lock(uow, organization_id: str) -> Organization:
 
 def seats_taken(uow, organization_id: str) -> int:
     """Seats used: invited, accepted and confirmed members (revoked ones free theirs)."""
-    return uow.session.exec(select(func.count(Member.id)).where(
-        Member.organization_id == organization_id, Member.status.in_(SEATED))).one()
+    return uow.session.exec(select(Organization.used_seats).where(Organization.id == organization_id)).one()
+
+
+def take_seats(uow, organization_id: str, count: int) -> None:
+    """Count `count` more seats as used (fewer when negative), in the caller's transaction.
+
+    One UPDATE adds to the stored value, so two transactions freeing seats at once both count.
+    """
+    uow.session.exec(update(Organization).where(Organization.id == organization_id)
+                     .values(used_seats=Organization.used_seats + count))
 
 
 def seats_changed(organization: Organization, previous: int, context: dict) -> Event:
@@ -239,6 +247,7 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
         for collection_id, permission in grants:
             uow.add(CollectionAccess(collection_id=collection_id, member_id=member.id, permission=permission))
         uow.publish(member_event("org.member.invited", member, context, organization_name=organization.name))
+    take_seats(uow, organization_id, len(members))
     uow.commit()
     return members
 
@@ -351,6 +360,7 @@ def revoke(uow, actor_id: str, organization_id: str, member_id: str, context: di
     _require_other_owner(uow, member)
     member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
     uow.add(member)
+    take_seats(uow, organization_id, -1)
     uow.publish(member_event("org.member.revoked", member, context))
     uow.commit()
     return member
@@ -365,6 +375,7 @@ def restore(uow, actor_id: str, organization_id: str, member_id: str, context: d
     member.status, member.status_before_revoke = member.status_before_revoke or "invited", None
     member.updated_at = utcnow()
     uow.add(member)
+    take_seats(uow, organization_id, 1)
     uow.publish(member_event("org.member.restored", member, context))
     uow.commit()
     return member
@@ -376,56 +387,8 @@ def remove(uow, actor_id: str, organization_id: str, member_id: str, context: di
     _require_other_owner(uow, member)
     uow.session.exec(delete(GroupMember).where(GroupMember.member_id == member.id))
     uow.session.exec(delete(CollectionAccess).where(CollectionAccess.member_id == member.id))
+    if member.status in SEATED:
+        take_seats(uow, organization_id, -1)
     uow.session.delete(member)
     uow.publish(member_event("org.member.removed", member, context))
     uow.commit()
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    """One page of the Members table."""
-
-    members: list[Member]
-    total: int
-    page: int
-    pages: int
-    seats: int
-    used: int
-    manager: Manager
-
-    def actions_on(self, member: Member) -> list[str]:
-        """What the reader may do to `member` ("manage", "recover"); nothing to themselves."""
-        if member.user_id is not None and member.user_id == self.manager.user_id:
-            return []
-        return self.manager.standing.actions_on(standing_of(member))
-
-
-def list_members(uow, actor_id: str, organization_id: str, search: str = "", status: str = "", role: str = "",
-                 sort: str = "email", direction: str = "asc", page: int = 1) -> MemberPage:
-    """The organization's members, filtered, searched, sorted and paged by the database."""
-    manager = manager_of(uow, actor_id, organization_id)
-    if sort not in MEMBER_SORTS or direction not in ("asc", "desc"):
-        raise Invalid("Sort by email, name, role or status, ascending or descending.", "sort")
-    statement = select(Member).where(Member.organization_id == organization_id)
-    if status:
-        if status not in STATUSES:
-            raise Invalid("Unknown status.", "status")
-        statement = statement.where(Member.status == status)
-    if role:
-        if role not in ROLES:
-            raise Invalid("Unknown member type.", "role")
-        statement = statement.where(Member.role == role)
-    needle = " ".join((search or "").split())[:100].lower()
-    if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(or_(func.lower(Member.email).like(f"%{escaped}%", escape="\\"),
-                                        func.lower(func.coalesce(Member.name, "")).like(f"%{escaped}%", escape="\\")))
-    total = uow.session.exec(select(func.count()).select_from(statement.subquery())).one()
-    pages = max(1, -(-total // MEMBERS_PAGE_SIZE))
-    page = min(max(1, page), pages)
-    column = getattr(Member, sort)
-    order = column.asc() if direction == "asc" else column.desc()
-    rows = uow.session.exec(statement.order_by(order, Member.email, Member.id)
-                            .offset((page - 1) * MEMBERS_PAGE_SIZE).limit(MEMBERS_PAGE_SIZE)).all()
-    return MemberPage(list(rows), total, page, pages, manager.organization.seats,
-                      seats_taken(uow, organization_id), manager)

@@ -16,7 +16,7 @@ from services.common.envelope import Event
 from services.common.errors import Invalid
 
 from ..models import Member, Organization, Policy
-from .members import manager_of
+from .members import manager_of, take_seats
 
 POLICY_TYPES = ("account_recovery", "require_two_factor", "master_password")
 EXEMPT_FROM_TWO_FACTOR = ("owner", "admin")
@@ -106,6 +106,7 @@ def save_policy(uow, actor_id: str, organization_id: str, policy_type: str, enab
         for member in impact.revoked:
             member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
             uow.add(member)
+        take_seats(uow, organization_id, -len(impact.revoked))  # accepted and confirmed ones only: all seated
         # Each is mailed why: the revoked, and the owners and admins who keep access but lack it.
         for event_type, members in (("org.member.revoked_by_policy", impact.revoked),
                                     ("org.member.warned_by_policy", impact.warned)):

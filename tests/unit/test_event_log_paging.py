@@ -1,0 +1,87 @@
+"""The event log pages newest first by keyset: Older and Newer reach every event once, even at one instant."""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.audit import domain, models
+
+EVENTS = 130
+START = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def log(make_uow):
+    """A provider's log of EVENTS events, many sharing a time to the microsecond, and another provider's."""
+    uow = make_uow(models, models.AuditTable)
+    mine, other, organization = (str(uuid.uuid4()) for _ in range(3))
+    with uow() as unit:
+        for number in range(EVENTS):
+            unit.add(models.LoggedEvent(id=str(uuid.uuid4()), type="org.created", code=1900, source="orgs",
+                                        time=START + timedelta(seconds=number // 4), provider_id=mine,
+                                        organization_id=organization if number % 2 else None, data={}))
+        for number in range(5):
+            unit.add(models.LoggedEvent(id=str(uuid.uuid4()), type="org.created", code=1900, source="orgs",
+                                        time=START, provider_id=other, data={}))
+        unit.commit()
+    return uow, mine, other, organization
+
+
+def walk(uow, **scope):
+    forwards, cursor = [], ""
+    while True:
+        with uow() as unit:
+            page = domain.events_page(unit, after=cursor, **scope)
+        forwards.append(page.events)
+        if page.older is None:
+            break
+        cursor = page.older
+    backwards, cursor = [], page.newer
+    while cursor:
+        with uow() as unit:
+            page = domain.events_page(unit, before=cursor, **scope)
+        backwards.append(page.events)
+        cursor = page.newer
+    return forwards, backwards
+
+
+def test_older_and_newer_reach_every_event_of_a_provider_once_newest_first(log):
+    uow, mine, _other, _organization = log
+    forwards, backwards = walk(uow, provider_id=mine)
+    assert [len(page) for page in forwards] == [50, 50, 30]
+    seen = [event for page in forwards for event in page]
+    assert len({event.id for event in seen}) == EVENTS and {event.provider_id for event in seen} == {mine}
+    keys = [(event.time, event.id) for event in seen]
+    assert keys == sorted(keys, reverse=True)
+    assert [[e.id for e in page] for page in backwards] == [[e.id for e in page] for page in forwards[-2::-1]]
+
+
+def test_an_organizations_log_pages_the_same_way(log):
+    uow, _mine, _other, organization = log
+    forwards, _backwards = walk(uow, organization_id=organization)
+    assert [len(page) for page in forwards] == [50, 15]
+    with uow() as unit:
+        assert domain.events_page(unit, organization_id=organization).newer is None
+
+
+def cursor(*body) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(body)).encode()).decode()
+
+
+@pytest.mark.parametrize("make_cursor, message", [
+    (lambda mine, other: "%%%", "damaged"),
+    (lambda mine, other: cursor(f"provider:{mine}", "yesterday", "id"), "damaged"),
+    (lambda mine, other: cursor(f"provider:{mine}", "2026-12-01T08:00:00", "id"), "damaged"),  # no time zone
+    (lambda mine, other: cursor(f"provider:{mine}", START.isoformat()), "damaged"),
+    (lambda mine, other: cursor(f"provider:{other}", START.isoformat(), "id"), "another event log"),
+    (lambda mine, other: cursor(f"organization:{mine}", START.isoformat(), "id"), "another event log"),
+], ids=["not base64", "not a time", "naive time", "no id", "another provider", "an organization"])
+def test_a_malformed_or_foreign_cursor_is_refused(log, make_cursor, message):
+    uow, mine, other, _organization = log
+    for position in ("after", "before"):
+        with uow() as unit, pytest.raises(domain.BadCursor, match=message):
+            domain.events_page(unit, provider_id=mine, **{position: make_cursor(mine, other)})

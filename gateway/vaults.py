@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from flask import abort, g, url_for
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotAllowed, NotFound, ServiceError
 
 from . import keyring
 from .access import provider_through
-from .backends import backends, caller
+from .backends import orgs
 from .crypto import EncStringError, SymmetricKey
 from .org_keys import OrgKeyUnavailable, organization_key
 from .vault_items import opened_text
@@ -47,10 +47,10 @@ class Vault:
     def stored_items(self, trash: bool = False) -> list[dict]:
         if self.key is None:
             return []
-        return backends().orgs.get(self.base, caller(), trash="true" if trash else "false")["items"]
+        return orgs().items(self.base, trash)["items"]
 
     def stored_item(self, item_id: str) -> dict:
-        return backends().orgs.get(f"{self.base}/{item_id}", caller())
+        return orgs().item(self.base, item_id)
 
     def save(self, item_id: str | None, item_type: str, data: dict, item: dict) -> None:
         body = {"type": item_type, "data": data}
@@ -58,26 +58,20 @@ class Vault:
             body["folder_id"] = item.get("folder") or None
         else:
             body["collection_ids"] = item.get("collection_ids", [])
-        if item_id:
-            backends().orgs.call("PUT", f"{self.base}/{item_id}", caller(), json=body)
-        else:
-            created = backends().orgs.post(self.base, caller(), body)
-            item_id = created["item_id"]
+        item_id = orgs().save_item(self.base, item_id, body)
         if item.get("favorite") is not None:
-            backends().orgs.call("PUT", f"/items/{item_id}/favorite", caller(),
-                                 json={"favorite": bool(item.get("favorite"))})
+            orgs().set_favorite(item_id, bool(item.get("favorite")))
 
     def groups(self) -> list[tuple[str, str]]:
         """(id, name) of the collections (organization) or folders (personal) to file items in, by name."""
         if self.key is None:
             return []
         if self.personal:
-            found = backends().orgs.get("/me/folders", caller())["folders"]
+            found = orgs().folders()
             pairs = [(f["folder_id"], opened_text(self.key, f["encrypted_name"])) for f in found]
         else:
             try:
-                found = backends().orgs.get(f"/organizations/{self.organization_id}/collections/editable",
-                                            caller())["collections"]
+                found = orgs().editable_collections(self.organization_id)
             except ServiceError:
                 found = []
             pairs = [(c["collection_id"], opened_text(self.key, c["encrypted_name"])) for c in found]
@@ -88,7 +82,7 @@ class Vault:
         if self.key is None or self.personal:
             return dict(self.groups())
         try:
-            found = backends().orgs.get(f"/organizations/{self.organization_id}/collections", caller())["collections"]
+            found = orgs().collections(self.organization_id)
         except ServiceError:  # members who do not manage collections know those they may add to
             return dict(self.groups())
         return {c["collection_id"]: opened_text(self.key, c["encrypted_name"]) for c in found}
@@ -106,10 +100,8 @@ def organization_vault(organization_id: str) -> Vault:
     Console; any other confirmed member through their membership, with the org key wrapped
     to them."""
     try:
-        organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
-    except ServiceError as refusal:
-        if refusal.status not in (403, 404):
-            raise
+        organization = orgs().organization(organization_id)
+    except (NotAllowed, NotFound):
         return _member_vault(organization_id)
     try:
         key = organization_key(organization)
@@ -119,7 +111,7 @@ def organization_vault(organization_id: str) -> Vault:
 
 
 def _member_vault(organization_id: str) -> Vault:
-    memberships = backends().orgs.get("/me/memberships", caller())["memberships"]
+    memberships = orgs().my_memberships()
     membership = next((m for m in memberships if m["organization_id"] == organization_id), None)
     if membership is None:
         abort(404)

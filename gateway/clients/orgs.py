@@ -187,17 +187,15 @@ class Orgs(BoundClient):
         """Send invitations again."""
         self._post(f"/organizations/{organization_id}/members/reinvite", {"member_ids": member_ids})
 
-    def revoke_member(self, organization_id: str, member_id: str) -> None:
-        """Revoke a member's access, keeping the member."""
-        self._post(f"/organizations/{organization_id}/members/{member_id}/revoke")
-
-    def restore_member(self, organization_id: str, member_id: str) -> None:
-        """Restore a revoked member's access."""
-        self._post(f"/organizations/{organization_id}/members/{member_id}/restore")
-
-    def remove_member(self, organization_id: str, member_id: str) -> None:
-        """Remove a member from the organization."""
-        self._delete(f"/organizations/{organization_id}/members/{member_id}")
+    def act_on_member(self, organization_id: str, member_id: str, action: str) -> None:
+        """Revoke a member's access ("revoke"), restore it ("restore"), remove the member ("remove") or
+        send the invitation again ("reinvite")."""
+        if action == "remove":
+            self._delete(f"/organizations/{organization_id}/members/{member_id}")
+        elif action == "reinvite":
+            self.reinvite_members(organization_id, [member_id])
+        else:
+            self._post(f"/organizations/{organization_id}/members/{member_id}/{action}")
 
     def recovery_target(self, organization_id: str, member_id: str) -> dict:
         """What an administrator needs to recover a member's account."""

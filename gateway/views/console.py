@@ -7,7 +7,7 @@ from services.common.internal_http import ServiceError
 
 from .. import keyring
 from ..access import login_required, provider_through
-from ..backends import backends, caller
+from ..backends import billing, orgs
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..forms import OrganizationForm, show_refusal
 from ..render import render, see_other
@@ -19,14 +19,14 @@ bp = Blueprint("console", __name__)
 @login_required
 def overview(organization_id: str):
     """The organization's overview: plan, seats, members, and whether its keys open for you."""
-    overview = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    overview = orgs().organization(organization_id)
     access = overview["access"]
     provider = provider_through(overview)
     keys_open = _org_key_opens(overview)
     if access["provider_id"]:
-        backends().orgs.post(f"/organizations/{organization_id}/provider-access", caller())
+        orgs().open_as_provider(organization_id)
     try:
-        subscription = backends().billing.get(f"/organizations/{organization_id}/subscription", caller())
+        subscription = billing().subscription(organization_id)
     except ServiceError:
         subscription = None  # billing applies the creation event asynchronously, or is down
     return render("pages/organization.html", organization=overview, members=overview["members"],
@@ -45,7 +45,7 @@ def _org_key_opens(overview: dict) -> bool:
 @login_required
 def organizations():
     """The organizations the user administers as a member (the Admin Console's start)."""
-    found = backends().orgs.get("/me/organizations", caller())["organizations"]
+    found = orgs().my_organizations()
     return render("pages/organizations.html", organizations=found)
 
 
@@ -60,7 +60,7 @@ def new_organization():
         session = g.vault_session
         keys = keyring.new_own_organization(session.keys)
         try:
-            created = backends().orgs.post("/organizations", caller(), {
+            created = orgs().create_organization({
                 "name": form.name.data or "", "plan": form.plan.data or "", "seats": form.seats.data,
                 "billing_email": form.billing_email.data or "", "owner_email": session.email,
                 "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,

@@ -6,11 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from .. import keyring
 from ..access import login_required, provider_through
-from ..backends import backends, caller
+from ..backends import identity, orgs
 from ..crypto import EncStringError
 from ..forms import InviteForm, RoleForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key
@@ -36,15 +36,12 @@ def _current_query() -> dict:
 
 
 def _context(organization_id: str, query: dict) -> dict:
-    orgs = backends().orgs
-    organization = orgs.get(f"/organizations/{organization_id}", caller())
-    found = orgs.get(f"/organizations/{organization_id}/members", caller(), q=query["q"], status=query["status"],
-                     role=query["role"], sort=query["sort"], direction=query["dir"], after=query["after"],
-                     before=query["before"])
+    organization = orgs().organization(organization_id)
+    found = orgs().members(organization_id, q=query["q"], status=query["status"], role=query["role"],
+                           sort=query["sort"], direction=query["dir"], after=query["after"], before=query["before"])
     provider = provider_through(organization)
     user_ids = [m["user_id"] for m in found["members"] if m["user_id"]]
-    two_factor = backends().identity.post("/users/two-factor-status", caller(), {"user_ids": user_ids})[
-        "two_factor"] if user_ids else {}
+    two_factor = identity().two_factor_status(user_ids) if user_ids else {}
     for member in found["members"]:
         member["two_factor"] = two_factor.get(member["user_id"], False)
     return {"organization": organization, "provider": provider, "members": found["members"],
@@ -70,14 +67,14 @@ def members(organization_id: str):
 def invite(organization_id: str):
     """The Invite members dialog, and the invitations it asks for."""
     form = InviteForm()
-    organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
+    organization = orgs().organization(organization_id)
     _offer_grantable(form, organization)
     _offer_sharing(form, organization)
     if request.method == "GET":
         form.role.data = "user"
     if form.validate_on_submit():
         try:
-            invited = backends().orgs.post(f"/organizations/{organization_id}/members", caller(), {
+            invited = orgs().invite_members(organization_id, {
                 "emails": form.emails.data, "role": form.role.data, "permissions": form.permissions.data or [],
                 "group_ids": form.groups.data or [],
                 "collection_access": [{"collection_id": c, "permission": form.collection_permission.data}
@@ -105,11 +102,10 @@ def _offer_grantable(form, organization: dict) -> None:
 
 def _offer_sharing(form: InviteForm, organization: dict) -> None:
     """Offer the organization's groups and collections (names decrypted here) in the invite form."""
-    orgs, organization_id = backends().orgs, organization["organization_id"]
+    organization_id = organization["organization_id"]
     try:
-        form.groups.choices = [(x["group_id"], x["name"]) for x in
-                               orgs.get(f"/organizations/{organization_id}/groups", caller())["groups"]]
-        collections = orgs.get(f"/organizations/{organization_id}/collections", caller())["collections"]
+        form.groups.choices = [(x["group_id"], x["name"]) for x in orgs().groups(organization_id)]
+        collections = orgs().collections(organization_id)
     except ServiceError:
         return  # a Custom member without group or collection rights invites without them
     try:
@@ -121,7 +117,7 @@ def _offer_sharing(form: InviteForm, organization: dict) -> None:
 
 
 def _member(organization_id: str, member_id: str) -> dict:
-    return backends().orgs.get(f"/organizations/{organization_id}/members/{member_id}", caller())
+    return orgs().member(organization_id, member_id)
 
 
 @bp.route("/organizations/<organization_id>/members/<member_id>/confirm", methods=["GET", "POST"])
@@ -134,14 +130,12 @@ def confirm(organization_id: str, member_id: str):
         error = _("Only accepted members can be confirmed.")
         phrase = None
     else:
-        public_key = backends().identity.get(f"/users/{member['user_id']}", caller())["public_key"]
+        public_key = identity().public_key(member["user_id"])
         phrase = keyring.fingerprint_phrase(member["user_id"], public_key)
         if request.method == "POST":
-            organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
             try:
-                wrapped = keyring.wrap_org_key(organization_key(organization), public_key)
-                backends().orgs.post(f"/organizations/{organization_id}/members/{member_id}/confirm", caller(),
-                                     {"wrapped_org_key": wrapped})
+                wrapped = keyring.wrap_org_key(organization_key(orgs().organization(organization_id)), public_key)
+                orgs().confirm_member(organization_id, member_id, wrapped)
             except OrgKeyUnavailable:
                 error = _("You hold no key of this organization, so you cannot confirm members.")
             except ServiceError as refusal:
@@ -162,13 +156,12 @@ def change_role(organization_id: str, member_id: str):
     """The Edit member dialog: user type and custom permissions."""
     member = _member(organization_id, member_id)
     form = RoleForm()
-    _offer_grantable(form, backends().orgs.get(f"/organizations/{organization_id}", caller()))
+    _offer_grantable(form, orgs().organization(organization_id))
     if request.method == "GET":
         form.role.data, form.permissions.data = member["role"], member["permissions"]
     if form.validate_on_submit():
         try:
-            backends().orgs.call("PUT", f"/organizations/{organization_id}/members/{member_id}/role", caller(),
-                                 json={"role": form.role.data, "permissions": form.permissions.data or []})
+            orgs().change_member_role(organization_id, member_id, form.role.data, form.permissions.data or [])
         except ServiceError as error:
             show_refusal(form, error, "role")
         else:
@@ -194,30 +187,25 @@ def bulk(organization_id: str):
     selected = [_member(organization_id, member_id) for member_id in member_ids]
     if action == "confirm":
         selected = [m for m in selected if m["status"] == "accepted" and m["user_id"]]
-        public_keys = {m["member_id"]: backends().identity.get(f"/users/{m['user_id']}", caller())["public_key"]
-                       for m in selected}
+        public_keys = {m["member_id"]: identity().public_key(m["user_id"]) for m in selected}
         if request.form.get("checked") != "1":
             phrases = [(m, keyring.fingerprint_phrase(m["user_id"], public_keys[m["member_id"]])) for m in selected]
             return render("pages/member_bulk_confirm.html", "partials/bulk_confirm_dialog.html", phrases=phrases,
                           organization_id=organization_id)
-        organization = backends().orgs.get(f"/organizations/{organization_id}", caller())
         try:
-            org_key = organization_key(organization)
+            org_key = organization_key(orgs().organization(organization_id))
         except OrgKeyUnavailable:
             return render("partials/members_changed.html", toast=_("You hold no key of this organization, so you "
                                                                    "cannot confirm members."),
                           **_context(organization_id, _current_query()))
     done, refused = 0, []
     for member in selected:
-        path = f"/organizations/{organization_id}/members/{member['member_id']}"
         try:
             if action == "confirm":
-                backends().orgs.post(path + "/confirm", caller(), {
-                    "wrapped_org_key": keyring.wrap_org_key(org_key, public_keys[member["member_id"]])})
-            elif action == "revoke":
-                backends().orgs.post(path + "/revoke", caller())
+                orgs().confirm_member(organization_id, member["member_id"],
+                                      keyring.wrap_org_key(org_key, public_keys[member["member_id"]]))
             else:
-                backends().orgs.call("DELETE", path, caller())
+                orgs().act_on_member(organization_id, member["member_id"], action)
             done += 1
         except ServiceError as error:
             refused.append(f"{member['email']}: {_(error.message)}")
@@ -230,10 +218,10 @@ def bulk(organization_id: str):
 
 
 ACTIONS = {
-    "revoke": ("POST", "/revoke", "%(email)s was revoked."),
-    "restore": ("POST", "/restore", "%(email)s was restored."),
-    "remove": ("DELETE", "", "%(email)s was removed."),
-    "reinvite": ("POST", None, "The invitation to %(email)s was sent again."),
+    "revoke": "%(email)s was revoked.",
+    "restore": "%(email)s was restored.",
+    "remove": "%(email)s was removed.",
+    "reinvite": "The invitation to %(email)s was sent again.",
 }
 
 
@@ -244,20 +232,15 @@ def act(organization_id: str, member_id: str, action: str):
     if action not in ACTIONS:
         abort(404)
     member = _member(organization_id, member_id)
-    method, suffix, done = ACTIONS[action]
     try:
-        if action == "reinvite":
-            backends().orgs.post(f"/organizations/{organization_id}/members/reinvite", caller(),
-                                 {"member_ids": [member_id]})
-        else:
-            backends().orgs.call(method, f"/organizations/{organization_id}/members/{member_id}{suffix}", caller())
+        orgs().act_on_member(organization_id, member_id, action)
     except ServiceError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             raise
         message = _(error.message)
         # htmx swaps only successful answers: the refusal travels as a toast over an unchanged table.
         return render("pages/members.html", "partials/members_table.html", status=200 if htmx else error.status,
                       toast=message, alert=message, **_context(organization_id, _current_query() if htmx
                                                                 else _query({})))
-    return _table(organization_id, toast=_(done, email=member["email"])) if htmx else \
+    return _table(organization_id, toast=_(ACTIONS[action], email=member["email"])) if htmx else \
         see_other(url_for("members.members", organization_id=organization_id))

@@ -7,11 +7,11 @@ from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
 from services.common.catalogue import CATALOGUE
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from .. import keyring
 from ..access import current_provider, login_required, provider_allowing
-from ..backends import backends, caller
+from ..backends import audit, orgs
 from ..forms import ClientForm, SeatsForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
 from ..render import htmx, render, see_other
@@ -46,8 +46,8 @@ def page_position(args) -> dict:
 
 
 def _clients_table(provider_id: str, query: dict) -> dict:
-    found = backends().orgs.get(f"/providers/{provider_id}/clients", caller(), sort=query["sort"],
-                                direction=query["dir"], q=query["q"], after=query["after"], before=query["before"])
+    found = orgs().clients(provider_id, sort=query["sort"], direction=query["dir"], q=query["q"],
+                           after=query["after"], before=query["before"])
     return {"clients": found["clients"], "total": found["total"], "previous": found["previous"],
             "next": found["next"], "query": query}
 
@@ -94,12 +94,11 @@ def new_client(provider_id: str):
 
 
 def _create_client(provider_id: str, form: ClientForm) -> dict:
-    orgs = backends().orgs
     try:
         keys = keyring.new_client_organization(provider_key(provider_id))
     except OrgKeyUnavailable:
         abort(404)
-    return orgs.post(f"/providers/{provider_id}/clients", caller(), {
+    return orgs().add_client(provider_id, {
         "name": form.name.data or "", "plan": form.plan.data or "", "seats": form.seats.data,
         "owner_email": form.owner_email.data or "", "billing_email": form.billing_email.data or "",
         "public_key": keys.public_key, "encrypted_private_key": keys.encrypted_private_key,
@@ -111,8 +110,7 @@ def _create_client(provider_id: str, form: ClientForm) -> dict:
 def add_existing(provider_id: str):
     """The Add existing organization dialog: attach an organization you own as a client."""
     provider = provider_allowing(provider_id, "add_existing_client")
-    orgs = backends().orgs
-    choices = orgs.get(f"/providers/{provider_id}/attachable", caller())["organizations"]
+    choices = orgs().attachable(provider_id)
     error = None
     if request.method == "POST":
         chosen = request.form.get("organization_id", "")
@@ -120,10 +118,8 @@ def add_existing(provider_id: str):
             error = _("Choose one of your organizations.")
         else:
             try:
-                org_key = organization_key(orgs.get(f"/organizations/{chosen}", caller()))
-                sealed = provider_key(provider_id).encrypt(org_key.raw)
-                added = orgs.post(f"/providers/{provider_id}/clients/existing", caller(), {
-                    "organization_id": chosen, "encrypted_org_key": sealed})
+                org_key = organization_key(orgs().organization(chosen))
+                added = orgs().add_existing_client(provider_id, chosen, provider_key(provider_id).encrypt(org_key.raw))
             except OrgKeyUnavailable:
                 error = _("Your key of this organization could not be opened.")
             except ServiceError as refusal:
@@ -143,15 +139,13 @@ def add_existing(provider_id: str):
 def edit_seats(provider_id: str, organization_id: str):
     """The Edit seats dialog, and the change it asks for."""
     provider = provider_allowing(provider_id, "change_seats")
-    orgs = backends().orgs
-    client = orgs.get(f"/providers/{provider_id}/clients/{organization_id}", caller())
+    client = orgs().client(provider_id, organization_id)
     form = SeatsForm()
     if request.method == "GET":
         form.seats.data, form.autoscale_max_seats.data = client["seats"], client["autoscale_max_seats"]
     if form.validate_on_submit():
         try:
-            orgs.call("PUT", f"/providers/{provider_id}/clients/{organization_id}/seats", caller(),
-                      json={"seats": form.seats.data, "autoscale_max_seats": form.autoscale_max_seats.data})
+            orgs().change_seats(provider_id, organization_id, form.seats.data, form.autoscale_max_seats.data)
         except ServiceError as error:
             show_refusal(form, error, "seats")
         else:
@@ -171,9 +165,9 @@ def unlink(provider_id: str, organization_id: str):
     """Unlink a client from the provider (provider admins only)."""
     provider = provider_allowing(provider_id, "unlink_client")
     try:
-        backends().orgs.call("DELETE", f"/providers/{provider_id}/clients/{organization_id}", caller())
+        orgs().unlink_client(provider_id, organization_id)
     except ServiceError as error:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             abort(404)
         message = _(error.message)
         table = _clients_table(provider_id, _query_of_current_page() if htmx else _table_query({}))
@@ -193,6 +187,6 @@ def events(provider_id: str):
     """The provider's event log, newest first, paged by "Newer" / "Older" cursors (provider admins only)."""
     provider = provider_allowing(provider_id, "read_event_logs")
     position = page_position(request.args)
-    found = backends().audit.get(f"/providers/{provider_id}/events", caller(), **position)
+    found = audit().provider_events(provider_id, **position)
     return render("pages/events.html", "partials/events_table.html", provider=provider, events=found["events"],
                   newer=found["newer"], older=found["older"], names=EVENT_NAMES)

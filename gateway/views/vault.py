@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
-from services.common.internal_http import ServiceError
+from services.common.internal_http import NotFound, ServiceError
 
 from .. import keyring
 from ..access import login_required
-from ..backends import backends, caller
+from ..backends import orgs
 from ..crypto import EncStringError, SymmetricKey
 from ..render import render, see_other
 from ..vault_items import name_to_seal, open_item, reseal
@@ -25,7 +25,7 @@ MAX_FOLDER_NAME = 200
 def _org_keys() -> list[tuple[dict, SymmetricKey]]:
     """The user's organizations whose key opens for them."""
     opened = []
-    for membership in backends().orgs.get("/me/memberships", caller())["memberships"]:
+    for membership in orgs().my_memberships():
         try:
             opened.append((membership, keyring.open_member_org_key(membership["wrapped_org_key"],
                                                                    g.vault_session.keys)))
@@ -39,18 +39,15 @@ def _org_keys() -> list[tuple[dict, SymmetricKey]]:
 def share(item_id: str):
     """Move an item of one's own into an organization: re-sealed with its org key, into collections."""
     try:
-        item = backends().orgs.get(f"/me/items/{item_id}", caller())
-    except ServiceError as error:
-        if error.status == 404:
-            abort(404)
-        raise
+        item = orgs().item("/me/items", item_id)
+    except NotFound:
+        abort(404)
     user_key = g.vault_session.keys.user_key
     name = open_item(user_key, item)["name"]
     choices = []
     for membership, org_key in _org_keys():
         try:
-            found = backends().orgs.get(f"/organizations/{membership['organization_id']}/collections/editable",
-                                        caller())["collections"]
+            found = orgs().editable_collections(membership["organization_id"])
         except ServiceError:
             continue
         for collection in found:
@@ -65,9 +62,8 @@ def share(item_id: str):
         else:
             organization_id, org_key = chosen[0][0], chosen[0][3]
             try:
-                backends().orgs.post(f"/me/items/{item_id}/share", caller(), {
-                    "organization_id": organization_id, "data": reseal(item["data"], user_key, org_key),
-                    "collection_ids": [c[1] for c in chosen]})
+                orgs().share_item(item_id, organization_id, reseal(item["data"], user_key, org_key),
+                                  [c[1] for c in chosen])
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
@@ -93,10 +89,7 @@ def folder(folder_id: str | None):
         if not error:
             body = {"encrypted_name": vault.key.encrypt_text(name)}
             try:
-                if folder_id:
-                    backends().orgs.call("PUT", f"/me/folders/{folder_id}", caller(), json=body)
-                else:
-                    backends().orgs.post("/me/folders", caller(), body)
+                orgs().save_folder(folder_id, body)
             except ServiceError as refusal:
                 error = _(refusal.message)
             else:
@@ -109,5 +102,5 @@ def folder(folder_id: str | None):
 @login_required
 def delete_folder(folder_id: str):
     """Delete a folder; its items stay, in no folder."""
-    backends().orgs.call("DELETE", f"/me/folders/{folder_id}", caller())
+    orgs().delete_folder(folder_id)
     return see_other(url_for("items.my_vault"), toast=_("The folder was deleted; its items are in no folder now."))

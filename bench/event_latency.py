@@ -1,8 +1,8 @@
 """How long one event takes from its commit to its row in audit's table, after an idle second.
 
-Custodian: orgs' and audit's real workers run idle for a second, then one event is committed
-into orgs' outbox as a request's unit of work commits it; the time until its row is in audit's
-table, median and max over RUNS. Baseline, in the same run on the same nats-server: one
+Custodian: orgs' and audit's real worker processes run idle for a second, then one event is
+committed into orgs' outbox as a request's unit of work commits it (waking the relay); the
+time from the end of that commit until its row is in audit's table, median and max over RUNS. Baseline, in the same run on the same nats-server: one
 message published to a plain stream (ack awaited) after an idle second, until a consumer
 fetching in a loop has it. Last line: one summary a CI log can keep.
 Run: `.venv/bin/python -m bench.event_latency [RUNS]`.
@@ -64,12 +64,12 @@ async def raw_latencies(url: str, payload: bytes, runs: int) -> list[float]:
 
 
 def custodian_latencies(pipeline: Pipeline, runs: int) -> list[float]:
-    """Seconds from committing one event (after an idle second) until audit's table holds it."""
+    """Seconds from one event's commit (after an idle second) until audit's table holds it."""
     latencies = []
     for event in sample_events(runs):
         time.sleep(IDLE_SECONDS)
-        start = time.perf_counter()
         pipeline.commit([event])
+        start = time.perf_counter()  # the event is committed: from here on it is the pipeline's time
         while not pipeline.has_logged(event.id):
             time.sleep(POLL_SECONDS)
         latencies.append(time.perf_counter() - start)

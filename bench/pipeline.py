@@ -12,12 +12,13 @@ Run: `.venv/bin/python -m bench.pipeline [EVENTS]`.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -29,12 +30,11 @@ from sqlmodel import Session, select
 
 from embedded.__main__ import free_port
 from services.audit import models as audit_models
-from services.audit.events import consumers as audit_consumers
+from services.common.bus import NatsLink
 from services.common.config import Settings
 from services.common.database import UnitOfWork, make_engine
 from services.common.envelope import Event
 from services.common.migrations import upgrade
-from services.common.worker import run_worker
 from services.orgs import models as orgs_models
 
 EVENTS = 5000
@@ -68,28 +68,20 @@ class NatsServer:
 
 
 class Worker:
-    """A service's real worker (`run_worker`) on its own thread and event loop."""
+    """A service's real worker process (`python -m services.<name>.worker`), as `make run` starts it."""
 
-    def __init__(self, settings: Settings, models, consumers, publishes: bool):
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._started = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(settings, models, consumers, publishes), daemon=True)
-        self._thread.start()
-        self._started.wait(10)
-
-    def _run(self, settings, models, consumers, publishes) -> None:
-        asyncio.set_event_loop(self._loop)
-
-        async def main():
-            self._stop = asyncio.Event()
-            self._started.set()
-            await run_worker(settings, models, consumers, publishes, stop=self._stop)
-        self._loop.run_until_complete(main())
+    def __init__(self, service: str, env: dict, log: Path):
+        self._log = log.open("w")
+        self.process = subprocess.Popen([sys.executable, "-m", f"services.{service}.worker"], env=env,
+                                        stdout=self._log, stderr=subprocess.STDOUT)
 
     def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(30)
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
 
 
 class Pipeline:
@@ -97,40 +89,31 @@ class Pipeline:
 
     def __init__(self, folder: Path):
         self.nats = NatsServer(folder / "nats")
-        env = {"CUSTODIAN_INTERNAL_SECRET": secrets.token_urlsafe(48), "NATS_URL": self.nats.url,
-               "CUSTODIAN_VAR": str(folder), "LOG_LEVEL": "WARNING"}
-        self.settings = {name: Settings.from_env(name, env, database_url=f"sqlite:///{folder / (name + '.db')}")
-                         for name in ("orgs", "audit")}
+        self.folder = folder
+        self.env = {**os.environ, "CUSTODIAN_INTERNAL_SECRET": secrets.token_urlsafe(48), "NATS_URL": self.nats.url,
+                    "CUSTODIAN_VAR": str(folder), "LOG_LEVEL": "WARNING",
+                    **{f"{name.upper()}_DATABASE_URL": f"sqlite:///{folder / (name + '.db')}"
+                       for name in ("orgs", "audit")}}
+        self.settings = {name: Settings.from_env(name, self.env) for name in ("orgs", "audit")}
         for name, each in self.settings.items():
             upgrade(name, each.database_url)
         self.orgs = make_engine(self.settings["orgs"].database_url)
         self.audit = make_engine(self.settings["audit"].database_url)
         self.workers: list[Worker] = []
+        # A request's unit of work wakes the relay through its web process's NATS connection: so does ours.
+        self.link = NatsLink(self.nats.url, "orgs-web")
+        self.link.run(self.link.connection(), timeout=10)
 
     def start_workers(self) -> None:
-        """Start orgs' relay and audit's consumers, and wait until audit's consumer exists."""
-        audit = self.settings["audit"]
-        self.workers = [Worker(self.settings["orgs"], orgs_models, [], publishes=True),
-                        Worker(audit, audit_models, audit_consumers(audit), publishes=False)]
-        asyncio.run(self._until_consumer_exists())
-
-    async def _until_consumer_exists(self) -> None:
-        nc = await nats.connect(self.nats.url)
-        js = nc.jetstream()
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                await js.consumer_info("ORGS", "audit-orgs")
-                break
-            except nats.js.errors.NotFoundError:
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.05)
-        await nc.close()
+        """Start orgs' and audit's workers; return once a first event went all the way through."""
+        self.workers = [Worker(name, self.env, self.folder / f"{name}-worker.log") for name in ("orgs", "audit")]
+        first = sample_events(1)[0]
+        self.commit([first])
+        until(lambda: self.has_logged(first.id), timeout=60, interval=0.05)
 
     def commit(self, events: list[Event]) -> None:
         """Commit `events` into orgs' outbox in one transaction, as a request's unit of work does."""
-        with UnitOfWork(self.orgs, orgs_models.OutboxMessage) as uow:
+        with UnitOfWork(self.orgs, orgs_models.OutboxMessage, lambda: self.link.wake_relay("orgs")) as uow:
             for event in events:
                 uow.publish(event)
             uow.commit()
@@ -214,7 +197,7 @@ def main(count: int = EVENTS) -> None:
             pipeline.start_workers()
             pipeline.commit(events)
             start = time.perf_counter()
-            until(lambda: pipeline.logged() >= count, timeout=600, interval=0.02)
+            until(lambda: pipeline.logged() >= count + 1, timeout=600, interval=0.02)  # and start_workers' one
             custodian = count / (time.perf_counter() - start)
         finally:
             pipeline.close()

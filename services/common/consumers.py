@@ -193,10 +193,9 @@ async def _handle(engine, models, consumer: Consumer, messages, on_events_commit
         else:
             replies.append(message.ack())
     await _settle(consumer, replies)
-    applied = sum(outcome is True for outcome in outcomes)
+    applied, skipped = sum(outcome is True for outcome in outcomes), sum(outcome is False for outcome in outcomes)
     log.info("consumer %s applied %d events one by one, skipped %d already applied, %d to retry",
-             consumer.name, applied, sum(outcome is False for outcome in outcomes), len(outcomes) - applied -
-             sum(outcome is False for outcome in outcomes))
+             consumer.name, applied, skipped, len(outcomes) - applied - skipped)
 
 
 async def _settle(consumer: Consumer, replies) -> None:

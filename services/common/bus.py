@@ -268,6 +268,12 @@ class NatsLink:
         """Run `coroutine` on this link's loop and return its result."""
         return self._loop.run(coroutine, timeout)
 
+    def close(self) -> None:
+        """Close the connection, if it was opened (a process that ends, a test)."""
+        if self._nc is not None:
+            self._loop.run(self._nc.close(), timeout=5)
+            self._nc = None
+
     def wake_relay(self, service: str) -> None:
         """Tell `service`'s relay that events were just committed; never waits, never fails.
 

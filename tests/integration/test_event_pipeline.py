@@ -5,6 +5,7 @@ restarted). A consumer here tallies every time it applies an event, so a second 
 would show even where the event log's primary key would hide it."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -344,3 +345,34 @@ def test_identity_mail_of_an_older_release_is_brought_to_its_subjects_in_place(s
     assert sorted(info.config.filter_subjects) == sorted(consumer.subjects) and not info.config.filter_subject
     assert info.ack_floor.stream_seq == 2  # its position is kept: nothing handled is sent again
     assert waiting == [invited[2].id]  # the third invitation, and not the vault item
+
+
+def test_rows_whose_publish_was_refused_stay_in_the_outbox_and_the_others_are_marked(settings, server):
+    engine = create_engine(settings["orgs"].database_url)
+    events = orgs_events(5)
+    commit(engine, events)
+
+    async def relay_once():
+        nc = await nats.connect(server.url)
+        js = nc.jetstream()
+        # A stream that is full after three events: the server refuses the fourth and the fifth.
+        await js.add_stream(api.StreamConfig(name="ORGS", subjects=["orgs.>"], max_msgs=3,
+                                             discard=api.DiscardPolicy.NEW, duplicate_window=600))
+        try:
+            await bus.publish_pending(js, engine, orgs_models.OutboxMessage)
+        # nats.py 2.16 raises the server's refusal inside its reply handler instead of handing it to
+        # the publish's future, so the relay sees a refused publish as an ack that never came.
+        except (nats.js.errors.APIError, asyncio.TimeoutError) as refusal:
+            return refusal
+        finally:
+            await nc.close()
+
+    try:
+        refusal = LoopThread().run(relay_once(), timeout=30)
+        with Session(engine) as session:
+            waiting = session.exec(select(orgs_models.OutboxMessage.event_id)
+                                   .where(orgs_models.OutboxMessage.published_at.is_(None))).all()
+    finally:
+        engine.dispose()
+    assert refusal is not None  # the relay says it must try again
+    assert sorted(waiting) == sorted(event.id for event in events[3:])

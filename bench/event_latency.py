@@ -4,7 +4,8 @@ Custodian: orgs' and audit's real worker processes run idle for a second, then o
 committed into orgs' outbox as a request's unit of work commits it (waking the relay); the
 time from the end of that commit until its row is in audit's table, median and max over RUNS.
 Baseline, in the same run on the same nats-server: one message published to a plain stream
-(ack awaited) after an idle second, until a consumer fetching in a loop has it. Last line: one summary a CI log can keep.
+(ack awaited) after an idle second, until a consumer fetching in a loop has it. Last line:
+one summary a CI log can keep.
 Run: `.venv/bin/python -m bench.event_latency [RUNS]`.
 """
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The NATS JetStream bus: streams, the outbox relay and idempotent consumers.
+"""The NATS JetStream bus: connections, streams, the outbox relay, and what a consumer declares.
 
-Follows the nats.py JetStream examples: streams and durable consumers are created
-idempotently at start-up, consumers `fetch` in a loop where a timeout only means idle, a
-message is acked after its effect committed, `nak(delay)` for a passing fault and `term`
-for a message that can never be applied.
+Follows the nats.py JetStream examples: streams are created idempotently at start-up and
+every event is published with `Nats-Msg-Id` = its id. The relay publishes a batch of
+committed events with all their acks in flight, marks what was acked in one commit, and is
+woken by a poke when a unit of work commits events instead of polling the outbox.
 """
 from __future__ import annotations
 
@@ -19,17 +19,20 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import api
 from nats.js.errors import BucketNotFoundError, NotFoundError
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import func, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from .catalogue import STREAMS
 from .database import UnitOfWork, pending_outbox, utcnow
-from .envelope import Event, MalformedEvent
+from .envelope import Event
 
 log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW_SECONDS = 600
+RELAY_BATCH = 500  # outbox rows per pass, all published before their acks are awaited together
+PUBLISH_ACK_SECONDS = 5
+RELAY_FALLBACK_SECONDS = 1  # how late an event can be when the poke that should wake the relay is lost
 PASSING_FAULTS = (OperationalError, ConnectionError, OSError, asyncio.TimeoutError, NatsTimeout)
 
 
@@ -79,114 +82,83 @@ async def key_value_bucket(js, name: str, ttl: float):
         return await js.create_key_value(bucket=name, ttl=ttl, history=1)
 
 
-async def publish_pending(js, engine, outbox_model, limit: int = 100) -> int:
-    """Publish unpublished outbox rows in order; returns how many were published.
-
-    `Nats-Msg-Id` is the event id, so a row published again after a crash (published but
-    not yet marked) is dropped by JetStream's duplicate window instead of delivered twice.
-    """
-    published = 0
-    with Session(engine) as session:
-        rows = pending_outbox(session, outbox_model, limit)
-        for row in rows:
-            await js.publish(row.subject, row.payload, headers={"Nats-Msg-Id": row.event_id}, timeout=5)
-            row.published_at = utcnow()
-            session.add(row)
-            published += 1
-        session.commit()
-    return published
-
-
 @dataclass(frozen=True)
 class Consumer:
     """A durable consumer: which events it wants and what applies one of them.
 
     `apply(uow, event)` makes the event's effect in the unit of work (and may publish events
     of its own there); the inbox row joins the same transaction, which commits before the ack.
+    `filter_subject` is one subject or several (JetStream's `filter_subjects`). A consumer
+    whose `apply` acts outside the database (sends mail) sets `one_per_transaction`.
     """
 
     name: str
     stream: str  # the producing service
-    filter_subject: str
+    filter_subject: str | tuple[str, ...]
     apply: Callable[[UnitOfWork, Event], None]
+    one_per_transaction: bool = False
+
+    @property
+    def subjects(self) -> list[str]:
+        """The subjects this consumer reads."""
+        return [self.filter_subject] if isinstance(self.filter_subject, str) else list(self.filter_subject)
 
 
-def apply_once(engine, models, consumer: Consumer, event: Event) -> bool:
-    """Apply `event` unless this consumer already has; True when it was applied now."""
-    with UnitOfWork(engine, models.OutboxMessage) as uow:
-        if uow.get(models.InboxMessage, (consumer.name, event.id)) is not None:
-            return False
-        consumer.apply(uow, event)
-        uow.add(models.InboxMessage(consumer=consumer.name, event_id=event.id))
+def relay_wake_subject(service: str) -> str:
+    """The core NATS subject that tells `service`'s relay events were committed (a poke, no payload)."""
+    return f"custodian.outbox.{service}"
+
+
+async def publish_pending(js, engine, outbox_model, limit: int = RELAY_BATCH) -> int:
+    """Publish up to `limit` unpublished outbox rows, their acks awaited together; how many were published.
+
+    `Nats-Msg-Id` is the event id, so a row published again after a crash (published but
+    not yet marked) is dropped by JetStream's duplicate window instead of delivered twice.
+    Only rows whose ack came back are marked, in one commit; if any ack failed, the others
+    are still marked and the failure is raised, so the relay waits and tries the rest again.
+    """
+    with Session(engine) as session:
+        rows = [(row.seq, row.event_id, row.subject, row.payload)
+                for row in pending_outbox(session, outbox_model, limit)]
+        if not rows:
+            return 0
+        if engine.dialect.name == "sqlite":
+            # SQLite has no row lock to keep, and a read transaction held across the publishes could
+            # not become the write that marks them once a request committed in between.
+            session.rollback()
+        acks, failure = [], None
         try:
-            uow.commit()
-        except IntegrityError:
-            # Another worker applied the same event between our read and our commit.
-            return False
-    return True
-
-
-async def consume_forever(js, engine, models, consumer: Consumer, stop: asyncio.Event) -> None:
-    """Fetch, apply and ack `consumer`'s events until `stop` is set."""
-    stream = STREAMS[consumer.stream]
-    subscription = None
-    while not stop.is_set():
-        try:
-            if subscription is None:
-                await ensure_stream(js, consumer.stream)
-                subscription = await js.pull_subscribe(
-                    consumer.filter_subject,
-                    durable=consumer.name,
-                    stream=stream,
-                    config=api.ConsumerConfig(ack_policy=api.AckPolicy.EXPLICIT, ack_wait=30, max_deliver=-1),
-                )
-            messages = await subscription.fetch(batch=50, timeout=1)
-        except NatsTimeout:
-            continue  # idle
+            for _seq, event_id, subject, payload in rows:
+                acks.append(await js.publish_async(subject, payload, headers={"Nats-Msg-Id": event_id}))
         except (NatsError, *PASSING_FAULTS) as error:
-            # JetStream answers 503 while a cluster restarts or elects a leader: rebuild and retry.
-            log.warning("consumer %s waiting for NATS: %r", consumer.name, error)
-            subscription = None
-            await _sleep_unless(stop, 1)
-            continue
-        for message in messages:
-            await _handle(engine, models, consumer, message)
+            failure = error
+        try:
+            if acks:
+                await asyncio.wait(acks, timeout=PUBLISH_ACK_SECONDS)
+        finally:
+            for ack in acks:
+                if not ack.done():
+                    ack.cancel()  # frees its place among the publishes in flight; the row stays pending
+        published = [row[0] for row, ack in zip(rows, acks) if not ack.cancelled() and ack.exception() is None]
+        if published:
+            session.exec(update(outbox_model).where(outbox_model.seq.in_(published)).values(published_at=utcnow()))
+            session.commit()
+    if len(published) < len(rows):
+        raise failure or next((ack.exception() for ack in acks if not ack.cancelled() and ack.exception()),
+                              NatsTimeout())
+    return len(published)
 
 
-async def _handle(engine, models, consumer: Consumer, message) -> None:
-    try:
-        event = Event.from_json(message.data)
-    except MalformedEvent as error:
-        log.error("consumer %s dropped a malformed message on %s: %s", consumer.name, message.subject, error)
-        await _settle(message.term())
-        return
-    try:
-        applied = await asyncio.to_thread(apply_once, engine, models, consumer, event)
-    except PASSING_FAULTS as error:
-        log.warning("consumer %s will retry event %s: %s", consumer.name, event.id, error)
-        await _settle(message.nak(delay=2))
-        return
-    except Exception:  # noqa: BLE001 - a handler bug must not kill the loop; JetStream redelivers
-        log.exception("consumer %s failed on event %s (%s)", consumer.name, event.id, event.type)
-        await _settle(message.nak(delay=10))
-        return
-    log.info("consumer %s %s event %s (%s)", consumer.name, "applied" if applied else "skipped duplicate",
-             event.id, event.type)
-    await _settle(message.ack())
+async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Event, wake: asyncio.Event) -> None:
+    """Publish the outbox of `service` until `stop` is set; NATS down means events wait.
 
-
-async def _settle(reply) -> None:
-    """Ack, nak or term; if NATS is away the message is simply redelivered later."""
-    try:
-        await reply
-    except (NatsError, *PASSING_FAULTS) as error:
-        log.warning("could not settle a message (it will be redelivered): %r", error)
-
-
-async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Event) -> None:
-    """Publish the outbox of `service` until `stop` is set; NATS down means events wait."""
+    It publishes when `wake` is set (a unit of work committed events) and every
+    RELAY_FALLBACK_SECONDS anyway, so a poke lost on the way only delays an event.
+    """
     ready = False
     while not stop.is_set():
+        # Cleared before reading the outbox: a poke that comes while we publish is kept for the next pass.
+        wake.clear()
         try:
             if not ready:
                 await ensure_stream(js, service)
@@ -197,8 +169,20 @@ async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Ev
             ready = False
             await _sleep_unless(stop, 1)
             continue
-        if not published:
-            await _sleep_unless(stop, 0.2)
+        if published:
+            log.info("outbox relay of %s published %d events", service, published)
+        if published < RELAY_BATCH:
+            await _until_set(RELAY_FALLBACK_SECONDS, wake, stop)
+
+
+async def _until_set(seconds: float, *events: asyncio.Event) -> None:
+    """Wait until one of `events` is set, or `seconds` passed."""
+    waiters = [asyncio.ensure_future(each.wait()) for each in events]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
@@ -236,18 +220,76 @@ class LoopThread:
         self._loop = None
         self._lock = threading.Lock()
 
-    def run(self, coroutine, timeout: float = 5):
-        """Run `coroutine` on the loop and return its result."""
+    def _running_loop(self):
         with self._lock:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
                 threading.Thread(target=self._loop.run_forever, daemon=True, name="nats-loop").start()
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return self._loop
+
+    def run(self, coroutine, timeout: float = 5):
+        """Run `coroutine` on the loop and return its result."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
         try:
             return future.result(timeout)
         except TimeoutError:
             future.cancel()  # a NATS call given up on must not keep retrying in the background
             raise
+
+    def submit(self, coroutine) -> None:
+        """Run `coroutine` on the loop without waiting for it (it must handle its own errors)."""
+        asyncio.run_coroutine_threadsafe(coroutine, self._running_loop())
+
+
+class NatsLink:
+    """The one NATS connection of a process whose code is synchronous (a service's web process).
+
+    Opened on first use, on its own loop thread; what the process needs from NATS (its used
+    nonces, waking its relay) shares it.
+    """
+
+    def __init__(self, url: str, name: str):
+        self._url = url
+        self._name = name
+        self._loop = LoopThread()
+        self._nc = None
+        self._opening: asyncio.Lock | None = None
+
+    async def connection(self):
+        """The connection, opened now if it is not yet (call on this link's loop, through `run`)."""
+        # Made on the loop's thread, so concurrent first calls open one connection, not several.
+        self._opening = self._opening or asyncio.Lock()
+        async with self._opening:
+            if self._nc is None:
+                self._nc = await connect(self._url, name=self._name)
+        return self._nc
+
+    def run(self, coroutine, timeout: float):
+        """Run `coroutine` on this link's loop and return its result."""
+        return self._loop.run(coroutine, timeout)
+
+    def close(self) -> None:
+        """Close the connection, if it was opened (a process that ends, a test)."""
+        if self._nc is not None:
+            self._loop.run(self._nc.close(), timeout=5)
+            self._nc = None
+
+    def wake_relay(self, service: str) -> None:
+        """Tell `service`'s relay that events were just committed; never waits, never fails.
+
+        Best effort: without a connection, or if the poke is lost, the relay's own slower
+        poll publishes the events all the same.
+        """
+        nc = self._nc
+        if nc is not None and nc.is_connected:
+            self._loop.submit(_poke(nc, relay_wake_subject(service)))
+
+
+async def _poke(nc, subject: str) -> None:
+    try:
+        await nc.publish(subject, b"")
+    except NatsError as error:
+        log.debug("could not wake the relay on %s: %r", subject, error)
 
 
 def nats_probe(url: str):

@@ -7,6 +7,7 @@ event is never published for a change that rolled back, nor lost for one that co
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
 from sqlalchemy import JSON, Column, LargeBinary, event
 from sqlalchemy.engine import Engine
@@ -71,11 +72,15 @@ class UnitOfWork:
     """One transaction: changes and their events commit together or not at all.
 
     Rolls back unless `commit()` was called, so a failed step leaves nothing half-written.
+    `on_events_committed` is called after a commit that wrote events (to wake the relay); it
+    must neither wait nor fail, as the change is already made.
     """
 
-    def __init__(self, engine: Engine, outbox_model):
+    def __init__(self, engine: Engine, outbox_model, on_events_committed: Callable[[], None] | None = None):
         self._engine = engine
         self._outbox_model = outbox_model
+        self._on_events_committed = on_events_committed
+        self._events_written = False
         self.session: Session | None = None
 
     def __enter__(self) -> "UnitOfWork":
@@ -92,10 +97,14 @@ class UnitOfWork:
         self.session.add(
             self._outbox_model(event_id=event.id, subject=event.spec.subject, payload=event.to_json())
         )
+        self._events_written = True
 
     def commit(self) -> None:
         """Make the changes and their events durable."""
         self.session.commit()
+        if self._events_written and self._on_events_committed is not None:
+            self._events_written = False
+            self._on_events_committed()
 
     def add(self, row) -> None:
         """Stage a new or changed row."""

@@ -6,12 +6,11 @@ nonce once a call carrying it would be refused as too old anyway.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from nats.js.errors import KeyWrongLastSequenceError
 
-from .bus import LoopThread, connect, key_value_bucket
+from .bus import NatsLink, key_value_bucket
 from .internal_auth import NONCE_MEMORY_SECONDS, NoncesUnavailable
 
 BUCKET_PREFIX = "custodian_nonces_"
@@ -28,20 +27,15 @@ def nonce_bucket(service: str) -> str:
 class NatsNonces:
     """The used nonces of one service, claimed from synchronous Flask code."""
 
-    def __init__(self, nats_url: str, service: str):
-        self._url = nats_url
+    def __init__(self, link: NatsLink, service: str):
+        self._link = link
         self._service = service
-        self._loop = LoopThread()
         self._kv = None
-        self._opening: asyncio.Lock | None = None
 
     async def _bucket(self):
-        # Made on the loop's thread, so concurrent first calls open one connection, not several.
-        self._opening = self._opening or asyncio.Lock()
-        async with self._opening:
-            if self._kv is None:
-                nc = await connect(self._url, name=f"{self._service}-nonces")
-                self._kv = await key_value_bucket(nc.jetstream(), nonce_bucket(self._service), NONCE_MEMORY_SECONDS)
+        if self._kv is None:
+            nc = await self._link.connection()
+            self._kv = await key_value_bucket(nc.jetstream(), nonce_bucket(self._service), NONCE_MEMORY_SECONDS)
         return self._kv
 
     async def _claim(self, nonce: str) -> bool:
@@ -54,7 +48,7 @@ class NatsNonces:
     def claim(self, nonce: str) -> bool:
         """True if `nonce` was unused and is now taken; NoncesUnavailable if NATS does not answer."""
         try:
-            return self._loop.run(self._claim(nonce), timeout=CLAIM_TIMEOUT_SECONDS)
+            return self._link.run(self._claim(nonce), timeout=CLAIM_TIMEOUT_SECONDS)
         except Exception as error:  # noqa: BLE001 - any NATS failure means no call can be told from a replay
             log.warning("used-nonce store unavailable: %s", type(error).__name__)
             raise NoncesUnavailable(type(error).__name__) from error

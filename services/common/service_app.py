@@ -15,7 +15,7 @@ from prometheus_client import Gauge
 from sqlalchemy import text
 
 from . import observability
-from .bus import nats_probe, unpublished_count
+from .bus import NatsLink, nats_probe, unpublished_count
 from .config import Settings
 from .database import UnitOfWork, make_engine
 from .errors import DomainError, Forbidden, NotFound, TooManyAttempts, Unauthenticated, Unavailable
@@ -66,11 +66,13 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
     )
     engine = make_engine(settings.database_url)
+    link = NatsLink(settings.nats_url, f"{name}-web")
     app.extensions["custodian"] = {
         "settings": settings,
         "engine": engine,
         "signer": CallerSigner(settings.internal_secret),
-        "nonces": NatsNonces(settings.nats_url, name),
+        "nonces": NatsNonces(link, name),
+        "wake_relay": lambda: link.wake_relay(name),
         "outbox": models.OutboxMessage,
         "large_bodies": dict(large_bodies or {}),
     }
@@ -165,9 +167,9 @@ def acting_user() -> str:
 
 
 def unit_of_work() -> UnitOfWork:
-    """A new unit of work on this service's database."""
+    """A new unit of work on this service's database; its events wake the relay once committed."""
     ext = current_app.extensions["custodian"]
-    return UnitOfWork(ext["engine"], ext["outbox"])
+    return UnitOfWork(ext["engine"], ext["outbox"], ext["wake_relay"])
 
 
 def settings() -> Settings:

@@ -10,7 +10,8 @@ from typing import Callable
 from nats.errors import NoServersError
 from sqlalchemy.exc import OperationalError
 
-from .bus import Consumer, connect, consume_forever, relay_forever
+from .bus import connect, relay_forever, relay_wake_subject
+from .consumers import Consumer, consume_forever
 from .config import Settings
 from .database import make_engine
 from .observability import configure_logging
@@ -57,10 +58,21 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
     if nc is None:
         return
     js = nc.jetstream()
-    tasks = [asyncio.create_task(consume_forever(js, engine, models, consumer, stop))
+    wake = asyncio.Event()
+
+    def events_committed() -> None:  # called on a consumer's thread when its transaction wrote events
+        loop.call_soon_threadsafe(wake.set)
+
+    async def poked(_message) -> None:
+        wake.set()
+
+    tasks = [asyncio.create_task(consume_forever(js, engine, models, consumer, stop, events_committed))
              for consumer in consumers]
     if publishes:
-        tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop)))
+        # Every instance of the worker is poked; SKIP LOCKED shares the rows out between them.
+        await nc.subscribe(relay_wake_subject(settings.process), cb=poked)
+        tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop,
+                                                       wake)))
     tasks.extend(asyncio.create_task(_repeat(chore, engine, stop)) for chore in chores)
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
     stopping = asyncio.create_task(stop.wait())

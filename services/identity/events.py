@@ -72,11 +72,15 @@ def member_events(settings: Settings) -> Consumer:
         elif event.type in ("provider.user.accepted", "provider.user.removed"):
             invitations.forget(uow, event.data["provider_user_id"])
 
-    # One durable consumer of all of orgs' events: the few it needs, filtered here.
-    return Consumer("identity-mail", "orgs", "orgs.>", apply)
+    # It mails people, so each event commits alone: a batch rolled back would mail them again.
+    return Consumer("identity-mail", "orgs", tuple(f"orgs.{event_type}" for event_type in MEMBER_EVENTS), apply,
+                    one_per_transaction=True)
 
 
 INVITED = ("org.member.invited", "org.member.reinvited", "provider.user.invited", "provider.user.reinvited")
+# What `identity-mail` reads of orgs' events (JetStream filters the rest out on the server).
+MEMBER_EVENTS = (*INVITED, "org.member.revoked_by_policy", "org.member.warned_by_policy", "org.member.accepted",
+                 "org.member.removed", "provider.user.accepted", "provider.user.removed")
 
 
 def account_notices(settings: Settings) -> Consumer:
@@ -99,7 +103,8 @@ def account_notices(settings: Settings) -> Consumer:
             "If you did not ask for this, contact the organization's administrators.\n",
         )
 
-    return Consumer("identity-notices", "identity", "identity.user.recovered_by_admin", mail_reset)
+    return Consumer("identity-notices", "identity", "identity.user.recovered_by_admin", mail_reset,
+                    one_per_transaction=True)
 
 
 def consumers(settings: Settings) -> list[Consumer]:

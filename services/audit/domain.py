@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import func, insert, tuple_
 from sqlmodel import select
 
 from services.common.envelope import Event
@@ -21,13 +21,24 @@ MAX_CURSOR = 400  # characters: a scope, a time and an id
 
 def record(uow, event: Event) -> None:
     """Keep `event` in the log (the inbox already makes a redelivery a no-op)."""
-    if uow.get(LoggedEvent, event.id) is not None:
-        return
+    if uow.get(LoggedEvent, event.id) is None:
+        record_all(uow, [event])
+
+
+def record_all(uow, events: list[Event]) -> None:
+    """Keep a batch of new events in the log in one statement.
+
+    One row per event as its producer published it; an event already logged makes the whole
+    batch fail (the consumer then records each event alone, through `record`)."""
+    uow.session.execute(insert(LoggedEvent.__table__), [_row(event) for event in events])
+
+
+def _row(event: Event) -> dict:
     spec = event.spec
-    uow.add(LoggedEvent(id=event.id, type=event.type, code=spec.code, source=spec.source,
-                        subject=event.subject or None, time=event.time, provider_id=event.providerid,
-                        organization_id=event.orgid, actor_id=event.actorid, ip=event.ip,
-                        device=event.devicetype, traceparent=event.traceparent, data=event.data))
+    return {"id": event.id, "type": event.type, "code": spec.code, "source": spec.source,
+            "subject": event.subject or None, "time": event.time, "provider_id": event.providerid,
+            "organization_id": event.orgid, "actor_id": event.actorid, "ip": event.ip,
+            "device": event.devicetype, "traceparent": event.traceparent, "data": event.data}
 
 
 @dataclass(frozen=True)

@@ -10,4 +10,5 @@ from . import domain
 
 def consumers(settings: Settings) -> list[Consumer]:
     """One durable consumer per producing service's stream."""
-    return [Consumer(f"audit-{service}", service, f"{service}.>", domain.record) for service in STREAMS]
+    return [Consumer(f"audit-{service}", service, f"{service}.>", domain.record, apply_batch=domain.record_all)
+            for service in STREAMS]

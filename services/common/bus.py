@@ -89,7 +89,9 @@ class Consumer:
     `apply(uow, event)` makes the event's effect in the unit of work (and may publish events
     of its own there); the inbox row joins the same transaction, which commits before the ack.
     `filter_subject` is one subject or several (JetStream's `filter_subjects`). A consumer
-    whose `apply` acts outside the database (sends mail) sets `one_per_transaction`.
+    whose `apply` acts outside the database (sends mail) sets `one_per_transaction`. One that
+    can apply a whole batch at once (in one statement) gives `apply_batch(uow, events)` too: a
+    batch gets it, an event applied alone after a failed batch gets `apply`.
     """
 
     name: str
@@ -97,6 +99,7 @@ class Consumer:
     filter_subject: str | tuple[str, ...]
     apply: Callable[[UnitOfWork, Event], None]
     one_per_transaction: bool = False
+    apply_batch: Callable[[UnitOfWork, list[Event]], None] | None = None
 
     @property
     def subjects(self) -> list[str]:

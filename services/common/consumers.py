@@ -50,15 +50,18 @@ def apply_batch(engine, models, consumer: Consumer, events: list[Event],
                                                             inbox.event_id.in_({event.id for event in events}))))
         fresh = []
         for event in events:
-            if event.id in done:
-                continue
-            done.add(event.id)  # the same event twice in one batch is applied once
-            consumer.apply(uow, event)
-            fresh.append(event.id)
+            if event.id not in done:
+                done.add(event.id)  # the same event twice in one batch is applied once
+                fresh.append(event)
+        if fresh and consumer.apply_batch is not None:
+            consumer.apply_batch(uow, fresh)
+        else:
+            for event in fresh:
+                consumer.apply(uow, event)
         if fresh:
             now = utcnow()
-            uow.session.execute(insert(inbox), [{"consumer": consumer.name, "event_id": event_id, "processed_at": now}
-                                                for event_id in fresh])
+            uow.session.execute(insert(inbox), [{"consumer": consumer.name, "event_id": event.id, "processed_at": now}
+                                                for event in fresh])
         uow.commit()
     return len(fresh)
 

@@ -17,6 +17,7 @@ from nats.js import api
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
+from services.audit import domain as audit_domain
 from services.audit import models as audit_models
 from services.audit.events import consumers as audit_consumers
 from services.common import bus, consumers
@@ -376,3 +377,29 @@ def test_rows_whose_publish_was_refused_stay_in_the_outbox_and_the_others_are_ma
         engine.dispose()
     assert refusal is not None  # the relay says it must try again
     assert sorted(waiting) == sorted(event.id for event in events[3:])
+
+
+def logged(settings) -> set[str]:
+    engine = create_engine(settings["audit"].database_url)
+    with Session(engine) as session:
+        ids = set(session.exec(select(audit_models.LoggedEvent.id).where(audit_models.LoggedEvent.type != "tally")))
+    engine.dispose()
+    return ids
+
+
+def test_the_event_log_records_a_batch_in_one_statement_and_one_already_logged_alone(settings, server):
+    events = orgs_events(40)
+    already = events[7]
+    # Logged, but not in the inbox (a database restored from a backup taken between the two):
+    # the batch's one insert fails on it, and each event is then recorded alone, once.
+    with UnitOfWork(create_engine(settings["audit"].database_url), audit_models.OutboxMessage) as uow:
+        audit_domain.record(uow, already)
+        uow.commit()
+    publish(server, [(event.to_json(), event.id) for event in events])
+    worker = WorkerThread(settings["audit"], audit_models, audit_consumers(settings["audit"]), publishes=False)
+    try:
+        wait_for(lambda: logged(settings) == {event.id for event in events} and settled(server, "audit-orgs"), 20,
+                 message="every event in the log")
+    finally:
+        worker.stop()
+    assert inbox_rows(settings, "audit-orgs") == 40

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from argon2 import PasswordHasher
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SERVICES = ("identity", "orgs", "billing", "audit")
 DEFAULT_PORTS = {"gateway": 8000, "identity": 8101, "orgs": 8102, "billing": 8103, "audit": 8104}
@@ -117,6 +118,8 @@ class PasswordHashing:
 
     def hasher(self) -> PasswordHasher:
         """An argon2id hasher with these parameters (it verifies hashes made with any)."""
+        from argon2 import PasswordHasher  # only identity hashes: the other processes never load argon2
+
         return PasswordHasher(time_cost=self.time_cost, memory_cost=self.memory_kib, parallelism=self.parallelism)
 
 

@@ -192,8 +192,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="custodian-pages-") as var:
         var_dir = Path(var) / "var"
         process, found = start_system(var_dir, {"WEB_THREADS": threads})
-        baseline, baseline_port = start_baseline(threads)
+        baseline = None
         try:
+            baseline, baseline_port = start_baseline(threads)
             base = found["url"]
             browser, _posted, _arrived = log_in(base, *found["login"])
             home = browser.get(f"{base}/")
@@ -220,8 +221,9 @@ def main() -> None:
                 for name, target in [("baseline", (baseline_port, "/clients", {})), *targets.items()]:
                     results[name].append(driven(*target, args.seconds))
         finally:
-            baseline.terminate()
-            baseline.wait(10)
+            if baseline is not None:
+                baseline.terminate()
+                baseline.wait(10)
             stop_system(process)
 
     def rate(runs: list[dict]) -> float:

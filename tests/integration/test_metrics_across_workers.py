@@ -33,7 +33,8 @@ def start_billing(tmp_path: Path, metrics: Path) -> tuple[subprocess.Popen, str,
 
     def answers():
         try:
-            answered.append(requests.get(f"{url}/healthz", timeout=1).ok)
+            # Long enough that no check a booting worker answers late is left uncounted here.
+            answered.append(requests.get(f"{url}/healthz", timeout=15).ok)
             return answered[-1]
         except requests.RequestException:
             return process.poll() is not None

@@ -172,6 +172,7 @@ def start_baseline(threads: str) -> tuple[subprocess.Popen, int]:
         except requests.RequestException:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
             raise SystemExit("the baseline did not start")
         time.sleep(0.1)
 

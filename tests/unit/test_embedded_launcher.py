@@ -1,14 +1,17 @@
-"""`make run`'s launcher: the Procfile's commands, and the services' one gunicorn worker."""
+"""`make run`'s launcher: the Procfile's commands, the services' one gunicorn worker, the mail sink."""
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
+import smtplib
 import socket
 
 import pytest
 
-from embedded.__main__ import environment, processes
+from embedded.__main__ import environment, free_port, processes
+from embedded.mailsink import serve_mail
 from embedded.services import create_app
 from embedded.supervisor import Entry, read_procfile
 from services.common.config import ROOT, SERVICES
@@ -54,3 +57,29 @@ def test_the_services_worker_answers_each_port_with_its_service_whatever_the_hos
     finally:
         for listener in listeners.values():
             listener.close()
+
+
+def test_the_mail_sink_on_the_workers_loop_keeps_each_message_as_a_file(tmp_path):
+    port = free_port()
+    message = "From: a@custodian.example\r\nTo: b@example.com\r\nSubject: Join Demo MSP\r\n\r\nHello\r\n"
+
+    async def send_one_then_stop():
+        stop = asyncio.Event()
+        sink = asyncio.create_task(serve_mail(tmp_path / "mail", port, stop))
+        for _attempt in range(50):  # until the sink listens
+            try:
+                await asyncio.to_thread(_send, port, message)
+                break
+            except ConnectionRefusedError:
+                await asyncio.sleep(0.05)
+        stop.set()
+        await sink
+
+    asyncio.run(send_one_then_stop())
+    kept = list((tmp_path / "mail").glob("*.eml"))
+    assert len(kept) == 1 and b"Subject: Join Demo MSP" in kept[0].read_bytes()
+
+
+def _send(port: int, message: str) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.sendmail("a@custodian.example", ["b@example.com"], message)

@@ -14,7 +14,6 @@ worker per app needs no sharing.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,10 +22,11 @@ def _fresh_metrics_folder() -> str:
     given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not given:
         return tempfile.mkdtemp(prefix="custodian-metrics-")
+    # A folder the operator names is emptied of metric files only: it may hold anything else too.
     folder = Path(given)
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
     return str(folder)
 
 

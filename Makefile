@@ -1,11 +1,12 @@
-# `make run` starts the whole system; `make test` installs what the tests need and runs them.
+# `make run` starts the whole system; `make test` installs what the tests need and runs them;
+# `make bench` runs every benchmark.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-db install chromium extract-messages clean
+.PHONY: run test test-db bench install chromium extract-messages clean
 
 run: install
 	$(PY) -m embedded
@@ -16,6 +17,17 @@ test: install chromium
 # The database-touching tests again, on PostgreSQL (TEST_DATABASE_URL must be set).
 test-db: install
 	$(PY) -m pytest -m "not browser and not unit" $(PYTEST_ARGS)
+
+# Every benchmark in bench/ (each module but the package and its timing helper), one after the
+# other so none slows another down: each one's summary line here, its whole output in var/bench/.
+BENCHES := $(filter-out __init__ measure,$(basename $(notdir $(wildcard bench/*.py))))
+
+bench: install
+	@mkdir -p var/bench; failed=0; \
+	for name in $(BENCHES); do \
+		if $(PY) -m bench.$$name >var/bench/$$name.log 2>&1; then tail -n 1 var/bench/$$name.log; \
+		else failed=1; echo "$$name: FAILED, see var/bench/$$name.log:"; tail -n 5 var/bench/$$name.log; fi; \
+	done; exit $$failed
 
 install: $(STAMP) $(CATALOGUES)
 

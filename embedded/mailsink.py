@@ -1,18 +1,16 @@
-"""`python -m embedded.mailsink`: the embedded default's SMTP server.
+"""The embedded default's SMTP server, run by `embedded.workers` on its loop.
 
 Keeps every message as a file under `var/mail/` and logs who it was for, so invitations
 can be read without a real mail server.
 """
 from __future__ import annotations
 
-import os
-import signal
-import threading
+import asyncio
 import time
 from email import message_from_bytes
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class MailFolder:
@@ -30,17 +28,10 @@ class MailFolder:
         return "250 Message accepted for delivery"
 
 
-def main() -> None:
-    """Serve SMTP on SMTP_PORT until SIGTERM."""
-    folder = Path(os.environ.get("CUSTODIAN_VAR", "var")) / "mail"
-    controller = Controller(MailFolder(folder), hostname="127.0.0.1", port=int(os.environ.get("SMTP_PORT", "8025")))
-    controller.start()
-    stopped = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopped.set())
-    stopped.wait()
-    controller.stop()
-
-
-if __name__ == "__main__":
-    main()
+async def serve_mail(folder: Path, port: int, stop: asyncio.Event) -> None:
+    """Accept SMTP on 127.0.0.1:`port` into `folder` until `stop` is set."""
+    handler = MailFolder(folder)
+    server = await asyncio.get_running_loop().create_server(lambda: SMTP(handler, hostname="127.0.0.1"),
+                                                           "127.0.0.1", port)
+    async with server:
+        await stop.wait()

@@ -36,6 +36,12 @@ TEST_SECRETS = {
     "GATEWAY_SECRET_KEY": secrets.token_urlsafe(48),
     "IDENTITY_SERVICE_KEY": secrets.token_urlsafe(48),
 }
+# Identity's slow hash at its cheapest: what the tests check is that a hash is argon2id and
+# verifies, not production's cost (150 ms a log-in). Set before anything imports identity, and
+# inherited by every process a test starts. Production's default is in PasswordHashing.
+CHEAP_PASSWORD_HASHING = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
+for _name, _value in CHEAP_PASSWORD_HASHING.items():
+    os.environ.setdefault(_name, _value)
 
 
 def wait_for(condition, timeout: float = 15, interval: float = 0.1, message: str = "condition"):

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 SERVICES = ("identity", "orgs", "billing", "audit")
 DEFAULT_PORTS = {"gateway": 8000, "identity": 8101, "orgs": 8102, "billing": 8103, "audit": 8104}
@@ -67,10 +70,10 @@ def _secret(env: dict, name: str) -> bytes:
     return value.encode()
 
 
-def _count(env: dict, name: str, default: int, highest: int) -> int:
+def _count(env: dict, name: str, default: int, highest: int, lowest: int = 0) -> int:
     value = env.get(name, "").strip() or str(default)
-    if not value.isdigit() or int(value) > highest:
-        raise ConfigurationError(f"{name} must be a whole number from 0 to {highest} (it is {value!r}).")
+    if not value.isdigit() or not lowest <= int(value) <= highest:
+        raise ConfigurationError(f"{name} must be a whole number from {lowest} to {highest} (it is {value!r}).")
     return int(value)
 
 
@@ -84,6 +87,40 @@ def _metrics_token(env: dict) -> str:
 
 def _service_url(env: dict, name: str) -> str:
     return env.get(f"{name.upper()}_URL", f"http://127.0.0.1:{DEFAULT_PORTS[name]}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """The argon2id cost of the slow hash identity keeps of each master password hash.
+
+    The defaults are argon2-cffi's RFC 9106 low-memory profile (t=3, 64 MiB, p=4), what
+    identity always used. A stored hash carries its own parameters, so it keeps verifying
+    whatever these are; a hash made with other ones is remade at its owner's next log-in.
+    The tests set the cheapest parameters in their environment: production costs are not
+    what they test.
+    """
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "PasswordHashing":
+        """ARGON2_TIME_COST, ARGON2_MEMORY_KIB and ARGON2_PARALLELISM, or the defaults."""
+        env = os.environ if env is None else env
+        hashing = cls(time_cost=_count(env, "ARGON2_TIME_COST", cls.time_cost, 100, lowest=1),
+                      memory_kib=_count(env, "ARGON2_MEMORY_KIB", cls.memory_kib, 4 * 1024 * 1024, lowest=8),
+                      parallelism=_count(env, "ARGON2_PARALLELISM", cls.parallelism, 64, lowest=1))
+        if hashing.memory_kib < 8 * hashing.parallelism:  # argon2's own floor
+            raise ConfigurationError("ARGON2_MEMORY_KIB must be at least 8 per degree of ARGON2_PARALLELISM "
+                                     f"({8 * hashing.parallelism}).")
+        return hashing
+
+    def hasher(self) -> PasswordHasher:
+        """An argon2id hasher with these parameters (it verifies hashes made with any)."""
+        from argon2 import PasswordHasher  # only identity hashes: the other processes never load argon2
+
+        return PasswordHasher(time_cost=self.time_cost, memory_cost=self.memory_kib, parallelism=self.parallelism)
 
 
 @dataclass(frozen=True)
@@ -116,6 +153,7 @@ class Settings:
     mail_sender: str = "Custodian <no-reply@custodian.localhost>"
     service_key: bytes = field(default=b"", repr=False)
     min_kdf_iterations: int = 600_000
+    password_hashing: PasswordHashing = PasswordHashing()
 
     @classmethod
     def from_env(cls, process: str, env: dict | None = None, **overrides) -> "Settings":
@@ -136,6 +174,7 @@ class Settings:
             smtp_port=int(env.get("SMTP_PORT", "8025")),
             mail_sender=env.get("MAIL_SENDER", "Custodian <no-reply@custodian.localhost>"),
             min_kdf_iterations=int(env.get("KDF_MIN_ITERATIONS", "600000")),
+            password_hashing=PasswordHashing.from_env(env),
             kdf_iterations=int(env.get("KDF_ITERATIONS", "600000")),
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", "1800")),
             secure_cookies=env.get("SECURE_COOKIES", "true").lower() not in ("0", "false", "no"),

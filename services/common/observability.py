@@ -3,12 +3,17 @@
 Every log line is one JSON object carrying the request id. The id comes in from the
 gateway (`X-Request-Id`), goes out on every internal call, and is written into events as
 their `traceparent`, so one user action can be followed across processes.
+
+Metrics: under gunicorn with several workers (production), prometheus-client runs in
+multiprocess mode: PROMETHEUS_MULTIPROC_DIR (set by deploy/gunicorn.conf.py, a fresh folder
+per start) holds every worker's counters, and /metrics sums them, whichever worker answers.
 """
 from __future__ import annotations
 
 import contextvars
 import hmac
 import logging
+import os
 import re
 import sys
 import time
@@ -16,6 +21,7 @@ import uuid
 
 from flask import Flask, Response, abort, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -61,6 +67,23 @@ def configure_logging(process: str, level: str = "INFO") -> None:
     root.setLevel(level)
 
 
+class EveryWorker:
+    """What a scrape of one worker answers in multiprocess mode: every worker's counters, summed
+    from their files in `directory`, and this worker's scrape-time metrics from `live` (a metric
+    computed at scrape time also leaves an empty series in the files, so `live` wins a name)."""
+
+    def __init__(self, directory: str, live: CollectorRegistry):
+        self.files = MultiProcessCollector(None, path=directory)
+        self.live = live
+
+    def collect(self):
+        """The metric families of the files and of `live`, each name once."""
+        live = list(self.live.collect())
+        names = {family.name for family in live}
+        yield from (family for family in self.files.collect() if family.name not in names)
+        yield from live
+
+
 def init_app(app: Flask, process: str, readiness: dict, metrics_token: str = "", public: bool = False) -> None:
     """Give `app` request ids, JSON access logs, /healthz, /readyz and /metrics.
 
@@ -69,11 +92,16 @@ def init_app(app: Flask, process: str, readiness: dict, metrics_token: str = "",
     browsers reach) has no /metrics at all without one.
     """
     registry = CollectorRegistry()
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR")  # prometheus-client's own setting, read as it does
+    # With several workers the request metrics live in shared files, not in this registry: it keeps
+    # only what is computed when scraped (the services' outbox gauge), the same whichever worker answers.
+    counted_in = None if shared else registry
     requests_total = Counter("http_requests_total", "HTTP requests", ["endpoint", "method", "status"],
-                             registry=registry)
+                             registry=counted_in)
     latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["endpoint"],
-                        registry=registry)
+                        registry=counted_in)
     app.extensions["metrics_registry"] = registry
+    exposed = EveryWorker(shared, registry) if shared else registry
     access = logging.getLogger(f"{process}.access")
 
     @app.before_request
@@ -117,7 +145,7 @@ def init_app(app: Flask, process: str, readiness: dict, metrics_token: str = "",
         if metrics_token and not hmac.compare_digest(request.headers.get("Authorization", "").encode(),
                                                      f"Bearer {metrics_token}".encode()):
             abort(404)  # not 401: whoever lacks the token learns nothing about what is there
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(exposed), mimetype=CONTENT_TYPE_LATEST)
 
     for view in (healthz, readyz, metrics):
         app.extensions.setdefault("public_endpoints", set()).add(view.__name__)

@@ -10,11 +10,11 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from services.common.config import PasswordHashing
 from services.common.database import utcnow
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound, TooManyAttempts, Unauthenticated
@@ -23,7 +23,10 @@ from services.common.validation import clean_name, normalize_email, require_encs
 from . import two_factor
 from .models import LoginThrottle, User
 
-_HASHER = PasswordHasher()
+# Its cost is a setting (ARGON2_*, `Settings.password_hashing`), read once per process: production
+# strength by default, the cheapest under test. Hashes made at another cost still verify, and are
+# remade at this one when their owner next logs in.
+_HASHER = PasswordHashing.from_env().hasher()
 # Verified against when the email is unknown, so both answers cost the same time.
 _DECOY_HASH = _HASHER.hash("decoy master password hash, never a real one")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, update
 
+from services.common.config import PasswordHashing
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, Unauthenticated
 
@@ -30,7 +30,7 @@ AUTHENTICATOR, EMAIL, RECOVERY_CODE = "authenticator", "email", "recovery_code"
 METHODS = (AUTHENTICATOR, EMAIL)  # what a person turns on, in the order the second step offers them
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 REMEMBER_LIFETIME = timedelta(days=30)
-_HASHER = PasswordHasher()
+_HASHER = PasswordHashing.from_env().hasher()  # only verifies: a hash carries its own cost
 
 
 class WrongCode(Unauthenticated):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import extract_parameters
 
 from gateway import keyring
 from gateway.crypto import KdfParams
+from services.common.config import PasswordHashing
 from services.common.errors import Invalid, TooManyAttempts
 from services.identity import domain, models
 from services.identity.models import IdentityTable, LoginThrottle
@@ -133,3 +135,18 @@ def test_two_step_login_is_on_only_with_an_enabled_method(uow):
         unit.commit()
     with uow() as unit:
         assert domain.two_factor_status(unit, [plain.id, guarded.id]) == {plain.id: False, guarded.id: True}
+
+
+def test_a_hash_stored_at_another_cost_logs_in_and_is_remade_at_this_processs_cost(uow):
+    with uow() as unit:
+        user = domain.register(unit, registration(), 5000, CONTEXT)
+        user.auth_hash = PasswordHashing(2, 64, 2).hasher().hash(auth_hash())
+        unit.add(user)
+        unit.commit()
+        user_id = user.id
+    with uow() as unit:
+        assert domain.log_in(unit, "ada@example.com", auth_hash(), None, CONTEXT).email == "ada@example.com"
+    with uow() as unit:
+        stored = unit.get(models.User, user_id).auth_hash
+    assert extract_parameters(stored).time_cost == PasswordHashing.from_env().time_cost
+    assert not domain._HASHER.check_needs_rehash(stored)

@@ -4,9 +4,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from argon2 import Parameters, Type, extract_parameters
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from embedded.__main__ import free_port
-from services.common.config import ConfigurationError, Settings
+from services.common.config import ConfigurationError, PasswordHashing, Settings
 from services.common.internal_auth import (CLOCK_SKEW_SECONDS, MAX_AGE_SECONDS, Caller, CallerSigner,
                                            InternalRequest, NotSigned)
 from services.common.internal_http import BodyTooLarge, ServiceClient, ServiceUnavailable
@@ -124,3 +126,33 @@ def test_a_body_over_the_callers_bound_is_refused_before_anything_is_sent():
         client.post("/organizations/x/items/import", who, {"items": ["x" * 100]}, max_body=100)
     with pytest.raises(ServiceUnavailable):
         client.post("/organizations/x/items/import", who, {"items": ["x" * 10]}, max_body=100)
+
+
+def test_identitys_slow_hash_costs_what_production_needs_unless_configured():
+    assert PasswordHashing.from_env({}) == PasswordHashing(time_cost=RFC_9106_LOW_MEMORY.time_cost,
+                                                           memory_kib=RFC_9106_LOW_MEMORY.memory_cost,
+                                                           parallelism=RFC_9106_LOW_MEMORY.parallelism)
+    env = {"CUSTODIAN_INTERNAL_SECRET": "x" * 40, "IDENTITY_SERVICE_KEY": "k" * 40,
+           "ARGON2_TIME_COST": "2", "ARGON2_MEMORY_KIB": "19456", "ARGON2_PARALLELISM": "1"}
+    assert Settings.from_env("identity", env).password_hashing == PasswordHashing(2, 19456, 1)
+    hasher = PasswordHashing(2, 19456, 1).hasher()
+    assert extract_parameters(hasher.hash("a master password hash")) == Parameters(
+        type=Type.ID, version=19, salt_len=16, hash_len=32, time_cost=2, memory_cost=19456, parallelism=1)
+
+
+@pytest.mark.parametrize("env, name", [({"ARGON2_TIME_COST": "0"}, "ARGON2_TIME_COST"),
+                                       ({"ARGON2_TIME_COST": "fast"}, "ARGON2_TIME_COST"),
+                                       ({"ARGON2_PARALLELISM": "0"}, "ARGON2_PARALLELISM"),
+                                       ({"ARGON2_MEMORY_KIB": "-65536"}, "ARGON2_MEMORY_KIB"),
+                                       ({"ARGON2_PARALLELISM": "4", "ARGON2_MEMORY_KIB": "16"}, "ARGON2_MEMORY_KIB")])
+def test_a_bad_slow_hash_cost_stops_the_process_naming_the_variable(env, name):
+    with pytest.raises(ConfigurationError, match=name):
+        PasswordHashing.from_env(env)
+
+
+def test_a_hash_made_at_another_cost_still_verifies_and_asks_to_be_remade():
+    earlier = PasswordHashing(2, 64, 2).hasher().hash("a master password hash")
+    now = PasswordHashing(1, 8, 1).hasher()
+    assert now.verify(earlier, "a master password hash")
+    assert now.check_needs_rehash(earlier)
+    assert not now.check_needs_rehash(now.hash("a master password hash"))

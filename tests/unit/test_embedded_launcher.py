@@ -1,0 +1,85 @@
+"""`make run`'s launcher: the Procfile's commands, the services' one gunicorn worker, the mail sink."""
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import smtplib
+import socket
+
+import pytest
+
+from embedded.__main__ import environment, free_port, processes
+from embedded.mailsink import serve_mail
+from embedded.services import create_app
+from embedded.supervisor import Entry, read_procfile
+from services.common.config import ROOT, SERVICES
+
+
+def test_a_command_takes_its_variables_from_the_environment_and_keeps_quoted_words_whole():
+    entry = Entry("orgs", "gunicorn --bind 127.0.0.1:$ORGS_PORT --log ${CUSTODIAN_VAR}/x 'services.orgs.app:create_app()'")
+    assert entry.argv({"ORGS_PORT": "8102", "CUSTODIAN_VAR": "/srv/var"}) == [
+        "gunicorn", "--bind", "127.0.0.1:8102", "--log", "/srv/var/x", "services.orgs.app:create_app()"]
+    with pytest.raises(ValueError, match="orgs needs ORGS_PORT"):
+        entry.argv({"CUSTODIAN_VAR": "/srv/var"})
+
+
+def test_the_launcher_sets_every_variable_the_procfile_uses(tmp_path, monkeypatch):
+    for name in ("NATS_URL", "SMTP_PORT", "PORT", *(f"{s.upper()}_PORT" for s in SERVICES)):
+        monkeypatch.delenv(name, raising=False)
+    env = environment(tmp_path)
+    entries = processes(env)
+    assert [entry.name for entry in entries] == ["nats", "services", "workers", "gateway"]
+    for entry in entries:
+        entry.argv(env)  # raises if one is missing
+    assert env["WEB_CONCURRENCY"] == "1" and env["MAIL_SINK_DIR"] == str(tmp_path / "mail")
+    assert [entry.name for entry in read_procfile(ROOT / "Procfile")] == ["nats", "services", "workers", "gateway"]
+
+
+def test_the_services_worker_answers_each_port_with_its_service_whatever_the_host_header(tmp_path):
+    listeners = {name: socket.create_server(("127.0.0.1", 0)) for name in SERVICES}
+    try:
+        env = {**os.environ, "CUSTODIAN_VAR": str(tmp_path), "CUSTODIAN_INTERNAL_SECRET": "x" * 40,
+               "IDENTITY_SERVICE_KEY": "k" * 40, "NATS_URL": "nats://127.0.0.1:1",
+               **{f"{name.upper()}_PORT": str(sock.getsockname()[1]) for name, sock in listeners.items()}}
+        serve = create_app(env)
+        for name, listener in listeners.items():
+            statuses = []
+            environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "SERVER_NAME": "127.0.0.1",
+                       "SERVER_PORT": env["IDENTITY_PORT"], "HTTP_HOST": f"127.0.0.1:{env['IDENTITY_PORT']}",
+                       "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "gunicorn.socket": listener}
+            body = b"".join(serve(environ, lambda status, headers: statuses.append(status)))
+            assert statuses == ["200 OK"] and json.loads(body)["process"] == name
+        environ["gunicorn.socket"] = socket.socket()
+        assert b"".join(serve(environ, lambda status, headers: statuses.append(status))).startswith(b"No service")
+        assert statuses[-1] == "404 Not Found"
+    finally:
+        for listener in listeners.values():
+            listener.close()
+
+
+def test_the_mail_sink_on_the_workers_loop_keeps_each_message_as_a_file(tmp_path):
+    port = free_port()
+    message = "From: a@custodian.example\r\nTo: b@example.com\r\nSubject: Join Demo MSP\r\n\r\nHello\r\n"
+
+    async def send_one_then_stop():
+        stop = asyncio.Event()
+        sink = asyncio.create_task(serve_mail(tmp_path / "mail", port, stop))
+        for _attempt in range(50):  # until the sink listens
+            try:
+                await asyncio.to_thread(_send, port, message)
+                break
+            except ConnectionRefusedError:
+                await asyncio.sleep(0.05)
+        stop.set()
+        await sink
+
+    asyncio.run(send_one_then_stop())
+    kept = list((tmp_path / "mail").glob("*.eml"))
+    assert len(kept) == 1 and b"Subject: Join Demo MSP" in kept[0].read_bytes()
+
+
+def _send(port: int, message: str) -> None:
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.sendmail("a@custodian.example", ["b@example.com"], message)

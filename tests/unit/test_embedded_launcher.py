@@ -8,33 +8,23 @@ import os
 import smtplib
 import socket
 
-import pytest
 
-from embedded.__main__ import environment, free_port, processes
+import re
+
+from embedded.__main__ import environment, free_port, procfile_entries, processes
 from embedded.mailsink import serve_mail
 from embedded.services import create_app
-from embedded.supervisor import Entry, read_procfile
 from services.common.config import ROOT, SERVICES
-
-
-def test_a_command_takes_its_variables_from_the_environment_and_keeps_quoted_words_whole():
-    entry = Entry("orgs", "gunicorn --bind 127.0.0.1:$ORGS_PORT --log ${CUSTODIAN_VAR}/x 'services.orgs.app:create_app()'")
-    assert entry.argv({"ORGS_PORT": "8102", "CUSTODIAN_VAR": "/srv/var"}) == [
-        "gunicorn", "--bind", "127.0.0.1:8102", "--log", "/srv/var/x", "services.orgs.app:create_app()"]
-    with pytest.raises(ValueError, match="orgs needs ORGS_PORT"):
-        entry.argv({"CUSTODIAN_VAR": "/srv/var"})
 
 
 def test_the_launcher_sets_every_variable_the_procfile_uses(tmp_path, monkeypatch):
     for name in ("NATS_URL", "SMTP_PORT", "PORT", *(f"{s.upper()}_PORT" for s in SERVICES)):
         monkeypatch.delenv(name, raising=False)
     env = environment(tmp_path)
-    entries = processes(env)
-    assert [entry.name for entry in entries] == ["nats", "services", "workers", "gateway"]
-    for entry in entries:
-        entry.argv(env)  # raises if one is missing
+    assert processes(env) == procfile_entries() == ["nats", "services", "workers", "gateway"]
+    used = set(re.findall(r"\$\{?(\w+)", (ROOT / "Procfile").read_text()))
+    assert used and used <= set(env), f"the Procfile uses {sorted(used - set(env))}, which the launcher leaves unset"
     assert env["WEB_CONCURRENCY"] == "1" and env["MAIL_SINK_DIR"] == str(tmp_path / "mail")
-    assert [entry.name for entry in read_procfile(ROOT / "Procfile")] == ["nats", "services", "workers", "gateway"]
 
 
 def test_the_services_worker_answers_each_port_with_its_service_whatever_the_host_header(tmp_path):

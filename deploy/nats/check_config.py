@@ -8,62 +8,207 @@ receives the events. This compares the two and names what is missing:
 
     python deploy/nats/check_config.py            # exit 1 when a permission is missing
 
-The services' web processes (user `web`) claim the nonces of internal calls in one KV
-bucket per service (services/common/nonces.py); their lines are checked the same way.
+What a consumer asks of JetStream is not copied here: its own code (`consumers.subscribe`,
+then one fetch) runs against nats.py's JetStream client over a connection that only records
+the subjects, once for a durable that does not exist yet and once for one an older release
+made on other subjects (updated in place). So a consumer reading several subjects
+(`filter_subjects`) is checked on the create subject nats.py uses for it, which names no filter.
+
+The relay is woken by a core NATS poke on `relay_wake_subject(<service>)`: the services' web
+processes (user `web`) publish it after a commit that wrote events, and the service's worker
+subscribes to it. The web processes also claim the nonces of internal calls in one KV bucket
+per service (services/common/nonces.py). Both are checked the same way, and so is least
+privilege on the pokes and on subscriptions: a user allowed to subscribe to anything its
+processes do not need, or to poke (or hear) a relay that is not its own, is named too.
 
 `nats-init` runs it first, so such a deployment stops before any worker starts.
 """
 from __future__ import annotations
 
+import asyncio
 import importlib
+import json
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from nats.aio.client import ServerVersion
+from nats.js import JetStreamContext
+
+from services.common.bus import Consumer, ensure_stream, relay_wake_subject
 from services.common.catalogue import STREAMS
 from services.common.config import SERVICES, Settings
+from services.common.consumers import subscribe
 from services.common.nonces import nonce_bucket
 
 CONFIG = Path(__file__).resolve().parent / "custodian.conf"
 # Settings need secrets to be built; the consumers' names and filters do not depend on them.
 PLACEHOLDERS = {"CUSTODIAN_INTERNAL_SECRET": "x" * 32, "IDENTITY_SERVICE_KEY": "x" * 32,
                 "GATEWAY_SECRET_KEY": "x" * 32}
+# The nats-server production runs (docker-compose.yml's image): nats.py picks its API subjects by version.
+SERVER_VERSION = "2.11.0"
+INBOX = "_INBOX.>"  # replies: JetStream API answers, publish acks, pulled messages
 
 
-def allowed_publish(config_text: str) -> dict[str, set[str]]:
-    """Each user's `publish.allow` subjects in custodian.conf (written as quoted strings)."""
+@dataclass
+class Needs:
+    """What a user's processes publish to and subscribe to (NATS subjects, possibly wildcards)."""
+
+    publish: set[str] = field(default_factory=set)
+    subscribe: set[str] = field(default_factory=set)
+
+
+def covers(pattern: str, subject: str) -> bool:
+    """Whether the permission `pattern` allows every subject `subject` stands for (both may hold * and >)."""
+    wanted, given = pattern.split("."), subject.split(".")
+    for index, token in enumerate(wanted):
+        if token == ">":
+            return len(given) > index
+        if index >= len(given) or (token == "*" and given[index] == ">") or token not in ("*", given[index]):
+            return False
+    return len(wanted) == len(given)
+
+
+def _allowed(config_text: str, kind: str) -> dict[str, set[str]]:
+    """Each user's `<kind>.allow` subjects in custodian.conf (written as quoted strings)."""
     users: dict[str, set[str]] = {}
     text = re.sub(r"#[^\n]*", "", config_text)
     for block in re.split(r"\buser:\s*", text)[1:]:
         name = re.match(r"[\w-]+", block).group(0)
-        publish = re.search(r"publish:\s*(\{.*?allow:\s*\[(.*?)\]|\{\s*allow:\s*\[(.*?)\])", block, re.S)
-        subjects = set()
-        if publish:
-            subjects = set(re.findall(r'"([^"]+)"', publish.group(2) or publish.group(3) or ""))
-        users[name] = subjects
+        # The user's block ends where its permissions end; `kind: { ... allow: [ ... ] ... }`.
+        found = re.search(rf"\b{kind}:\s*\{{[^{{}}]*?allow:\s*\[(.*?)\]", block, re.S)
+        users[name] = set(re.findall(r'"([^"]+)"', found.group(1))) if found else set()
     return users
 
 
-def required_publish(service: str) -> set[str]:
-    """What `service`'s worker publishes to, following services/common/bus.py and nats.py."""
+def allowed_publish(config_text: str) -> dict[str, set[str]]:
+    """Each user's `publish.allow` subjects in custodian.conf."""
+    return _allowed(config_text, "publish")
+
+
+def allowed_subscribe(config_text: str) -> dict[str, set[str]]:
+    """Each user's `subscribe.allow` subjects in custodian.conf."""
+    return _allowed(config_text, "subscribe")
+
+
+class _Subscription:
+    """A subscription of the recording connection: it never receives anything (a fetch finds the stream idle)."""
+
+    def __init__(self):
+        self._pending_queue: asyncio.Queue = asyncio.Queue()
+        self._pending_size = 0
+
+    async def next_msg(self, timeout=None):
+        raise asyncio.TimeoutError
+
+
+class _Reply:
+    def __init__(self, answer: dict):
+        self.data = json.dumps(answer).encode()
+        self.headers = None
+
+
+class RecordingConnection:
+    """Stands for a NATS connection under nats.py's JetStream client and records every subject used.
+
+    JetStream answers as a cluster set up by nats-init would, every stream there (unless
+    `streams_exist` is false: a worker creates its own stream when it is missing), and the durable
+    either missing (`existing` is None) or there with the filter `existing`.
+    """
+
+    def __init__(self, existing: str | None = None, streams_exist: bool = True):
+        self.connected_server_version = ServerVersion(SERVER_VERSION)
+        self._inbox_prefix = bytearray(b"_INBOX")
+        self._existing = existing
+        self._streams_exist = streams_exist
+        self.stream_subjects: list[str] = []  # those of a stream created through this connection
+        self.needs = Needs()
+
+    class _nuid:  # noqa: N801 - nats.py's attribute name
+        @staticmethod
+        def next() -> bytearray:
+            return bytearray(b"recorded")
+
+    async def subscribe(self, subject: str, *args, **kwargs):
+        self.needs.subscribe.add(subject)
+        return _Subscription()
+
+    async def publish(self, subject: str, payload: bytes = b"", reply: str = "", headers=None) -> None:
+        self.needs.publish.add(subject)
+        if reply:
+            self.needs.subscribe.add(reply)
+
+    async def request(self, subject: str, payload: bytes = b"", timeout: float = 5, headers=None):
+        self.needs.publish.add(subject)
+        self.needs.subscribe.add(INBOX)
+        tokens = subject.split(".")
+        if subject.startswith("$JS.API.STREAM.INFO.") and not self._streams_exist:
+            return _Reply({"error": {"code": 404, "err_code": 10059, "description": "stream not found"}})
+        if subject.startswith("$JS.API.STREAM.CREATE."):
+            config = json.loads(payload)
+            self.stream_subjects.extend(config["subjects"])
+            return _Reply({"config": config, "state": {"messages": 0, "bytes": 0, "first_seq": 0, "last_seq": 0,
+                                                       "consumer_count": 0}})
+        if subject.startswith("$JS.API.STREAM.INFO."):
+            return _Reply({"config": {"name": tokens[4]}, "state": {"messages": 0, "bytes": 0, "first_seq": 0,
+                                                                     "last_seq": 0, "consumer_count": 0}})
+        if subject.startswith("$JS.API.CONSUMER.INFO.") and self._existing is None:
+            return _Reply({"error": {"code": 404, "err_code": 10014, "description": "consumer not found"}})
+        if subject.startswith("$JS.API.CONSUMER.INFO."):
+            config = {"name": tokens[5], "durable_name": tokens[5], "filter_subject": self._existing,
+                      "ack_policy": "explicit"}
+        else:  # created or updated: JetStream answers with the configuration it was given
+            config = json.loads(payload)["config"]
+        return _Reply({"stream_name": tokens[4], "name": config["name"], "config": config,
+                       "created": "2024-01-01T00:00:00Z"})
+
+
+async def _consumer_needs(consumer: Consumer, existing: str | None) -> Needs:
+    connection = RecordingConnection(existing)
+    subscription = await subscribe(JetStreamContext(connection), consumer)
+    try:
+        await subscription.fetch(batch=2, timeout=0.01)  # what consume_forever does, over and over
+    except asyncio.TimeoutError:
+        pass
+    needs = connection.needs
+    # Acks, naks and terms go to each message's reply subject, which JetStream names so.
+    needs.publish.add(f"$JS.ACK.{STREAMS[consumer.stream]}.{consumer.name}.>")
+    return needs
+
+
+def consumer_needs(consumer: Consumer) -> Needs:
+    """What `consumer`'s loop publishes to and subscribes to: made, or brought to its subjects, then fetched from."""
+    needs = Needs()
+    # A durable an older release made on every subject of the stream is updated in place at start.
+    for existing in (None, *stream_needs(consumer.stream)[1]):
+        found = asyncio.run(_consumer_needs(consumer, existing))
+        needs.publish |= found.publish
+        needs.subscribe |= found.subscribe
+    return needs
+
+
+def stream_needs(service: str) -> tuple[Needs, list[str]]:
+    """What making sure `service`'s stream exists takes (services/common/bus.py, `ensure_stream`), and its subjects."""
+    connection = RecordingConnection(streams_exist=False)
+    asyncio.run(ensure_stream(JetStreamContext(connection), service))
+    return connection.needs, connection.stream_subjects
+
+
+def required(service: str) -> Needs:
+    """What `service`'s worker publishes to and subscribes to, following services/common/worker.py."""
     settings = Settings.from_env(service, PLACEHOLDERS)
     consumers = importlib.import_module(f"services.{service}.events").consumers(settings)
-    needed = set()
+    needs = Needs(subscribe={INBOX})
     if service in STREAMS:  # the worker relays its outbox (audit publishes nothing)
-        needed |= {f"{service}.>", f"$JS.API.STREAM.INFO.{STREAMS[service]}",
-                   f"$JS.API.STREAM.CREATE.{STREAMS[service]}"}
+        stream, subjects = stream_needs(service)
+        needs.publish |= stream.publish | set(subjects)  # its stream (made when missing), then its events
+        needs.subscribe.add(relay_wake_subject(service))  # the web process's poke after a commit
     for consumer in consumers:
-        stream, name = STREAMS[consumer.stream], consumer.name
-        needed |= {
-            f"$JS.API.STREAM.INFO.{stream}",
-            f"$JS.API.CONSUMER.INFO.{stream}.{name}",
-            # nats.py names the filter in the subject (server 2.9+) unless it is ">".
-            f"$JS.API.CONSUMER.CREATE.{stream}.{name}.>" if consumer.filter_subject != ">"
-            else f"$JS.API.CONSUMER.CREATE.{stream}.{name}",
-            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{name}",
-            f"$JS.ACK.{stream}.{name}.>",
-        }
-    return needed
+        found = consumer_needs(consumer)
+        needs.publish |= found.publish
+        needs.subscribe |= found.subscribe
+    return needs
 
 
 def nonce_bucket_publish(service: str) -> set[str]:
@@ -73,32 +218,55 @@ def nonce_bucket_publish(service: str) -> set[str]:
             f"$JS.API.STREAM.MSG.GET.{stream}", f"$JS.API.DIRECT.GET.{stream}.>"}
 
 
-def required_by_user() -> dict[str, set[str]]:
-    """Each Custodian user of the CUSTODIAN account and what its processes publish to."""
-    needed = {f"{service}-worker": required_publish(service) for service in SERVICES}
-    needed["web"] = set().union(*(nonce_bucket_publish(service) for service in SERVICES))
+def web_needs() -> Needs:
+    """What the services' web processes (one user for the four) publish to and subscribe to."""
+    needs = Needs(publish={"$JS.API.INFO"}, subscribe={INBOX})  # /readyz asks for the account's info
+    for service in SERVICES:
+        needs.publish |= nonce_bucket_publish(service)
+        if service in STREAMS:  # its requests commit events: the poke wakes its relay (bus.NatsLink.wake_relay)
+            needs.publish.add(relay_wake_subject(service))
+    return needs
+
+
+def required_by_user() -> dict[str, Needs]:
+    """Each Custodian user of the CUSTODIAN account and what its processes publish to and subscribe to."""
+    needed = {f"{service}-worker": required(service) for service in SERVICES}
+    needed["web"] = web_needs()
     return needed
 
 
-def main() -> int:
-    users = allowed_publish(CONFIG.read_text())
-    missing_any = False
-    for user, needed in required_by_user().items():
-        allowed = users.get(user)
-        if allowed is None:
-            print(f"check_config: {CONFIG.name} has no user {user}", file=sys.stderr)
-            missing_any = True
+def problems(config_text: str) -> list[str]:
+    """What `config_text` refuses a Custodian user's processes, or allows them beyond need; empty when right."""
+    publish, subscribe_ = allowed_publish(config_text), allowed_subscribe(config_text)
+    pokes = {relay_wake_subject(service) for service in SERVICES}
+    found = []
+    for user, needs in required_by_user().items():
+        if user not in publish:
+            found.append(f"{CONFIG.name} has no user {user}")
             continue
-        missing = sorted(needed - allowed)
-        if missing:
-            missing_any = True
-            print(f"check_config: {user} may not publish to what its processes need; add to its "
-                  f"publish allow list in {CONFIG.name}:", file=sys.stderr)
-            for subject in missing:
-                print(f'    "{subject}"', file=sys.stderr)
-        else:
-            print(f"check_config: {user}: every subject its processes need is allowed")
-    return 1 if missing_any else 0
+        for kind, allowed, needed in (("publish", publish[user], needs.publish),
+                                      ("subscribe", subscribe_[user], needs.subscribe)):
+            for subject in sorted(needed):
+                if not any(covers(pattern, subject) for pattern in allowed):
+                    found.append(f'{user} may not {kind} to "{subject}": add it to its {kind} allow list')
+            for pattern in sorted(allowed):
+                # Least privilege: no subscription beyond need, and no poke of another service's relay.
+                beyond = (kind == "subscribe" and not any(covers(subject, pattern) for subject in needed)) or any(
+                    covers(pattern, poke) and poke not in needed for poke in pokes)
+                if beyond:
+                    found.append(f'{user} may {kind} to "{pattern}", which its processes do not need: '
+                                 f"remove it from its {kind} allow list")
+    return found
+
+
+def main() -> int:
+    found = problems(CONFIG.read_text())
+    for problem in found:
+        print(f"check_config: {problem} in {CONFIG.name}", file=sys.stderr)
+    if not found:
+        print("check_config: every Custodian user may do what its processes need, and no more on pokes "
+              "and subscriptions")
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from services.common.catalogue import CATALOGUE
 from services.common.internal_http import NotFound, ServiceError
+from services.common.paging import MAX_CURSOR
 
 from .. import keyring
 from ..access import current_provider, login_required, provider_allowing
@@ -18,7 +19,6 @@ from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
 SORTS = ("name", "assigned", "used", "remaining", "plan")
-MAX_CURSOR = 400  # what orgs and audit accept; a longer one cannot be theirs
 EVENT_NAMES = {spec.type: spec for spec in CATALOGUE.values()}
 
 

@@ -5,6 +5,7 @@ from apiflask import APIBlueprint
 from pydantic import Field
 
 from services.common.errors import Forbidden
+from services.common.paging import MAX_CURSOR
 from services.common.schemas import StrictQuery
 from services.common.service_app import ask, unit_of_work
 
@@ -14,8 +15,8 @@ bp = APIBlueprint("audit", __name__)
 
 
 class PageQuery(StrictQuery):
-    after: str = Field(default="", max_length=domain.MAX_CURSOR)  # older than this cursor's event
-    before: str = Field(default="", max_length=domain.MAX_CURSOR)  # newer than this cursor's event
+    after: str = Field(default="", max_length=MAX_CURSOR)  # older than this cursor's event
+    before: str = Field(default="", max_length=MAX_CURSOR)  # newer than this cursor's event
 
 
 def _page_json(found: domain.EventPage) -> dict:

@@ -1,9 +1,6 @@
 """The rules of the event log. No Flask here."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,11 +9,11 @@ from sqlmodel import select
 
 from services.common.envelope import Event
 from services.common.errors import Invalid
+from services.common.paging import BadCursor, decode_cursor, encode_cursor
 
 from .models import LoggedEvent
 
 PAGE_SIZE = 50
-MAX_CURSOR = 400  # characters: a scope, a time and an id
 
 
 def record(uow, event: Event) -> None:
@@ -50,10 +47,6 @@ class EventPage:
     older: str | None
 
 
-class BadCursor(Invalid):
-    """A page link that is not one of this log's."""
-
-
 def log_scope(provider_id: str | None, organization_id: str | None) -> str:
     """Whose log a cursor belongs to: a cursor of another log is refused."""
     return f"provider:{provider_id}" if provider_id is not None else f"organization:{organization_id}"
@@ -61,23 +54,22 @@ def log_scope(provider_id: str | None, organization_id: str | None) -> str:
 
 def cursor_at(scope: str, event: LoggedEvent) -> str:
     """The opaque cursor pointing at `event` in the log of `scope`."""
-    body = json.dumps([scope, event.time.isoformat(), event.id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(body).decode().rstrip("=")
+    return encode_cursor([scope, event.time.isoformat(), event.id])
 
 
 def _position(scope: str, cursor: str, field: str) -> tuple[datetime, str]:
     """The (time, id) a cursor points at; BadCursor when it is damaged or made for another log."""
-    damaged = BadCursor("This page link is damaged: start again from the newest events.", field)
+    damaged = "This page link is damaged: start again from the newest events."
+    body = decode_cursor(cursor, field, damaged)
     try:
-        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         found_scope, time, event_id = body
         when = datetime.fromisoformat(time)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise damaged from error
+    except (ValueError, TypeError) as error:
+        raise BadCursor(damaged, field) from error
     if found_scope != scope:
         raise BadCursor("This page link belongs to another event log: start again from the newest events.", field)
     if not isinstance(event_id, str) or when.utcoffset() is None:
-        raise damaged
+        raise BadCursor(damaged, field)
     return when, event_id
 
 

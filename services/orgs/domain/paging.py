@@ -8,21 +8,14 @@ refused with a message a person can act on.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from services.common.errors import Invalid
+from services.common.paging import DAMAGED, MAX_CURSOR, BadCursor, decode_cursor, encode_cursor
 
-MAX_CURSOR = 400  # characters: a cursor holds one row's sort key, an id and its scope
-
-
-class BadCursor(Invalid):
-    """A page link that is not one of ours, or not one of this list."""
+__all__ = ["MAX_CURSOR", "BadCursor", "Ordering", "Window", "beyond", "window"]
 
 
 @dataclass(frozen=True)
@@ -38,24 +31,20 @@ class Ordering:
 
     def cursor(self, values) -> str:
         """The opaque cursor pointing at the row whose sort key is `values`."""
-        body = [self.table, self.scope, self.sort, "desc" if self.descending else "asc", *values]
-        return base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
+        return encode_cursor([self.table, self.scope, self.sort, "desc" if self.descending else "asc", *values])
 
     def position(self, cursor: str, field: str) -> tuple:
         """The sort key a cursor points at; BadCursor when it is malformed or made for another list."""
-        try:
-            body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-            raise BadCursor("This page link is damaged: start again from the first page.", field) from error
-        if not isinstance(body, list) or len(body) < 4:
-            raise BadCursor("This page link is damaged: start again from the first page.", field)
+        body = decode_cursor(cursor, field)
+        if len(body) < 4:
+            raise BadCursor(DAMAGED, field)
         expected = [self.table, self.scope, self.sort, "desc" if self.descending else "asc"]
         if body[:4] != expected:
             raise BadCursor("This page link belongs to another list or sort: start again from the first page.",
                             field)
         values = tuple(body[4:])
         if len(values) != len(self.types) or not all(type(v) is kind for v, kind in zip(values, self.types)):
-            raise BadCursor("This page link is damaged: start again from the first page.", field)
+            raise BadCursor(DAMAGED, field)
         return values
 
 

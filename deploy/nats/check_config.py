@@ -26,6 +26,7 @@ processes do not need, or to poke (or hear) a relay that is not its own, is name
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib
 import json
 import re
@@ -177,12 +178,19 @@ async def _consumer_needs(consumer: Consumer, existing: str | None) -> Needs:
     return needs
 
 
+def _on_a_loop_of_its_own(coroutine):
+    """Run `coroutine` to its end on a new loop in a thread of its own: the caller may itself run
+    on a loop (jetstream_init's `main` calls `main` here), which must not be entered again."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def consumer_needs(consumer: Consumer) -> Needs:
     """What `consumer`'s loop publishes to and subscribes to: made, or brought to its subjects, then fetched from."""
     needs = Needs()
     # A durable an older release made on every subject of the stream is updated in place at start.
     for existing in (None, *stream_needs(consumer.stream)[1]):
-        found = asyncio.run(_consumer_needs(consumer, existing))
+        found = _on_a_loop_of_its_own(_consumer_needs(consumer, existing))
         needs.publish |= found.publish
         needs.subscribe |= found.subscribe
     return needs
@@ -191,7 +199,7 @@ def consumer_needs(consumer: Consumer) -> Needs:
 def stream_needs(service: str) -> tuple[Needs, list[str]]:
     """What making sure `service`'s stream exists takes (services/common/bus.py, `ensure_stream`), and its subjects."""
     connection = RecordingConnection(streams_exist=False)
-    asyncio.run(ensure_stream(JetStreamContext(connection), service))
+    _on_a_loop_of_its_own(ensure_stream(JetStreamContext(connection), service))
     return connection.needs, connection.stream_subjects
 
 

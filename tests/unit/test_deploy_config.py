@@ -2,6 +2,9 @@
 the relays' pokes, and every gunicorn shares its workers' metrics."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+
 import pytest
 
 from deploy.nats import check_config
@@ -25,6 +28,14 @@ def with_user_changed(user: str, old: str, new: str, text: str = SHIPPED) -> str
 def test_every_workers_nats_user_may_do_what_its_consumers_need():
     assert check_config.problems(SHIPPED) == []
     assert check_config.main() == 0
+
+
+def test_the_check_runs_from_a_coroutine_as_nats_init_runs_it():
+    async def nats_init():  # deploy/nats/jetstream_init.py calls check_config.main() inside its own loop
+        return check_config.main()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:  # a loop of the test's own
+        assert thread.submit(asyncio.run, nats_init()).result() == 0
 
 
 @pytest.mark.parametrize("service", RELAYS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import json
 import os
@@ -65,7 +66,9 @@ def test_the_mail_sink_on_the_workers_loop_keeps_each_message_as_a_file(tmp_path
         stop.set()
         await sink
 
-    asyncio.run(send_one_then_stop())
+    # On a thread of its own: the browser tests' Playwright keeps a loop running on this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, send_one_then_stop()).result()
     kept = list((tmp_path / "mail").glob("*.eml"))
     assert len(kept) == 1 and b"Subject: Join Demo MSP" in kept[0].read_bytes()
 

@@ -366,3 +366,24 @@ def test_the_event_log_pages_by_older_and_newer(system, unique_email):
     back = re.findall(r'<time datetime="([^"]+)"', visitor.get(link_named(older.text, "Newer")).text)
     # Events still arriving may fall anywhere, so the page back is the 50 just newer than the older page.
     assert len(back) == 50 and min(back) >= max(re.findall(r'<time datetime="([^"]+)"', older.text))
+
+
+def test_a_clients_name_is_shown_escaped_in_its_row_labels_in_either_language(system, unique_email):
+    email = unique_email("escape")
+    _admin, provider_id = new_provider_admin(system, email, "escaping-names-stays-safe-17")
+    visitor = Visitor(system.url)
+    visitor.log_in(email, "escaping-names-stays-safe-17")
+    name = 'Ac<b>me</b> "Q" & Co'
+    visitor.submit(f"/providers/{provider_id}/clients/new", {
+        "name": name, "plan": "Teams", "seats": "3", "owner_email": unique_email("owner"),
+        "billing_email": unique_email("billing")})
+    escaped = "Ac&lt;b&gt;me&lt;/b&gt; &#34;Q&#34; &amp; Co"
+    page = visitor.get(f"/providers/{provider_id}/clients").text
+    assert "<b>me</b>" not in page
+    assert f'aria-label="Options for {escaped}"' in page
+    assert f'hx-confirm="Unlink {escaped} from your provider?' in page
+    assert re.search(r"<td>Teams</td>", page)
+    french = Visitor(system.url, language="fr")
+    french.log_in(email, "escaping-names-stays-safe-17")
+    page = french.get(f"/providers/{provider_id}/clients").text
+    assert f'aria-label="Options pour {escaped}"' in page and "<b>me</b>" not in page

@@ -85,26 +85,17 @@ def test_requiring_two_step_login_frees_the_seats_of_those_it_revokes(uow, clien
     assert assert_kept(uow, org) == 2  # the invited owner and the one with two-step login
 
 
-def test_clients_and_own_organizations_start_with_their_owners_seat(uow):
-    admin = str(uuid.uuid4())
-    provider = keyring.new_provider(KeyPair.generate().public_key_b64)
-    with uow() as unit:
-        provider_id = domain.create_provider(unit, admin, "MSP", "admin@msp.example", provider.wrapped_for_admin,
-                                             CONTEXT).id
-    keys = keyring.new_client_organization(provider.key)
-    with uow() as unit:
-        client = domain.create_client(unit, admin, provider_id, domain.ClientDraft(
-            "Acme", "Teams", 4, "owner@acme.example", "billing@acme.example", keys.public_key,
-            keys.encrypted_private_key, keys.encrypted_org_key), CONTEXT)
+def test_clients_and_own_organizations_start_with_their_owners_seat(uow, client):
+    admin, client_id = client
+    keys = keyring.new_client_organization(SymmetricKey.generate())
     with uow() as unit:
         own = domain.create_standalone(unit, admin, domain.OrganizationDraft(
             "Mine", "Teams", 3, "billing@mine.example", "me@mine.example", keys.public_key,
             keys.encrypted_private_key, WRAPPED_ORG_KEY), CONTEXT)
-    assert assert_kept(uow, client.id) == 1 and assert_kept(uow, own.id) == 1
+    assert assert_kept(uow, client_id) == 1 and assert_kept(uow, own.id) == 1
     with uow() as unit:
-        assert unit.get(models.Provider, provider_id).client_count == 1
-        assert unit.get(models.Organization, client.id).provider_id == provider_id
-
+        provider_id = unit.get(models.Organization, client_id).provider_id
+        assert provider_id is not None and unit.get(models.Provider, provider_id).client_count == 1
 
 STEPS = st.lists(st.tuples(st.sampled_from(["invite", "accept", "confirm", "revoke", "restore", "remove"]),
                            st.integers(min_value=0, max_value=7)), max_size=25)

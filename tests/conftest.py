@@ -219,6 +219,23 @@ def unique_email():
     return lambda who="user": f"{who}-{uuid.uuid4().hex[:10]}@tests.example"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test that used the running system gets what its processes logged meanwhile (warnings
+    and errors of every process), so a failure seen once under load can still be read afterwards."""
+    outcome = yield
+    report = outcome.get_result()
+    system = getattr(item, "funcargs", {}).get("system")
+    if report.when == "setup":
+        item.stash[SYSTEM_LOG_START] = len(system.log) if isinstance(system, System) else 0
+    elif report.when == "call" and report.failed and isinstance(system, System):
+        logged = system.log[item.stash.get(SYSTEM_LOG_START, 0):]
+        report.sections.append(("what the system logged during the test", "".join(logged[-200:]) or "nothing"))
+
+
+SYSTEM_LOG_START = pytest.StashKey[int]()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = str(item.fspath)

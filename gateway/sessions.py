@@ -35,6 +35,7 @@ from .crypto import KeyPair, SymmetricKey
 from .keyring import UnlockedKeys
 
 COOKIE = "custodian_session"
+MAX_OPENED_CLIENTS = 500  # a session that opens more logs the oldest again: a bounded cookie-sized record
 PENDING_COOKIE = "custodian_pending"
 BUCKET = "custodian_sessions"
 REFRESH_SECONDS = 60
@@ -58,11 +59,18 @@ class VaultSession:
     providers: list[dict] = field(default_factory=list)  # [{provider_id, name, role}]
     touched: float = field(default_factory=time.time)
     must_change_password: bool = False  # an administrator set it through account recovery
+    opened_clients: list[str] = field(default_factory=list)  # clients whose opening was logged this session
+
+    def remember_opening(self, organization_id: str) -> None:
+        """Remember that this session's opening of a client was logged (at most MAX_OPENED_CLIENTS,
+        the oldest forgotten first)."""
+        if organization_id not in self.opened_clients:
+            self.opened_clients = [*self.opened_clients, organization_id][-MAX_OPENED_CLIENTS:]
 
     def _seal(self) -> bytes:
         return json.dumps({
             "user_id": self.user_id, "email": self.email, "name": self.name, "providers": self.providers,
-            "must_change_password": self.must_change_password,
+            "must_change_password": self.must_change_password, "opened_clients": self.opened_clients,
             "user_key": base64.b64encode(self.keys.user_key.raw).decode(),
             "private_key": base64.b64encode(self.keys.private_key_der).decode(),
             "touched": self.touched,
@@ -75,7 +83,7 @@ class VaultSession:
         keys = UnlockedKeys(SymmetricKey.from_bytes(base64.b64decode(data["user_key"])),
                             base64.b64decode(data["private_key"]), open_key_pair)
         return cls(data["user_id"], data["email"], data["name"], keys, data["providers"], data["touched"],
-                   data.get("must_change_password", False))
+                   data.get("must_change_password", False), data.get("opened_clients", []))
 
     def role_in(self, provider_id: str) -> str | None:
         """This user's role in a provider, or None."""
@@ -216,6 +224,12 @@ class SessionStore:
             await kv.put(session_id, sealed)
             await kv.put(marker, b"")  # written with the session, so it lives (and expires) as long
         self._run(put)
+
+    def save(self, cookie: str | None, session: VaultSession) -> None:
+        """Store what changed in the session the cookie opens (nothing if the cookie opens none)."""
+        parsed = _parse_cookie(cookie)
+        if parsed is not None:
+            self._write(*parsed, session)
 
     def load(self, cookie: str | None) -> VaultSession | None:
         """The session the cookie opens, refreshed if due; None if there is none."""

@@ -1,7 +1,7 @@
 """The Admin Console of one organization, as its members or its provider's staff see it."""
 from __future__ import annotations
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, current_app, g, request, url_for
 
 from services.common.internal_http import ServiceError
 
@@ -11,6 +11,7 @@ from ..backends import billing, orgs
 from ..org_keys import OrgKeyUnavailable, organization_key
 from ..forms import OrganizationForm, show_refusal
 from ..render import render, see_other
+from ..sessions import COOKIE
 
 bp = Blueprint("console", __name__)
 
@@ -23,8 +24,12 @@ def overview(organization_id: str):
     access = overview["access"]
     provider = provider_through(overview)
     keys_open = _org_key_opens(overview)
-    if access["provider_id"]:
+    session = g.vault_session
+    # Logged once per session and client, not per page: a second look is not a second access.
+    if access["provider_id"] and organization_id not in session.opened_clients:
         orgs().open_as_provider(organization_id)
+        session.remember_opening(organization_id)
+        current_app.extensions["sessions"].save(request.cookies.get(COOKIE), session)
     try:
         subscription = billing().subscription(organization_id)
     except ServiceError:

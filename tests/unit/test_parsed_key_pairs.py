@@ -76,3 +76,15 @@ def test_a_page_that_needs_no_private_key_never_parses_it():
     assert opened_ders == []
     assert opened.keys.key_pair.public_key_b64 == opened.keys.key_pair.public_key_b64 == KEY_PAIR.public_key_b64
     assert opened_ders == [DER]
+
+
+def test_a_session_remembers_the_clients_whose_opening_was_logged_and_keeps_the_list_bounded(monkeypatch):
+    session = VaultSession("user", "user@tests.example", "User", UnlockedKeys.of(SymmetricKey.generate(), KEY_PAIR))
+    session.remember_opening("client-a")
+    session.remember_opening("client-a")
+    assert session.opened_clients == ["client-a"]
+    assert VaultSession._unseal(session._seal()).opened_clients == ["client-a"]  # it travels with the session
+    monkeypatch.setattr(sessions, "MAX_OPENED_CLIENTS", 3)
+    for name in ("b", "c", "d"):
+        session.remember_opening(f"client-{name}")
+    assert session.opened_clients == ["client-b", "client-c", "client-d"]

@@ -11,6 +11,7 @@ from sqlmodel import select
 from gateway import keyring
 from gateway.crypto import KeyPair
 from services.orgs import domain, models
+from tests.unit.keyset_walk import walk_both_ways
 from tests.unit.orgs_support import CONTEXT
 
 CLIENTS = 123  # two full pages and a short one
@@ -52,23 +53,10 @@ def table(uow):
     return admin, ids[0], ids[1]
 
 
-def walk(uow, admin: str, provider_id: str, sort: str, direction: str, search: str = "") -> list[list]:
+def walk(uow, admin: str, provider_id: str, sort: str, direction: str, search: str = "") -> tuple[list, list]:
     """Every page from the first by Next, then back from the last by Previous."""
-    forwards, cursor = [], ""
-    while True:
-        with uow() as unit:
-            page = domain.list_clients(unit, admin, provider_id, sort, direction, search, after=cursor)
-        forwards.append(page.rows)
-        if page.next is None:
-            break
-        cursor = page.next
-    backwards, cursor = [], page.previous
-    while cursor:
-        with uow() as unit:
-            page = domain.list_clients(unit, admin, provider_id, sort, direction, search, before=cursor)
-        backwards.append(page.rows)
-        cursor = page.previous
-    return forwards, backwards
+    return walk_both_ways(uow, lambda unit, **position: domain.list_clients(unit, admin, provider_id, sort, direction,
+                                                                            search, **position), "rows")
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.audit import domain, models
+from tests.unit.keyset_walk import walk_both_ways
 
 EVENTS = 130
 START = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
@@ -32,21 +33,8 @@ def log(make_uow):
 
 
 def walk(uow, **scope):
-    forwards, cursor = [], ""
-    while True:
-        with uow() as unit:
-            page = domain.events_page(unit, after=cursor, **scope)
-        forwards.append(page.events)
-        if page.older is None:
-            break
-        cursor = page.older
-    backwards, cursor = [], page.newer
-    while cursor:
-        with uow() as unit:
-            page = domain.events_page(unit, before=cursor, **scope)
-        backwards.append(page.events)
-        cursor = page.newer
-    return forwards, backwards
+    return walk_both_ways(uow, lambda unit, **position: domain.events_page(unit, **position, **scope), "events",
+                          onward="older", back="newer")
 
 
 def test_older_and_newer_reach_every_event_of_a_provider_once_newest_first(log):

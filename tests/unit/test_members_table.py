@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from services.orgs import domain, models
+from tests.unit.keyset_walk import walk_both_ways
 
 MEMBERS = 111  # the invited owner and 110 placed here: two full pages and a short one
 KEY_OF = {"email": lambda m: (m.email,), "name": lambda m: (m.name or "", m.id),
@@ -28,21 +29,8 @@ def crowded(uow, client):
 
 
 def walk(uow, staff, org, sort, direction, **filters):
-    forwards, cursor = [], ""
-    while True:
-        with uow() as unit:
-            page = domain.list_members(unit, staff, org, sort=sort, direction=direction, after=cursor, **filters)
-        forwards.append(page.members)
-        if page.next is None:
-            break
-        cursor = page.next
-    backwards, cursor = [], page.previous
-    while cursor:
-        with uow() as unit:
-            page = domain.list_members(unit, staff, org, sort=sort, direction=direction, before=cursor, **filters)
-        backwards.append(page.members)
-        cursor = page.previous
-    return forwards, backwards
+    return walk_both_ways(uow, lambda unit, **position: domain.list_members(
+        unit, staff, org, sort=sort, direction=direction, **position, **filters), "members")
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])

@@ -23,6 +23,10 @@ class Orgs(BoundClient):
             self._memo[path] = self._get(path)
         return self._memo[path]
 
+    def _create_or_change(self, listing: str, thing_id: str | None, body: dict):
+        """POST a new thing to `listing`, or PUT the changed one at `listing/thing_id`."""
+        return self._put(f"{listing}/{thing_id}", body) if thing_id else self._post(listing, body)
+
     def _post(self, path: str, json: dict | None = None, **options):
         self._memo.clear()
         return super()._post(path, json, **options)
@@ -221,10 +225,7 @@ class Orgs(BoundClient):
 
     def save_group(self, organization_id: str, group_id: str | None, group: dict) -> None:
         """Create a group, or change one."""
-        if group_id:
-            self._put(f"/organizations/{organization_id}/groups/{group_id}", group)
-        else:
-            self._post(f"/organizations/{organization_id}/groups", group)
+        self._create_or_change(f"/organizations/{organization_id}/groups", group_id, group)
 
     def delete_group(self, organization_id: str, group_id: str) -> None:
         """Delete a group."""
@@ -240,10 +241,7 @@ class Orgs(BoundClient):
 
     def save_collection(self, organization_id: str, collection_id: str | None, collection: dict) -> None:
         """Create a collection, or change one."""
-        if collection_id:
-            self._put(f"/organizations/{organization_id}/collections/{collection_id}", collection)
-        else:
-            self._post(f"/organizations/{organization_id}/collections", collection)
+        self._create_or_change(f"/organizations/{organization_id}/collections", collection_id, collection)
 
     def delete_collection(self, organization_id: str, collection_id: str) -> None:
         """Delete a collection."""
@@ -261,10 +259,8 @@ class Orgs(BoundClient):
 
     def save_item(self, base: str, item_id: str | None, body: dict) -> str:
         """Store a sealed item, new or changed; its id."""
-        if item_id:
-            self._put(f"{base}/{item_id}", body)
-            return item_id
-        return self._post(base, body)["item_id"]
+        answer = self._create_or_change(base, item_id, body)
+        return item_id or answer["item_id"]
 
     def act_on_item(self, base: str, item_id: str, action: str) -> None:
         """Move an item to the trash ("trash"), restore it ("restore"), or delete it for good ("purge")."""
@@ -288,10 +284,7 @@ class Orgs(BoundClient):
 
     def save_folder(self, folder_id: str | None, body: dict) -> None:
         """Create a folder, or rename one."""
-        if folder_id:
-            self._put(f"/me/folders/{folder_id}", body)
-        else:
-            self._post("/me/folders", body)
+        self._create_or_change("/me/folders", folder_id, body)
 
     def delete_folder(self, folder_id: str) -> None:
         """Delete a folder; its items are in no folder then."""

@@ -16,6 +16,11 @@ from .crypto import (KdfParams, KeyPair, SymmetricKey, derive_master_key, hkdf_e
                      stretch_master_key, unwrap, wrap)
 
 
+def own_key_pair(der: bytes) -> KeyPair:
+    """The person's own key pair, from the DER their user key just opened (see `KeyPair.from_private_der`)."""
+    return KeyPair.from_private_der(der, own_key=True)
+
+
 @dataclass(frozen=True)
 class NewAccount:
     """What identity stores for a new account: nothing it could open."""
@@ -44,7 +49,7 @@ class UnlockedKeys:
 
     user_key: SymmetricKey
     private_key_der: bytes = field(repr=False)
-    open_key_pair: Callable[[bytes], KeyPair] = field(default=KeyPair.from_private_der, repr=False, compare=False)
+    open_key_pair: Callable[[bytes], KeyPair] = field(default=own_key_pair, repr=False, compare=False)
     _key_pair: KeyPair | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -123,8 +128,7 @@ def log_in_hash(email: str, password: str, kdf: KdfParams) -> tuple[str, bytes]:
 def unlock(master_key: bytes, protected_user_key: str, encrypted_private_key: str) -> UnlockedKeys:
     """Open the user key with the master key, then the private key with the user key."""
     user_key = SymmetricKey.from_bytes(stretch_master_key(master_key).decrypt(protected_user_key))
-    key_pair = KeyPair.from_private_der(user_key.decrypt(encrypted_private_key))
-    return UnlockedKeys.of(user_key, key_pair)
+    return UnlockedKeys.of(user_key, own_key_pair(user_key.decrypt(encrypted_private_key)))
 
 
 @dataclass(frozen=True)

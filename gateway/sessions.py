@@ -32,7 +32,7 @@ from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from services.common.bus import LoopThread, connect, key_value_bucket
 
 from .crypto import KeyPair, SymmetricKey
-from .keyring import UnlockedKeys
+from .keyring import UnlockedKeys, own_key_pair
 
 COOKIE = "custodian_session"
 MAX_OPENED_CLIENTS = 500  # a session that opens more logs the oldest again: a bounded cookie-sized record
@@ -78,7 +78,7 @@ class VaultSession:
 
     @classmethod
     def _unseal(cls, raw: bytes,
-                open_key_pair: Callable[[bytes], KeyPair] = KeyPair.from_private_der) -> "VaultSession":
+                open_key_pair: Callable[[bytes], KeyPair] = own_key_pair) -> "VaultSession":
         data = json.loads(raw)
         keys = UnlockedKeys(SymmetricKey.from_bytes(base64.b64decode(data["user_key"])),
                             base64.b64decode(data["private_key"]), open_key_pair)
@@ -140,7 +140,7 @@ class ParsedKeyPairs:
                 self._entries[session_id] = (digest, found[1], now)
                 self._entries.move_to_end(session_id)
                 return found[1]
-        key_pair = KeyPair.from_private_der(der)
+        key_pair = own_key_pair(der)
         with self._lock:
             self._entries[session_id] = (digest, key_pair, now)
             self._entries.move_to_end(session_id)

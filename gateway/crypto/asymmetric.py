@@ -47,15 +47,17 @@ class KeyPair:
         return cls(rsa.generate_private_key(public_exponent=_PUBLIC_EXPONENT, key_size=_KEY_BITS))
 
     @classmethod
-    def from_private_der(cls, der: bytes) -> KeyPair:
+    def from_private_der(cls, der: bytes, own_key: bool = False) -> KeyPair:
         """Load an unencrypted PKCS#8 DER RSA-2048 private key, else raise ValueError.
 
-        The key's mathematical checks are skipped (29 ms of CPU each time, more than a whole page):
-        every DER that reaches here was just decrypted from an EncString whose MAC was verified,
-        so it is a key a Custodian gateway generated and sealed, never bytes an attacker chose.
+        `own_key`: the DER is the person's own private key, just opened with their own user key
+        (MAC verified), so only they could have chosen its bytes; its mathematical checks (29 ms of
+        CPU, more than a whole page) are skipped. Every other key (an organization's, a member's in
+        a recovery) may come from someone else and is checked in full.
         """
         try:
-            key = serialization.load_der_private_key(bytes(der), password=None, unsafe_skip_rsa_key_validation=True)
+            key = serialization.load_der_private_key(bytes(der), password=None,
+                                                     unsafe_skip_rsa_key_validation=own_key)
         except (ValueError, TypeError):
             # The parser's message can echo input bytes, and this input is a private key.
             raise ValueError("private key is not an unencrypted PKCS#8 DER RSA key") from None

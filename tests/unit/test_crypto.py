@@ -278,3 +278,24 @@ def test_out_of_range_or_malformed_kdf_params_are_refused_with_a_clear_message(d
 def test_kdf_params_are_validated_on_direct_construction_too():
     with pytest.raises(ValueError):
         KdfParams(kind="pbkdf2", iterations=1)
+
+
+def test_only_a_persons_own_key_skips_the_rsa_checks(monkeypatch):
+    """Another party's key (an organization's, a member's in a recovery) is checked in full: the
+    skip is for the key a person's own user key just opened, whose bytes only they could choose."""
+    from cryptography.hazmat.primitives import serialization
+
+    from gateway.crypto import KeyPair
+    from gateway.keyring import own_key_pair
+
+    der = KeyPair.generate().private_key_der()
+    skipped = []
+    real = serialization.load_der_private_key
+
+    def recorded(data, password, unsafe_skip_rsa_key_validation):
+        skipped.append(unsafe_skip_rsa_key_validation)
+        return real(data, password, unsafe_skip_rsa_key_validation=unsafe_skip_rsa_key_validation)
+    monkeypatch.setattr(serialization, "load_der_private_key", recorded)
+    KeyPair.from_private_der(der)
+    own_key_pair(der)
+    assert skipped == [False, True]

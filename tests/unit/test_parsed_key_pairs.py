@@ -18,9 +18,9 @@ def parses(monkeypatch):
     count = [0]
     real = KeyPair.from_private_der.__func__
 
-    def counted(cls, der):
+    def counted(cls, der, own_key=False):
         count[0] += 1
-        return real(cls, der)
+        return real(cls, der, own_key)
     monkeypatch.setattr(KeyPair, "from_private_der", classmethod(counted))
     return count
 

@@ -189,8 +189,7 @@ def get_client(provider_id: str, organization_id: str):
     """One client of the provider."""
     with unit_of_work() as uow:
         organization, link = domain.client_of(uow, acting_user(), provider_id, organization_id)
-        used = domain.seats_used(uow, organization_id)
-    return {**_organization_json(organization, used), "encrypted_org_key": link.encrypted_org_key}
+    return {**_organization_json(organization, organization.used_seats), "encrypted_org_key": link.encrypted_org_key}
 
 
 @bp.put("/providers/<provider_id>/clients/<organization_id>/seats")
@@ -200,8 +199,7 @@ def change_seats(provider_id: str, organization_id: str, json_data: SeatsIn):
     with unit_of_work() as uow:
         organization = domain.change_seats(uow, acting_user(), provider_id, organization_id, json_data.seats,
                                            event_context(), json_data.autoscale_max_seats)
-        used = domain.seats_used(uow, organization_id)
-    return _organization_json(organization, used)
+    return _organization_json(organization, organization.used_seats)
 
 
 @bp.delete("/providers/<provider_id>/clients/<organization_id>")

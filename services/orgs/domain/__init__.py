@@ -8,7 +8,7 @@ from .access import (OrganizationAccess, memberships, organization_access, organ
                      record_provider_access)
 from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable, create_standalone, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
-                      client_name, client_of, create_client, list_clients, plan_name, seat_count, seats_used,
+                      client_name, client_of, create_client, list_clients, plan_name, seat_count,
                       unlink_client)
 from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_collections, list_groups,
                           save_collection, save_group)
@@ -153,6 +153,5 @@ __all__ = [
     "revoke",
     "seat_count",
     "seats_taken",
-    "seats_used",
     "unlink_client",
 ]

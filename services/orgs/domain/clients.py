@@ -11,7 +11,7 @@ from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import clean_name, name_key, normalize_email, require_encstring, require_public_key
 
 from ..models import Member, Organization, Provider, ProviderOrganization
-from .members import seats_changed, seats_taken
+from .members import _lock, seats_changed
 from .paging import Ordering, window
 from .providers import provider_acting, provider_user
 
@@ -272,11 +272,6 @@ def client_of(uow, actor_id: str, provider_id: str, organization_id: str) -> tup
     return found
 
 
-def seats_used(uow, organization_id: str) -> int:
-    """How many seats the organization's members take (invited members count)."""
-    return seats_taken(uow, organization_id)
-
-
 def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, seats: int,
                  context: dict, autoscale_max_seats: int | None = None) -> Organization:
     """Set a client's seats, and how far invitations may grow them on their own.
@@ -290,7 +285,8 @@ def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, sea
         autoscale_max_seats = seat_count(autoscale_max_seats, organization.plan)
         if autoscale_max_seats < seats:
             raise Invalid("The autoscaling limit cannot be below the seats.", "autoscale_max_seats")
-    used = seats_used(uow, organization_id)
+    organization = _lock(uow, organization_id)  # no invitation takes a seat between the count and the change
+    used = organization.used_seats
     if seats < used:
         raise SeatsBelowUsed("Seats cannot be fewer than the members already placed.", "seats")
     previous = organization.seats

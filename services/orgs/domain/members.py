@@ -133,10 +133,11 @@ def member_of(uow, actor_id: str, organization_id: str, member_id: str) -> Membe
 
 
 def _lock(uow, organization_id: str) -> Organization:
-    # A no-op write takes the row lock (PostgreSQL) or the write lock (SQLite) before seats are counted.
+    # A no-op write takes the row lock (PostgreSQL) or the write lock (SQLite) before seats are counted
+    # or a member's state is read to change it; the organization is read again under the lock.
     uow.session.exec(update(Organization).where(Organization.id == organization_id)
                      .values(seats=Organization.seats))
-    return uow.get(Organization, organization_id)
+    return uow.session.get(Organization, organization_id, populate_existing=True)
 
 
 def seats_taken(uow, organization_id: str) -> int:
@@ -329,6 +330,9 @@ def _require_other_owner(uow, member: Member) -> None:
 
 def _managed(uow, actor_id: str, organization_id: str, member_id: str) -> tuple[Manager, Member]:
     manager = manager_of(uow, actor_id, organization_id)
+    # Under the organization's lock: two revokes (or a revoke and a remove) of one member at once
+    # must not both free its seat.
+    _lock(uow, organization_id)
     member = _member(uow, organization_id, member_id)
     if member.user_id == actor_id:
         raise Forbidden("You cannot change your own membership.")

@@ -15,8 +15,8 @@ from services.common.database import utcnow
 from services.common.envelope import Event
 from services.common.errors import Invalid
 
-from ..models import Member, Organization, Policy
-from .members import manager_of, take_seats
+from ..models import Member, Policy
+from .members import _lock, manager_of, take_seats
 
 POLICY_TYPES = ("account_recovery", "require_two_factor", "master_password")
 EXEMPT_FROM_TWO_FACTOR = ("owner", "admin")
@@ -101,7 +101,7 @@ def save_policy(uow, actor_id: str, organization_id: str, policy_type: str, enab
     if policy_type == "require_two_factor" and enabled and not was_enabled:
         if with_two_factor is None:
             raise Invalid("Who has two-step login is not known: nothing was changed.")
-        organization = uow.get(Organization, organization_id)
+        organization = _lock(uow, organization_id)  # the members revoked are read, and their seats freed, under it
         impact = two_factor_impact(uow, organization_id, with_two_factor)
         for member in impact.revoked:
             member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()

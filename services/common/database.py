@@ -22,9 +22,12 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL and a busy timeout so workers and web share it."""
+    """An engine for `url`; SQLite gets WAL and a busy timeout so workers and web share it.
+
+    Its errors never show the statement's parameters: they are events, emails and addresses, and
+    an error's text reaches the logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -35,7 +38,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def messaging_tables(base: type[SQLModel]):

@@ -196,7 +196,8 @@ def main(argv: list[str]) -> int:
             time.sleep(0.3)
         if seeding.returncode and not stopping:
             raise SystemExit("The demo data could not be seeded; see the log above.")
-        return honcho.wait()
+        code = honcho.wait()
+        return 0 if stopping else code  # a Ctrl-C is how `make run` is meant to end
     finally:
         stop()
         try:

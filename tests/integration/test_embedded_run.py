@@ -78,7 +78,7 @@ def test_make_run_starts_everything_prints_the_login_stops_on_ctrl_c_and_reuses_
         assert len(processes_of(var_dir)) <= 16
     finally:
         interrupt(process, var_dir)
-    assert process.returncode is not None
+    assert process.returncode == 0  # Ctrl-C is how it is meant to end, not a failure
 
     secrets_file = (var_dir / "secrets.env").read_text()
     again, found_again, _ = start(var_dir)

@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 
-from services.common.bus import LoopThread, connect, key_value_bucket
+from services.common.bus import NatsLink, key_value_bucket
 
 from .crypto import KeyPair, SymmetricKey
 from .keyring import UnlockedKeys, own_key_pair
@@ -163,33 +163,27 @@ class SessionStore:
     """Sessions in the NATS KV bucket, reached from synchronous Flask code."""
 
     def __init__(self, nats_url: str, idle_seconds: int):
-        self._url = nats_url
         self._idle = idle_seconds
         self.parsed_keys = ParsedKeyPairs(idle_seconds)
-        self._loop = LoopThread()
+        self._link = NatsLink(nats_url, "gateway-sessions")
         self._kv = None
-        self._js = None
-        self._nc = None
 
     async def _bucket(self):
         if self._kv is None:
-            nc = await connect(self._url, name="gateway-sessions")
-            js = nc.jetstream()
-            self._kv = await key_value_bucket(js, BUCKET, self._idle)
-            self._nc, self._js = nc, js
+            nc = await self._link.connection()
+            self._kv = await key_value_bucket(nc.jetstream(), BUCKET, self._idle)
         return self._kv
 
     def close(self) -> None:
         """Close this store's NATS connection (a process that stops, a test that ends)."""
-        if self._nc is not None:
-            self._loop.run(self._nc.close())
-            self._nc = self._js = self._kv = None
+        self._link.close()
+        self._kv = None
 
     def _run(self, make_coroutine):
         async def job():
             return await make_coroutine(await self._bucket())
         try:
-            return self._loop.run(job(), timeout=5)
+            return self._link.run(job(), timeout=5)
         except (KeyNotFoundError, BucketNotFoundError):
             raise
         except Exception as error:  # noqa: BLE001 - any NATS failure means the store is unavailable
@@ -268,7 +262,8 @@ class SessionStore:
         keep = (_parse_cookie(keep_cookie) or (None,))[0]
 
         async def end(kv):
-            info = await self._js.stream_info(f"KV_{BUCKET}", subjects_filter=f"$KV.{BUCKET}.user.{user_id}.*")
+            js = (await self._link.connection()).jetstream()
+            info = await js.stream_info(f"KV_{BUCKET}", subjects_filter=f"$KV.{BUCKET}.user.{user_id}.*")
             ended = 0
             for subject in sorted((info.state.subjects or {}).keys()):
                 session_id = subject.rsplit(".", 1)[1]

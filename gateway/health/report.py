@@ -59,14 +59,13 @@ class OrganizationHealth:
         return len(getattr(self.vault, report))
 
 
-def check_organization(vault: Vault, name: str, run: Run | None = None, with_members: bool = True) -> OrganizationHealth:
+def check_organization(vault: Vault, name: str, run: Run | None = None) -> OrganizationHealth:
     """Every report of the organization `vault` opens, made now (progress told to `run`)."""
     health = OrganizationHealth(vault.organization_id, name, key_opens=vault.key is not None)
-    if with_members:
-        try:
-            health.members = member_rows(vault)
-        except ServiceError:
-            health.members = None
+    try:
+        health.members = member_rows(vault)
+    except ServiceError:
+        health.members = None  # orgs refused: the member access report says it is not available
     if vault.key is None:
         return health
     stored = vault.stored_items()
@@ -125,14 +124,12 @@ def all_clients(provider_id: str) -> list[dict]:
 
 
 def provider_summary(provider_id: str, run: Run, keep) -> list[OrganizationHealth]:
-    """Every client's health (members left out: the summary shows the vault reports), each also
-    kept through `keep(organization_id, health)` so that opening a client's report is instant."""
+    """Every client's health, each also kept through `keep(organization_id, health)` so that opening a client's report is instant."""
     clients = all_clients(provider_id)
     summary = []
     for done, client in enumerate(clients):
         run.advance(_("Checking %(name)s", name=client["name"]), done, len(clients))
-        health = check_organization(organization_vault(client["organization_id"]), client["name"],
-                                    with_members=False)
+        health = check_organization(organization_vault(client["organization_id"]), client["name"])
         summary.append(health)
         keep(client["organization_id"], health)
     run.advance(_("Done"), len(clients), len(clients))

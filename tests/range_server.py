@@ -3,13 +3,14 @@
 `GET /range/<PREFIX>` answers `SUFFIX:COUNT\\r\\n` lines for the passwords it was told about
 (`known`) under that prefix, padded with `:0` lines as the real API pads when asked with
 `Add-Padding: true`. Every request is recorded as it arrived (method, path, headers, body), so a
-test can prove what left the gateway. `down = True` makes it answer 503.
+test can prove what left the gateway. `down = True` makes it answer 503; `delay` slows every answer.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -34,6 +35,7 @@ class RangeServer:
     known: dict = field(default_factory=lambda: dict(KNOWN))
     requests: list = field(default_factory=list)
     down: bool = False
+    delay: float = 0.0  # seconds before each answer: a slow source makes a report run long enough to watch
 
     def answer(self, prefix: str) -> str:
         lines = []
@@ -57,6 +59,7 @@ def start(host: str = "127.0.0.1") -> tuple[RangeServer, ThreadingHTTPServer]:
 
         def do_GET(self):  # noqa: N802 - http.server's naming
             self._record()
+            time.sleep(state.delay)
             if state.down or not self.path.startswith("/range/"):
                 self.send_response(503 if state.down else 404)
                 self.end_headers()

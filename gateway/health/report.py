@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from flask import current_app
 from flask_babel import gettext as _
 
+from werkzeug.exceptions import HTTPException
+
 from services.common.internal_http import ServiceError
 
 from ..backends import orgs
@@ -59,8 +61,10 @@ class OrganizationHealth:
         return len(getattr(self.vault, report))
 
 
-def check_organization(vault: Vault, name: str, run: Run | None = None) -> OrganizationHealth:
-    """Every report of the organization `vault` opens, made now (progress told to `run`)."""
+def check_organization(vault: Vault, name: str, run: Run | None = None,
+                       range_down: bool = False) -> OrganizationHealth:
+    """Every report of the organization `vault` opens, made now (progress told to `run`); with
+    `range_down` (the source failed a moment ago) the exposed check is not tried again."""
     health = OrganizationHealth(vault.organization_id, name, key_opens=vault.key is not None)
     try:
         health.members = member_rows(vault)
@@ -78,6 +82,9 @@ def check_organization(vault: Vault, name: str, run: Run | None = None) -> Organ
     names = vault.group_names()
     health.vault, by_password = analyse(items, names, directory(), progress=_told(run, _("Checking passwords")))
     source_setting = current_app.extensions["settings"].pwned_range_source
+    if range_down:
+        health.exposed_down = True
+        return health
     try:
         found = exposures(by_password, range_source(source_setting), source_setting,
                           progress=_told(run, _("Asking about exposed passwords")))
@@ -126,11 +133,17 @@ def all_clients(provider_id: str) -> list[dict]:
 def provider_summary(provider_id: str, run: Run, keep) -> list[OrganizationHealth]:
     """Every client's health, each also kept through `keep(organization_id, health)` so that opening a client's report is instant."""
     clients = all_clients(provider_id)
-    summary = []
+    summary: list[OrganizationHealth] = []
     for done, client in enumerate(clients):
         run.advance(_("Checking %(name)s", name=client["name"]), done, len(clients))
-        health = check_organization(organization_vault(client["organization_id"]), client["name"])
+        range_down = any(h.exposed_down for h in summary)  # a source that failed is not waited for once per client
+        try:
+            health = check_organization(organization_vault(client["organization_id"]), client["name"],
+                                        range_down=range_down)
+        except (ServiceError, HTTPException):  # unlinked meanwhile, or orgs refused: shown as not open
+            health = OrganizationHealth(client["organization_id"], client["name"], key_opens=False)
+        else:
+            keep(client["organization_id"], health)
         summary.append(health)
-        keep(client["organization_id"], health)
     run.advance(_("Done"), len(clients), len(clients))
     return summary

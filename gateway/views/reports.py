@@ -158,8 +158,7 @@ def export_member_access(organization_id: str):
 def _sorted_summary(summary: list, sort: str, direction: str) -> list:
     """Clients by name, or by one report's count (those whose count is unknown last either way)."""
     if sort == "name":
-        found = sorted(summary, key=lambda h: h.organization_name.lower(), reverse=direction == "desc")
-        return found
+        return sorted(summary, key=lambda h: h.organization_name.lower(), reverse=direction == "desc")
     known = [h for h in summary if h.count(sort) is not None]
     unknown = [h for h in summary if h.count(sort) is None]
     known.sort(key=lambda h: (h.count(sort), h.organization_name.lower()), reverse=direction == "desc")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.steps import log_in, settled
 from tests.integration.conftest import PASSWORD
-from tests.integration.members import join, members_of
+from tests.integration.members import confirmed_member
 from tests.support import Visitor, new_provider_admin, service_backends
 
 
@@ -29,12 +29,7 @@ def client(system, smtp):
         "clients"][0]["organization_id"]
     people = {role: f"{role}-{uuid.uuid4().hex[:6]}@tests.example" for role in ("admin", "user")}
     for role, address in people.items():
-        staff.submit(f"/organizations/{organization_id}/members/invite", {"emails": address, "role": role})
-        join(system, smtp, address)
-        member = members_of(system, admin, organization_id)[address]
-        dialog = staff.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
-        staff.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
-                        data={"csrf_token": staff.csrf_token(dialog.text)})
+        confirmed_member(system, smtp, (staff, admin, provider_id, organization_id), address, role)
     staff.submit(f"/organizations/{organization_id}/collections/new", {"name": "Office"})
     collection_id = re.search(r'name="collection_ids" value="([^"]+)"',
                               staff.get(f"/organizations/{organization_id}/vault/new").text).group(1)

@@ -17,7 +17,7 @@ from gateway.health.range_store import sha1_hex
 from gateway.seed import open_account
 from tests.conftest import wait_for
 from tests.integration.conftest import PASSWORD
-from tests.integration.members import join, members_of
+from tests.integration.members import confirmed_member, members_of
 from tests.support import Visitor, new_provider_admin, service_backends
 
 HEALTHY = "vellum-orbit-Quiet-harbor-77"
@@ -54,7 +54,7 @@ def add_login(visitor: Visitor, organization_id: str, collection_id: str, name: 
 
 
 @pytest.fixture(scope="module")
-def clinic(system, smtp, tmp_path_factory):
+def clinic(system, smtp):
     """A provider with a client ("Members Co") whose members hold every role, and a vault with one
     weak+exposed+reused password, one reused pair, an http:// website and a github.com login without TOTP."""
     email = f"msp-{uuid.uuid4().hex[:8]}@tests.example"
@@ -66,20 +66,14 @@ def clinic(system, smtp, tmp_path_factory):
         "owner_email": f"first-owner-{uuid.uuid4().hex[:8]}@tests.example", "billing_email": "billing@tests.example"})
     organization_id = service_backends(system).orgs.get(f"/providers/{provider_id}/clients", admin.caller())[
         "clients"][0]["organization_id"]
-    people = {}
     roles = {"owner": ("owner", []), "admin": ("admin", []), "custom_reports": ("custom", ["access_reports"]),
              "custom_groups": ("custom", ["manage_groups"]), "user": ("user", [])}
-    emails = {}
+    emails = {who: f"{who.replace('_', '-')}-{uuid.uuid4().hex[:6]}@tests.example" for who in roles}
+    joined: dict = {}
     for who, (role, permissions) in roles.items():
-        emails[who] = f"{who.replace('_', '-')}-{uuid.uuid4().hex[:6]}@tests.example"
-        staff.submit(f"/organizations/{organization_id}/members/invite",
-                     {"emails": emails[who], "role": role, "permissions": permissions})
-        people[who] = join(system, smtp, emails[who])
-    for who, address in emails.items():
-        member = members_of(system, admin, organization_id)[address]
-        dialog = staff.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
-        staff.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",
-                        data={"csrf_token": staff.csrf_token(dialog.text)})
+        confirmed_member(system, smtp, (staff, admin, provider_id, organization_id), emails[who], role, permissions,
+                         joined)
+    people = {who: joined[address] for who, address in emails.items()}
     user_id = members_of(system, admin, organization_id)[emails["user"]]["member_id"]
     staff.submit(f"/organizations/{organization_id}/collections/new",
                  {"name": "Network", f"access:|{user_id}": "view"})

@@ -6,6 +6,7 @@ hides (`passwords_hidden`) is not checked, and the reports say how many were lef
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -98,6 +99,17 @@ def logins(items: list[dict]) -> list[dict]:
     return [i for i in items if i["type"] == "login" and not i.get("deleted_at")]
 
 
+def context_words(*texts: str) -> list[str]:
+    """The words of an item's name and username that would make its password guessable
+    (`jo.smith@acme.example` gives smith, acme and example: words of three letters or more)."""
+    return sorted({w for text in texts for w in re.split(r"[\W_]+", text.lower()) if len(w) >= 3})
+
+
+def _holds(password: str, word: str) -> bool:
+    lowered = password.lower()
+    return word in lowered or word in lowered[::-1]  # zxcvbn also finds a word written backwards
+
+
 def weakness(password: str, *context: str) -> tuple[int, str] | None:
     """(score, reason) when zxcvbn scores `password` below 3 knowing the item's words, else None."""
     result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[c for c in context if c])
@@ -130,7 +142,7 @@ def analyse(items: list[dict], collection_names: dict[str, str], directory: TwoF
     password read (for the exposed check; the caller drops it once that is done, the report keeps none)."""
     report = VaultAnalysis()
     by_password: dict[str, list[ItemRef]] = defaultdict(list)
-    scored: dict[tuple[str, str, str], tuple[int, str] | None] = {}
+    scored: dict[tuple[str, tuple[str, ...]], tuple[int, str] | None] = {}
     found = logins(items)
     for done, item in enumerate(found, start=1):
         ref = item_ref(item, collection_names)
@@ -141,10 +153,12 @@ def analyse(items: list[dict], collection_names: dict[str, str], directory: TwoF
         elif password:
             report.checked += 1
             by_password[password].append(ref)
-            context = (login.get("username") or "", item["name"])
-            if (password, *context) not in scored:  # a reused password is scored once
-                scored[(password, *context)] = weakness(password, *context)
-            if weak := scored[(password, *context)]:
+            # zxcvbn is most of a report's cost: a password is scored once, and again with the item's
+            # own words only when it holds one of them (which is all those words could change).
+            context = tuple(w for w in context_words(login.get("username") or "", item["name"]) if _holds(password, w))
+            if (password, context) not in scored:
+                scored[(password, context)] = weakness(password, *context)
+            if weak := scored[(password, context)]:
                 report.weak.append(WeakRow(ref, *weak))
         uris = [u["uri"] for u in login.get("uris") or [] if u.get("uri")]
         insecure = tuple(u for u in uris if u.strip().lower().startswith("http://"))

@@ -161,7 +161,8 @@ def _sorted_summary(summary: list, sort: str, direction: str) -> list:
         return sorted(summary, key=lambda h: h.organization_name.lower(), reverse=direction == "desc")
     known = [h for h in summary if h.count(sort) is not None]
     unknown = [h for h in summary if h.count(sort) is None]
-    known.sort(key=lambda h: (h.count(sort), h.organization_name.lower()), reverse=direction == "desc")
+    known.sort(key=lambda h: h.organization_name.lower())
+    known.sort(key=lambda h: h.count(sort), reverse=direction == "desc")  # stable: equal counts stay by name
     return known + sorted(unknown, key=lambda h: h.organization_name.lower())
 
 

@@ -155,7 +155,7 @@ def export_member_access(organization_id: str):
 
 # --- the Provider Portal's summary ------------------------------------------------------------
 
-def _sorted_summary(summary: list, sort: str, direction: str) -> list:
+def sorted_summary(summary: list, sort: str, direction: str) -> list:
     """Clients by name, or by one report's count (those whose count is unknown last either way)."""
     if sort == "name":
         return sorted(summary, key=lambda h: h.organization_name.lower(), reverse=direction == "desc")
@@ -182,7 +182,7 @@ def provider_reports(provider_id: str):
 
     run = runs().start((session, "provider", provider_id), lambda run: provider_summary(provider_id, run, keep))
     run.ready.wait(WAIT_SECONDS)
-    rows = _sorted_summary(run.result, sort, direction) if run.result is not None else []
+    rows = sorted_summary(run.result, sort, direction) if run.result is not None else []
     return render("pages/provider_reports.html", "partials/provider_report_body.html", provider=provider, run=run,
                   rows=rows, sort=sort, dir=direction, labels=_labels(), columns=REPORTS[:-1])
 

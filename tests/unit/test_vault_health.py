@@ -218,3 +218,23 @@ def test_the_bundled_directory_file_is_valid_json_with_every_field():
 
     data = json.loads(files("gateway.health").joinpath("data/two_factor_directory.json").read_text())
     assert {"source", "source_licence", "snapshot_date", "domains", "note"} <= set(data)
+
+
+def test_an_items_words_are_those_of_its_name_and_username():
+    assert analysis.context_words("jo.smith@acme.example", "Acme VPN") == ["acme", "example", "smith", "vpn"]
+
+
+def test_the_provider_summary_sorts_by_a_count_with_equal_counts_in_name_order():
+    from gateway.health.report import OrganizationHealth
+    from gateway.views.reports import sorted_summary
+
+    def client(name, weak, opens=True):
+        health = OrganizationHealth(name, name, key_opens=opens)
+        health.vault.weak = [None] * weak
+        return health
+    summary = [client("Beta", 1), client("alpha", 1), client("Gamma", 3), client("Closed", 0, opens=False)]
+    assert [h.organization_name for h in sorted_summary(summary, "weak", "desc")] == ["Gamma", "alpha", "Beta",
+                                                                                      "Closed"]
+    assert [h.organization_name for h in sorted_summary(summary, "weak", "asc")] == ["alpha", "Beta", "Gamma",
+                                                                                     "Closed"]
+    assert [h.organization_name for h in sorted_summary(summary, "name", "desc")][0] == "Gamma"

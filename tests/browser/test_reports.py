@@ -9,24 +9,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.steps import log_in, settled
-from tests.integration.conftest import PASSWORD
+from tests.integration.conftest import PASSWORD, new_client_org
 from tests.integration.members import confirmed_member
-from tests.support import Visitor, new_provider_admin, service_backends
+from tests.support import Visitor
 
 
 @pytest.fixture(scope="module")
 def client(system, smtp):
     """"Members Co" with an Admin and a User who joined by mail, and a vault with a weak, exposed
     password used twice, and a website on http://."""
-    email = f"msp-{uuid.uuid4().hex[:8]}@tests.example"
-    admin, provider_id = new_provider_admin(system, email, PASSWORD)
-    staff = Visitor(system.url)
-    staff.log_in(email, PASSWORD)
-    staff.submit(f"/providers/{provider_id}/clients/new", {
-        "name": "Members Co", "plan": "Teams", "seats": "5", "owner_email": f"o-{uuid.uuid4().hex[:6]}@tests.example",
-        "billing_email": "billing@tests.example"})
-    organization_id = service_backends(system).orgs.get(f"/providers/{provider_id}/clients", admin.caller())[
-        "clients"][0]["organization_id"]
+    staff, admin, provider_id, organization_id = new_client_org(system, seats=5)
     people = {role: f"{role}-{uuid.uuid4().hex[:6]}@tests.example" for role in ("admin", "user")}
     for role, address in people.items():
         confirmed_member(system, smtp, (staff, admin, provider_id, organization_id), address, role)

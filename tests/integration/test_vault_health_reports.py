@@ -16,7 +16,7 @@ from gateway.crypto import KdfParams
 from gateway.health.range_store import sha1_hex
 from gateway.seed import open_account
 from tests.conftest import wait_for
-from tests.integration.conftest import PASSWORD
+from tests.integration.conftest import PASSWORD, new_client_org
 from tests.integration.members import confirmed_member, members_of
 from tests.support import Visitor, new_provider_admin, service_backends
 
@@ -57,15 +57,7 @@ def add_login(visitor: Visitor, organization_id: str, collection_id: str, name: 
 def clinic(system, smtp):
     """A provider with a client ("Members Co") whose members hold every role, and a vault with one
     weak+exposed+reused password, one reused pair, an http:// website and a github.com login without TOTP."""
-    email = f"msp-{uuid.uuid4().hex[:8]}@tests.example"
-    admin, provider_id = new_provider_admin(system, email, PASSWORD)
-    staff = Visitor(system.url)
-    staff.log_in(email, PASSWORD)
-    staff.submit(f"/providers/{provider_id}/clients/new", {
-        "name": "Members Co", "plan": "Enterprise", "seats": "10",
-        "owner_email": f"first-owner-{uuid.uuid4().hex[:8]}@tests.example", "billing_email": "billing@tests.example"})
-    organization_id = service_backends(system).orgs.get(f"/providers/{provider_id}/clients", admin.caller())[
-        "clients"][0]["organization_id"]
+    staff, admin, provider_id, organization_id = new_client_org(system, seats=10, plan="Enterprise")
     roles = {"owner": ("owner", []), "admin": ("admin", []), "custom_reports": ("custom", ["access_reports"]),
              "custom_groups": ("custom", ["manage_groups"]), "user": ("user", [])}
     emails = {who: f"{who.replace('_', '-')}-{uuid.uuid4().hex[:6]}@tests.example" for who in roles}

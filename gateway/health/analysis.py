@@ -14,6 +14,7 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
+from ..vaults import may_edit
 from .two_factor_directory import TwoFactorDirectory
 
 WEAK_BELOW = 3  # zxcvbn's "safely unguessable" starts at 3: below it, 10^10 guesses or fewer
@@ -42,6 +43,7 @@ class ItemRef:
     name: str
     subtitle: str
     collections: tuple[str, ...]
+    editable: bool = True  # the reader may edit it (else the report links to viewing it)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class VaultAnalysis:
 def item_ref(item: dict, collection_names: dict[str, str]) -> ItemRef:
     """How a report names an opened item (its collections by name, in name order)."""
     names = sorted((collection_names.get(c, "") for c in item.get("collection_ids") or []), key=str.lower)
-    return ItemRef(item["item_id"], item["name"], item.get("subtitle", ""), tuple(n for n in names if n))
+    return ItemRef(item["item_id"], item["name"], item.get("subtitle", ""), tuple(n for n in names if n),
+                   may_edit(item))
 
 
 def logins(items: list[dict]) -> list[dict]:

@@ -18,6 +18,11 @@ ENV PATH=/opt/venv/bin:$PATH
 COPY requirements.txt /tmp/requirements.txt
 RUN pip install -r /tmp/requirements.txt
 
+# The exposed-passwords report's local range store (PWNED_RANGE_SOURCE=local), as `make install`
+# builds it, into the virtualenv the final stage copies; production may set the public API instead.
+COPY gateway/health/range_store.py /tmp/range_store.py
+RUN python /tmp/range_store.py
+
 # The translations, compiled as `make run` compiles them.
 WORKDIR /app
 COPY babel.cfg ./

@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+RANGE_STORE := $(VENV)/share/custodian/pwned-ranges.sqlite
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test test-db bench install chromium extract-messages clean
@@ -29,7 +30,12 @@ bench: install
 		else failed=1; echo "$$name: FAILED, see var/bench/$$name.log:"; tail -n 5 var/bench/$$name.log; fi; \
 	done; exit $$failed
 
-install: $(STAMP) $(CATALOGUES)
+install: $(STAMP) $(CATALOGUES) $(RANGE_STORE)
+
+# The exposed-passwords report's local range store (PWNED_RANGE_SOURCE=local, the default): zxcvbn's
+# ranked common passwords as SHA-1 prefixes and suffixes, one SQLite file in the virtualenv.
+$(RANGE_STORE): $(STAMP) gateway/health/range_store.py
+	$(PY) -m gateway.health.range_store $@
 
 $(STAMP): requirements.txt requirements-test.txt
 	test -x $(PY) || python3 -m venv $(VENV)

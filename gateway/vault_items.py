@@ -195,11 +195,13 @@ def totp_code(seed: str, now: float | None = None) -> tuple[str, int, int] | Non
 _SUFFIXES = PublicSuffixList()
 
 
-def _host(uri: str) -> str:
+def website_host(uri: str) -> str:
+    """The host name of a website as an item stores it (with or without a scheme), lower-case."""
     return (urlsplit(uri if "://" in uri else f"https://{uri}").hostname or "").lower()
 
 
-def _base_domain(host: str) -> str:
+def registrable_domain(host: str) -> str:
+    """The registrable domain of a host (`accounts.google.co.uk` is `google.co.uk`), by the Public Suffix List."""
     return _SUFFIXES.privatesuffix(host) or host
 
 
@@ -216,12 +218,12 @@ def uri_matches(stored: str, match: str | None, url: str) -> bool:
             return regex.search(stored, url, flags=regex.IGNORECASE, timeout=0.05) is not None
         except (regex.error, TimeoutError):
             return False
-    stored_host, host = _host(stored), _host(url)
+    stored_host, host = website_host(stored), website_host(url)
     if not stored_host or not host:
         return False
     if match == "host":
         return stored_host == host and (urlsplit(stored).port == urlsplit(url).port if "://" in stored else True)
-    return _base_domain(stored_host) == _base_domain(host)
+    return registrable_domain(stored_host) == registrable_domain(host)
 
 
 # --- imports -------------------------------------------------------------------------------------

@@ -167,7 +167,17 @@ class System:
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory, nats_server, smtp):
+def range_server():
+    """The recording range server the system's exposed-passwords report asks (tests/range_server.py)."""
+    from tests import range_server as recording
+
+    state, server = recording.start()
+    yield state
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory, nats_server, smtp, range_server):
     """`python -m embedded` — every process of Custodian — on the test NATS and SMTP."""
     var_dir = tmp_path_factory.mktemp("var")
     urls = database_urls(var_dir, "sys")
@@ -180,6 +190,8 @@ def system(tmp_path_factory, nats_server, smtp):
         "DEMO_PASSWORD": "demo-" + secrets.token_urlsafe(12), "LOG_LEVEL": "WARNING",
         # Small import limits keep the tests of a file at the limits fast (their ratio is the defaults').
         "IMPORT_MAX_MB": "1", "IMPORT_MAX_ITEMS": "400",
+        # The exposed-passwords report asks the recording range server, which tests read back.
+        "PWNED_RANGE_SOURCE": f"{range_server.url}/range/",
         **{f"{name.upper()}_PORT": str(free_port()) for name in SERVICES},
         **{f"{name.upper()}_DATABASE_URL": url for name, url in urls.items()},
     })

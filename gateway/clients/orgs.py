@@ -217,6 +217,10 @@ class Orgs(BoundClient):
         """Who would lose access if the organization required two-step login."""
         return self._get(f"/organizations/{organization_id}/policies/require_two_factor/impact")
 
+    def member_access(self, organization_id: str) -> list[dict]:
+        """Every member with their groups, collections (names sealed) and item count: the member access report."""
+        return self._get(f"/organizations/{organization_id}/member-access")["members"]
+
     # --- groups and collections ---------------------------------------------------------------
 
     def groups(self, organization_id: str) -> list[dict]:

@@ -7,6 +7,7 @@ variable, so a misconfigured production instance never starts half-secured.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -77,6 +78,14 @@ def _count(env: dict, name: str, default: int, highest: int, lowest: int = 0) ->
     return int(value)
 
 
+def _range_source(env: dict) -> str:
+    value = env.get("PWNED_RANGE_SOURCE", "").strip() or "local"
+    if value != "local" and not re.match(r"^https?://[^\s/]+(/\S*)?$", value):
+        raise ConfigurationError("PWNED_RANGE_SOURCE must be \"local\" or the address of a range API, such as "
+                                 f"https://api.pwnedpasswords.com/range/ (it is {value!r}).")
+    return value if value == "local" else value.rstrip("/") + "/"
+
+
 def _metrics_token(env: dict) -> str:
     value = env.get("METRICS_TOKEN", "")
     if value and len(value) < 32:
@@ -142,6 +151,9 @@ class Settings:
     session_idle_seconds: int = 1800
     kdf_iterations: int = 600_000
     dev_mailbox: str = ""  # a folder of .eml files the gateway shows at /dev/mailbox; empty = off
+    # Where the exposed-passwords report asks about 5-hex SHA-1 prefixes: "local" (the range store
+    # built at install) or an https:// range API such as https://api.pwnedpasswords.com/range/.
+    pwned_range_source: str = "local"
     # How many proxies in front of the gateway append to X-Forwarded-For; 0 = none, the header is ignored.
     trusted_proxies: int = 0
     # every process: /metrics answers only `Authorization: Bearer <token>`; the gateway, which
@@ -179,6 +191,7 @@ class Settings:
             session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", "1800")),
             secure_cookies=env.get("SECURE_COOKIES", "true").lower() not in ("0", "false", "no"),
             dev_mailbox=env.get("DEV_MAILBOX_DIR", ""),
+            pwned_range_source=_range_source(env),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
             metrics_token=_metrics_token(env),
             import_limits=ImportLimits(file_bytes=int(env.get("IMPORT_MAX_MB", "50")) * MB,

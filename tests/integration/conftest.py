@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,19 +18,25 @@ from tests.support import Visitor, new_provider_admin, service_backends
 PASSWORD = "members-walk-in-quietly-42"
 
 
-@pytest.fixture
-def client_org(system, unique_email):
-    """A provider admin logged in, with a client of 3 seats (its owner invited)."""
-    email = unique_email("msp")
+def new_client_org(system, seats: int = 3, plan: str = "Teams", name: str = "Members Co"):
+    """A new provider's admin logged in, with one client (its owner invited): (visitor, admin, provider id,
+    organization id), the shape `client_org` and `confirmed_member` use."""
+    email = f"msp-{uuid.uuid4().hex[:10]}@tests.example"
     admin, provider_id = new_provider_admin(system, email, PASSWORD)
     visitor = Visitor(system.url)
     visitor.log_in(email, PASSWORD)
     visitor.submit(f"/providers/{provider_id}/clients/new", {
-        "name": "Members Co", "plan": "Teams", "seats": "3", "owner_email": unique_email("owner"),
-        "billing_email": unique_email("billing")})
+        "name": name, "plan": plan, "seats": str(seats), "owner_email": f"owner-{email}",
+        "billing_email": f"billing-{email}"})
     organization_id = service_backends(system).orgs.get(f"/providers/{provider_id}/clients", admin.caller())[
         "clients"][0]["organization_id"]
     return visitor, admin, provider_id, organization_id
+
+
+@pytest.fixture
+def client_org(system):
+    """A provider admin logged in, with a client of 3 seats (its owner invited)."""
+    return new_client_org(system)
 
 
 @dataclass

@@ -39,11 +39,16 @@ def join(system, smtp, email: str) -> Visitor:
     return person
 
 
-def confirmed_member(system, smtp, client_org, email: str, role: str = "user") -> dict:
-    """Someone invited (as a User unless said), who registered, accepted, and was confirmed by the admin."""
+def confirmed_member(system, smtp, client_org, email: str, role: str = "user", permissions=(),
+                     joined: dict | None = None) -> dict:
+    """Someone invited (as a User unless said; a Custom member with `permissions`), who registered,
+    accepted, and was confirmed by the admin. Their logged-in Visitor goes into `joined[email]` if given."""
     visitor, admin, _provider_id, organization_id = client_org
-    visitor.submit(f"/organizations/{organization_id}/members/invite", {"emails": email, "role": role})
-    join(system, smtp, email)
+    visitor.submit(f"/organizations/{organization_id}/members/invite",
+                   {"emails": email, "role": role, "permissions": list(permissions)})
+    person = join(system, smtp, email)
+    if joined is not None:
+        joined[email] = person
     member = members_of(system, admin, organization_id)[email]
     dialog = visitor.get(f"/organizations/{organization_id}/members/{member['member_id']}/confirm")
     visitor.http.post(f"{system.url}/organizations/{organization_id}/members/{member['member_id']}/confirm",

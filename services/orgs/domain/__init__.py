@@ -24,6 +24,7 @@ from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_c
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
                        policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
 from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
+from .reports import CollectionReach, MemberAccess, member_access
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
 from .vault_transfer import ImportedItem, export_org_items, import_org_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
@@ -31,6 +32,9 @@ from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, acc
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
+    "CollectionReach",
+    "MemberAccess",
+    "member_access",
     "BadCursor",
     "MAX_CURSOR",
     "ORGANIZATION_ACTIONS",

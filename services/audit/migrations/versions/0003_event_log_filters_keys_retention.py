@@ -1,0 +1,97 @@
+"""what the filtered event logs, the public API and retention need
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01 05:30:00
+
+Each event gets its catalogue group and a lower-cased text of the names and emails it
+concerns, filled at ingest (and here for the events already logged), so a filtered page is
+still a walk of an index. The users projection names who acted; log_actors lists who acted
+in each log (the User filter); api_keys holds each organization's public API key (hashed);
+log_settings each organization's retention.
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = '0003'
+down_revision: Union[str, Sequence[str], None] = '0002'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+BACKFILL_CHUNK = 5000
+
+
+def upgrade() -> None:
+    """Add the columns and tables, then fill them for the events already logged."""
+    from services.audit.domain.ingest import search_text
+    from services.common.catalogue import CATALOGUE
+
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('group', sa.String(length=20), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('search', sa.Text(), nullable=False, server_default=''))
+    op.create_table('users',
+                    sa.Column('id', sa.String(length=36), primary_key=True),
+                    sa.Column('name', sa.String(length=1000), nullable=False),
+                    sa.Column('email', sa.String(length=1000), nullable=False))
+    op.create_table('log_actors',
+                    sa.Column('log', sa.String(length=50), primary_key=True),
+                    sa.Column('user_id', sa.String(length=36), primary_key=True))
+    op.create_table('api_keys',
+                    sa.Column('organization_id', sa.String(length=36), primary_key=True),
+                    sa.Column('client_id', sa.String(length=60), nullable=False, unique=True),
+                    sa.Column('secret_hash', sa.String(length=64), nullable=False),
+                    sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+                    sa.Column('rotated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+                    sa.Column('window_start', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+                    sa.Column('window_calls', sa.Integer(), nullable=False))
+    op.create_table('log_settings',
+                    sa.Column('organization_id', sa.String(length=36), primary_key=True),
+                    sa.Column('retention_days', sa.Integer(), nullable=False))
+
+    connection = op.get_bind()
+    events = sa.table('events', sa.column('id'), sa.column('type'), sa.column('actor_id'), sa.column('data', sa.JSON),
+                      sa.column('group'), sa.column('search'), sa.column('organization_id'),
+                      sa.column('provider_id'), sa.column('time'))
+    users = sa.table('users', sa.column('id'), sa.column('name'), sa.column('email'))
+    for spec in CATALOGUE.values():
+        connection.execute(events.update().where(events.c.type == spec.type).values(group=spec.group))
+    known = {}
+    for data, in connection.execute(sa.select(events.c.data).where(events.c.type == 'user.registered')
+                                    .order_by(events.c.time)):
+        if data.get('user_id'):
+            known[data['user_id']] = (str(data.get('name') or ''), str(data.get('email') or ''))
+    if known:
+        connection.execute(users.insert(), [{'id': k, 'name': n, 'email': e} for k, (n, e) in known.items()])
+    last = ''
+    while True:  # in chunks by primary key: a large log is never held in memory at once
+        rows = connection.execute(sa.select(events.c.id, events.c.actor_id, events.c.data).where(events.c.id > last)
+                                  .order_by(events.c.id).limit(BACKFILL_CHUNK)).all()
+        if not rows:
+            break
+        for event_id, actor_id, data in rows:
+            connection.execute(events.update().where(events.c.id == event_id)
+                               .values(search=search_text(known.get(actor_id), data or {})))
+        last = rows[-1][0]
+    for column, prefix in (('organization_id', 'organization:'), ('provider_id', 'provider:')):
+        connection.execute(sa.text(
+            f"INSERT INTO log_actors (log, user_id) SELECT DISTINCT '{prefix}' || {column}, actor_id FROM events "
+            f"WHERE {column} IS NOT NULL AND actor_id IS NOT NULL"))
+    op.create_index('ix_events_organization_group_time', 'events', ['organization_id', 'group', 'time', 'id'])
+    op.create_index('ix_events_organization_actor_time', 'events', ['organization_id', 'actor_id', 'time', 'id'])
+
+
+def downgrade() -> None:
+    """Drop what upgrade added (the keys, settings and projections with it)."""
+    op.drop_index('ix_events_organization_actor_time', table_name='events')
+    op.drop_index('ix_events_organization_group_time', table_name='events')
+    op.drop_table('log_settings')
+    op.drop_table('api_keys')
+    op.drop_table('log_actors')
+    op.drop_table('users')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('search')
+        batch_op.drop_column('group')

@@ -1,0 +1,37 @@
+"""What orgs decides about the event logs audit keeps: who exported one (logged here, in orgs' outbox, as
+every change is) and which organizations a provider's roll-up may read."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from services.common.envelope import Event
+from services.common.errors import Forbidden
+
+from ..models import ProviderOrganization
+from .access import organization_access
+from .providers import provider_acting
+
+
+def log_exported(uow, actor_id: str, organization_id: str, filters: dict, context: dict) -> None:
+    """Log that the actor exported the organization's event log (they must be allowed to read it)."""
+    access = organization_access(uow, actor_id, organization_id)
+    if not access.standing.may("read_event_logs"):
+        raise Forbidden("Only members allowed to access event logs can export them.")
+    uow.publish(Event("org.events.exported", {"organization_id": organization_id, **filters},
+                      subject=organization_id, orgid=organization_id, providerid=access.provider_id, **context))
+    uow.commit()
+
+
+def provider_log_exported(uow, actor_id: str, provider_id: str, filters: dict, context: dict) -> None:
+    """Log that a provider admin exported the provider's event log."""
+    provider_acting(uow, actor_id, provider_id, "read_event_logs")
+    uow.publish(Event("provider.events.exported", {"provider_id": provider_id, **filters}, subject=provider_id,
+                      providerid=provider_id, **context))
+    uow.commit()
+
+
+def client_ids(uow, actor_id: str, provider_id: str) -> list[str]:
+    """Every client organization of the provider, for its admins' roll-up of their events."""
+    provider_acting(uow, actor_id, provider_id, "read_event_logs")
+    return sorted(uow.scalars(select(ProviderOrganization.organization_id)
+                              .where(ProviderOrganization.provider_id == provider_id)))

@@ -297,3 +297,15 @@ class Orgs(BoundClient):
     def export_items(self, organization_id: str) -> dict:
         """The organization's sealed items and collections, for an export (which is logged)."""
         return self._post(f"/organizations/{organization_id}/export", {})
+
+    def log_exported(self, organization_id: str, filters: dict) -> None:
+        """Log that the person exported the organization's event log (refused if they may not read it)."""
+        self._post(f"/organizations/{organization_id}/events/exported", filters)
+
+    def provider_log_exported(self, provider_id: str, filters: dict) -> None:
+        """Log that a provider admin exported the provider's event log."""
+        self._post(f"/providers/{provider_id}/events/exported", filters)
+
+    def log_clients(self, provider_id: str) -> list[dict]:
+        """Every client of the provider by name, for its event log's Client filter and column."""
+        return self._get(f"/providers/{provider_id}/log-clients")["clients"]

@@ -92,7 +92,7 @@ def provider_events(provider_id: str, query_data: ProviderFilterFields):
         raise Forbidden("Only a provider admin can read the provider's event log.")
     clients: tuple[str, ...] = ()
     if query_data.client:
-        every = tuple(ask("orgs", f"/providers/{provider_id}/client-ids")["organization_ids"])
+        every = tuple(c["organization_id"] for c in ask("orgs", f"/providers/{provider_id}/log-clients")["clients"])
         if query_data.client != "all" and query_data.client not in every:
             raise domain.BadFilter("Choose a client from the list.", "client")
         clients = every if query_data.client == "all" else (query_data.client,)

@@ -39,8 +39,10 @@ def provider_log_exported(provider_id: str, json_data: ProviderExportedIn):
     return "", 204
 
 
-@bp.get("/providers/<provider_id>/client-ids")
-def provider_client_ids(provider_id: str):
-    """The ids of all the provider's clients (provider admins only): asked by audit for the roll-up."""
+@bp.get("/providers/<provider_id>/log-clients")
+def provider_log_clients(provider_id: str):
+    """Every client of the provider by name (provider admins only): the roll-up's Client filter, and what
+    audit reads the roll-up of."""
     with unit_of_work() as uow:
-        return {"organization_ids": event_logs.client_ids(uow, acting_user(), provider_id)}
+        found = event_logs.clients_named(uow, acting_user(), provider_id)
+    return {"clients": [{"organization_id": organization_id, "name": name} for organization_id, name in found]}

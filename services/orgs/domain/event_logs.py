@@ -7,7 +7,7 @@ from sqlmodel import select
 from services.common.envelope import Event
 from services.common.errors import Forbidden
 
-from ..models import ProviderOrganization
+from ..models import Organization, ProviderOrganization
 from .access import organization_access
 from .providers import provider_acting
 
@@ -30,8 +30,10 @@ def provider_log_exported(uow, actor_id: str, provider_id: str, filters: dict, c
     uow.commit()
 
 
-def client_ids(uow, actor_id: str, provider_id: str) -> list[str]:
-    """Every client organization of the provider, for its admins' roll-up of their events."""
+def clients_named(uow, actor_id: str, provider_id: str) -> list[tuple[str, str]]:
+    """Every client organization of the provider (id, name) by name, for its admins' roll-up of their events."""
     provider_acting(uow, actor_id, provider_id, "read_event_logs")
-    return sorted(uow.scalars(select(ProviderOrganization.organization_id)
-                              .where(ProviderOrganization.provider_id == provider_id)))
+    return list(uow.session.exec(select(Organization.id, Organization.name)
+                                 .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
+                                 .where(ProviderOrganization.provider_id == provider_id)
+                                 .order_by(ProviderOrganization.client_name_key)).all())

@@ -1,0 +1,167 @@
+"""The event logs: an organization's (Admin Console → Reporting → Event logs), the provider's (with its
+clients' events if asked), their CSV export, the organization's API key and retention, and the public API."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, abort, request, stream_with_context, url_for
+from flask_babel import gettext as _
+
+from services.common.internal_http import NotFound, ServiceError
+
+from ..access import login_required, provider_allowing, provider_through
+from ..backends import audit, orgs
+from ..event_sentences import device_and_ip, group_labels, sentence, user_of
+from ..render import render
+from .portal import page_position
+
+bp = Blueprint("events", __name__)
+FILTERS = ("start", "end", "user", "group", "text")
+EXPORT_PAGE = 1000  # events a call while exporting: one page in memory at a time
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filters(args, provider: bool = False) -> dict:
+    """The filters of the query string, as the form shows them and audit reads them (audit judges them)."""
+    found = {name: (args.get(name) or "").strip()[:1000] for name in FILTERS}
+    if provider:
+        found["client"] = (args.get("client") or "").strip()[:36]
+    return found
+
+
+def _readable_organization(organization_id: str) -> dict:
+    """The organization if the reader may read its event log; 403 for its members who may not, 404 for others."""
+    try:
+        organization = orgs().organization(organization_id)
+    except NotFound:
+        if any(m["organization_id"] == organization_id for m in orgs().my_memberships()):
+            abort(403)  # a member (a User) who cannot open the Admin Console at all
+        raise
+    if "read_event_logs" not in organization["access"]["may"]:
+        abort(403)
+    return organization
+
+
+def _page(fetch, filters: dict) -> tuple[dict, dict, int]:
+    """A page of a log (with the User filter's choices), or the filter errors to show by their fields (422)."""
+    try:
+        return fetch(**filters, **page_position(request.args), actors=True), {}, 200
+    except ServiceError as error:
+        if error.status != 422:
+            raise
+        field = error.field if error.field in (*FILTERS, "client") else "form"
+        return {"events": [], "newer": None, "older": None, "actors": []}, {field: _(error.message)}, 422
+
+
+def _rows(found: dict, clients: dict) -> list[dict]:
+    return [{"time": event["time"], "device": device_and_ip(event), "user": user_of(event),
+             "event": sentence(event, clients), "client": clients.get(event["organization_id"] or "", ""),
+             "type": event["type"]} for event in found["events"]]
+
+
+@bp.get("/organizations/<organization_id>/events")
+@login_required
+def organization_events(organization_id: str):
+    """An organization's event log, newest first, filtered and paged by Newer / Older (readers of event logs)."""
+    organization = _readable_organization(organization_id)
+    filters = _filters(request.args)
+    found, errors, status = _page(lambda **q: audit().organization_events(organization_id, **q), filters)
+    clients = {organization_id: organization["name"]}
+    return render("pages/org_events.html", "partials/event_log.html", status=status, organization=organization,
+                  provider=provider_through(organization), rows=_rows(found, clients), found=found, filters=filters,
+                  errors=errors, groups=group_labels(), clients=None,
+                  log_url=url_for("events.organization_events", organization_id=organization_id),
+                  export_url=url_for("events.organization_export", organization_id=organization_id))
+
+
+@bp.get("/providers/<provider_id>/events")
+@login_required
+def provider_events(provider_id: str):
+    """The provider's event log (provider admins): its own events, with every client's or one client's."""
+    provider = provider_allowing(provider_id, "read_event_logs")
+    filters = _filters(request.args, provider=True)
+    clients = {c["organization_id"]: c["name"] for c in orgs().log_clients(provider_id)}
+    found, errors, status = _page(lambda **q: audit().provider_events(provider_id, **q), filters)
+    return render("pages/events.html", "partials/event_log.html", status=status, provider=provider,
+                  rows=_rows(found, clients), found=found, filters=filters, errors=errors, groups=group_labels(),
+                  clients=clients, log_url=url_for("events.provider_events", provider_id=provider_id),
+                  export_url=url_for("events.provider_export", provider_id=provider_id))
+
+
+def safe_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_lines(fetch, filters: dict, clients: dict | None):
+    """The export's CSV, a line at a time, pulling the log from audit a page at a time by keyset."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = [_("Timestamp"), _("Device / IP"), _("User"), _("Event")] + ([_("Client")] if clients is not None else [])
+    writer.writerow(header)
+    cursor = ""
+    while True:
+        found = fetch(**filters, after=cursor, page_size=EXPORT_PAGE)
+        for row in _rows(found, clients or {}):
+            cells = [row["time"], row["device"], row["user"], row["event"]] + (
+                [row["client"]] if clients is not None else [])
+            writer.writerow([safe_cell(str(cell)) for cell in cells])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        cursor = found["older"]
+        if not cursor:
+            return
+
+
+def _export(fetch, filters: dict, clients: dict | None, name: str) -> tuple[Response, dict]:
+    """The filtered log as a streamed CSV download; a bad filter is refused (422) before anything is logged."""
+    first = fetch(**filters, page_size=1)  # audit judges the filters (and access) before the export is logged
+    checked = {**filters, "start": first["start"], "end": first["end"]}
+    lines = _csv_lines(fetch, filters, clients)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-events-{stamp}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response, checked
+
+
+@bp.get("/organizations/<organization_id>/events/export")
+@login_required
+def organization_export(organization_id: str):
+    """Export: the organization's filtered event log as CSV, streamed; the export itself is logged."""
+    _readable_organization(organization_id)
+    filters = _filters(request.args)
+    try:
+        response, checked = _export(lambda **q: audit().organization_events(organization_id, **q), filters, None,
+                                    "organization")
+    except ServiceError as error:
+        return _refused_export(error, filters, lambda: organization_events(organization_id))
+    orgs().log_exported(organization_id, {k: checked[k] for k in ("start", "end", "group", "text")})
+    return response
+
+
+@bp.get("/providers/<provider_id>/events/export")
+@login_required
+def provider_export(provider_id: str):
+    """Export: the provider's filtered event log as CSV (with a Client column), streamed; logged."""
+    provider_allowing(provider_id, "read_event_logs")
+    filters = _filters(request.args, provider=True)
+    clients = {c["organization_id"]: c["name"] for c in orgs().log_clients(provider_id)}
+    try:
+        response, checked = _export(lambda **q: audit().provider_events(provider_id, **q), filters, clients,
+                                    "provider")
+    except ServiceError as error:
+        return _refused_export(error, filters, lambda: provider_events(provider_id))
+    orgs().provider_log_exported(provider_id, {**{k: checked[k] for k in ("start", "end", "group", "text")},
+                                               "include_clients": filters["client"]})
+    return response
+
+
+def _refused_export(error: ServiceError, filters: dict, log_page):
+    """A refused export shows the log page with the filter's error by its field (422), nothing exported."""
+    if error.status != 422:
+        raise error
+    return log_page()

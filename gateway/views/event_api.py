@@ -94,6 +94,11 @@ PUBLIC_PARAMETERS = {"start": "start", "end": "end", "group": "group", "actingUs
                      "text": "text", "continuationToken": "continuation_token"}
 
 
+# audit's names of the fields it refuses, as this API's parameters are named
+API_FIELDS = {"start": "start", "end": "end", "group": "group", "user": "actingUserId", "text": "text",
+              "after": "continuationToken", "before": "continuationToken"}
+
+
 @bp.get("/api/public/events")
 def public_events():
     """The public events API: a page (up to 1,000) of the key's organization's events, newest first, as
@@ -110,7 +115,7 @@ def public_events():
                                        "client_secret": (credentials.password or "")[:100], **query})
     except ServiceError as error:
         if error.status in (401, 422, 429):
-            field = next((p for p, name in PUBLIC_PARAMETERS.items() if name == error.field), error.field)
+            field = API_FIELDS.get(error.field or "", error.field)
             return _api_error(error.status, error.message, field, error.retry_after)
         raise
     response = jsonify({"object": "list", "data": [public_event(event) for event in found["events"]],
@@ -122,7 +127,8 @@ def public_events():
 def public_event(event: dict) -> dict:
     """One event as Bitwarden's public API shows it, with our `eventType` (the CloudEvents type) and `data`."""
     data = event.get("data") or {}
-    return {"object": "event", "type": event["code"], "eventType": event["type"], "group": event["group"],
+    return {"object": "event", "id": event["id"], "type": event["code"], "eventType": event["type"],
+            "group": event["group"],
             "itemId": data.get("cipher_id"), "collectionId": data.get("collection_id"),
             "groupId": data.get("group_id"), "policyId": data.get("policy"), "memberId": data.get("member_id"),
             "actingUserId": event["actor_id"], "date": event["time"], "device": event["device"],

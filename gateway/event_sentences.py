@@ -109,7 +109,7 @@ def sentence(event: dict, clients: dict | None = None) -> str:
 
 def device_and_ip(event: dict) -> str:
     """Where the event came from: the kind of client and its address."""
-    kinds = {"web": _("Web vault"), "seed": _("Custodian"), "api": _("Public API")}
+    kinds = {"web": _("Web vault"), "seed": _("Demo data"), "api": _("Public API")}
     kind = kinds.get(event.get("device") or "", event.get("device") or "")
     return " / ".join(part for part in (kind, event.get("ip") or "") if part) or "—"
 

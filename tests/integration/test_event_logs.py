@@ -1,97 +1,22 @@
-"""The event logs over HTTP against the running system: who may read them, filters, the export, the public API.
-
-People are real accounts (so they log in to the gateway); they join a client organization through
-orgs' own API with the statement identity signs when an invitation link is opened, and are
-confirmed with the org key wrapped to them, as the Members page does.
-"""
+"""The event logs over HTTP against the running system: who may read them, filters, the export, the public API."""
 from __future__ import annotations
 
 import csv
 import io
+import html
 import re
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 import requests
 
-from gateway import keyring
-from gateway.crypto import KdfParams, SymmetricKey
-from gateway.seed import DemoUser, open_account
-from services.common.internal_auth import ClaimSigner
 from tests.conftest import wait_for
-from tests.support import Visitor, service_backends
-
-PASSWORD = "event-logs-read-aloud-31"
-KDF = KdfParams("pbkdf2", 600_000)
-
-
-@dataclass
-class Client:
-    """A client organization of the test provider, with the org key its members are given."""
-
-    organization_id: str
-    name: str
-    key: SymmetricKey
-    people: dict = field(default_factory=dict)  # label → (DemoUser, Visitor)
-
-
-class World:
-    """A provider (admin and service user, real accounts) with clients whose members have every role."""
-
-    def __init__(self, system):
-        self.system = system
-        self.backends = service_backends(system)
-        self.proofs = ClaimSigner(system.settings("orgs").internal_secret, "invitation")
-        self.admin = self.account("petra", "Petra Provider")
-        created = keyring.new_provider(self.admin.public_key)
-        self.provider_key = created.key
-        self.provider_id = self.backends.orgs.post("/providers", self.admin.caller(), {
-            "name": f"Logs MSP {uuid.uuid4().hex[:6]}", "admin_email": self.admin.email,
-            "wrapped_provider_key": created.wrapped_for_admin})["provider_id"]
-        self.service_user = self.account("sam", "Sam Service")
-        self.backends.orgs.post(f"/providers/{self.provider_id}/users", self.admin.caller(), {
-            "user_id": self.service_user.user_id, "email": self.service_user.email, "role": "service_user",
-            "wrapped_provider_key": keyring.wrap_provider_key(self.provider_key, self.service_user.public_key)})
-
-    def account(self, label: str, name: str) -> DemoUser:
-        """A registered account with an unlocked key pair."""
-        return open_account(self.backends, f"{label}-{uuid.uuid4().hex[:8]}@logs.example", name, PASSWORD, KDF)
-
-    def client(self, name: str) -> Client:
-        """A new client organization (its owner invited by mail, never joining)."""
-        keys = keyring.new_client_organization(self.provider_key)
-        created = self.backends.orgs.post(f"/providers/{self.provider_id}/clients", self.admin.caller(), {
-            "name": name, "plan": "Enterprise", "seats": 50, "owner_email": f"boss-{uuid.uuid4().hex[:6]}@logs.example",
-            "billing_email": "billing@logs.example", "public_key": keys.public_key,
-            "encrypted_private_key": keys.encrypted_private_key, "encrypted_org_key": keys.encrypted_org_key})
-        return Client(created["organization_id"], name,
-                      SymmetricKey.from_bytes(self.provider_key.decrypt(keys.encrypted_org_key)))
-
-    def member(self, client: Client, label: str, role: str, permissions=()) -> DemoUser:
-        """A real account invited as `role`, accepted and confirmed (the org key wrapped to it)."""
-        person = self.account(label, f"{label.title()} Member")
-        path = f"/organizations/{client.organization_id}/members"
-        member = self.backends.orgs.post(path, self.admin.caller(), {
-            "emails": person.email, "role": role, "permissions": list(permissions)})["members"][0]
-        proof = self.proofs.sign({"member_id": member["member_id"], "user_id": person.user_id, "email": person.email})
-        self.backends.orgs.post(f"{path}/{member['member_id']}/accept", person.caller(), {"proof": proof,
-                                                                                         "name": person.email})
-        self.backends.orgs.post(f"{path}/{member['member_id']}/confirm", self.admin.caller(), {
-            "wrapped_org_key": keyring.wrap_org_key(client.key, person.public_key)})
-        return person
-
-    def visitor(self, person: DemoUser) -> Visitor:
-        """`person` logged in to the portal."""
-        visitor = Visitor(self.system.url)
-        visitor.log_in(person.email, PASSWORD)
-        return visitor
-
+from tests.support import Client, StaffedProvider, Visitor
 
 @pytest.fixture(scope="module")
 def world(system):
     """The provider, client Acme (with a member of every role) and client Other."""
-    world = World(system)
+    world = StaffedProvider(system)
     world.acme = world.client("Acme Logs")
     world.other = world.client("Other Logs")
     roles = {"owner": ("owner", ()), "admin": ("admin", ()), "custom-logs": ("custom", ("access_event_logs",)),
@@ -194,7 +119,6 @@ def test_the_export_has_the_pages_rows_is_safe_in_a_spreadsheet_and_is_logged(wo
                     export.headers["Content-Disposition"])
     rows = list(csv.reader(io.StringIO(export.text)))
     assert rows[0] == ["Timestamp", "Device / IP", "User", "Event"]
-    import html
     assert [(t[:19].replace("T", " "), d, u, e) for t, d, u, e in rows[1:]] == \
         [tuple(html.unescape(cell) for cell in row) for row in shown]
     wait_for(lambda: logged(world, world.acme.organization_id, "org.events.exported", group="organization"),

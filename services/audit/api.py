@@ -85,19 +85,20 @@ def organization_events(organization_id: str, query_data: FilterFields):
 @bp.get("/providers/<provider_id>/events")
 @bp.input(ProviderFilterFields, location="query")
 def provider_events(provider_id: str, query_data: ProviderFilterFields):
-    """A page of the provider's event log (provider admins only), with its clients' events when `client` is
-    "all", or one client's when it names one."""
+    """A page of the provider's event log (provider admins only): its own events, with its clients' too when
+    `client` is "all" (each as it happened while the organization was its client), or one client's."""
     access = ask("orgs", f"/providers/{provider_id}/access")
     if access["role"] != "admin":
         raise Forbidden("Only a provider admin can read the provider's event log.")
-    clients: tuple[str, ...] = ()
+    log = domain.Log(provider_id=provider_id)
     if query_data.client:
-        every = tuple(c["organization_id"] for c in ask("orgs", f"/providers/{provider_id}/log-clients")["clients"])
-        if query_data.client != "all" and query_data.client not in every:
+        clients = tuple(c["organization_id"] for c in ask("orgs", f"/providers/{provider_id}/log-clients")["clients"])
+        if query_data.client == "all":
+            log = domain.Log(provider_id=provider_id, rollup=True, organizations=clients)
+        elif query_data.client in clients:
+            log = domain.Log(organization_id=query_data.client)
+        else:
             raise domain.BadFilter("Choose a client from the list.", "client")
-        clients = every if query_data.client == "all" else (query_data.client,)
-    log = domain.Log(organization_id=clients[0]) if query_data.client not in ("", "all") else \
-        domain.Log(provider_id=provider_id, organizations=clients)
     with unit_of_work() as uow:
         return _answer(uow, log, query_data)
 

@@ -26,7 +26,8 @@ class LoggedEvent(AuditTable, table=True):
     __table_args__ = (Index("ix_events_provider_time", "provider_id", "time", "id"),
                       Index("ix_events_organization_time", "organization_id", "time", "id"),
                       Index("ix_events_organization_group_time", "organization_id", "group", "time", "id"),
-                      Index("ix_events_organization_actor_time", "organization_id", "actor_id", "time", "id"))
+                      Index("ix_events_organization_actor_time", "organization_id", "actor_id", "time", "id"),
+                      Index("ix_events_rollup_time", "rollup_provider_id", "time", "id"))
     id: str = Field(primary_key=True, max_length=36)  # the CloudEvents id: stored once
     type: str = Field(max_length=100, index=True)
     code: int = Field(index=True)
@@ -42,6 +43,8 @@ class LoggedEvent(AuditTable, table=True):
     data: dict = Field(default_factory=dict, sa_column=json_column())
     group: str = Field(default="", max_length=20)  # the catalogue's group of `type`
     search: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))  # lower-cased names
+    # The provider whose roll-up shows the event: its own, or the one the organization was a client of then.
+    rollup_provider_id: str | None = Field(default=None, max_length=36)
 
 
 class KnownUser(AuditTable, table=True):
@@ -51,6 +54,15 @@ class KnownUser(AuditTable, table=True):
     id: str = Field(primary_key=True, max_length=36)
     name: str = Field(default="", max_length=1000)
     email: str = Field(default="", max_length=1000)
+
+
+class ClientLink(AuditTable, table=True):
+    """Which provider an organization is a client of now, from orgs' org.created, org.added and org.unlinked:
+    ingest files a client's events under its provider's roll-up with it."""
+
+    __tablename__ = "client_links"
+    organization_id: str = Field(primary_key=True, max_length=36)
+    provider_id: str = Field(max_length=36)
 
 
 class LogActor(AuditTable, table=True):

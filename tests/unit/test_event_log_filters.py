@@ -116,23 +116,55 @@ def test_the_public_api_filter_may_ask_for_every_group(uow, acme):
     assert "invitation.mailed" in types(found)
 
 
-def test_a_providers_roll_up_adds_its_clients_events_and_its_cursor_fits_no_other_log(uow, acme):
-    org, other, _alice, _bob = acme
-    provider = str(uuid.uuid4())
-    with uow() as unit:
-        domain.record_all(unit, [Event("org.seats.changed", {"organization_id": org, "plan": "Teams", "seats": 20,
-                                                             "previous_seats": 15, "autoscale_max_seats": None},
-                                       orgid=org, providerid=provider, time=NOON)])
+def member_event(kind: str, organization: str, email: str, hours_ago: float, **envelope) -> Event:
+    return Event(kind, {"member_id": "m", "organization_id": organization, "email": email, "name": "",
+                        "role": "user"}, orgid=organization, time=NOON - timedelta(hours=hours_ago), **envelope)
+
+
+def test_a_providers_roll_up_holds_its_clients_events_while_they_were_its_clients(uow):
+    provider, client, attached = (str(uuid.uuid4()) for _ in range(3))
+    organization = {"plan": "Teams", "seats": 5, "billing_email": "b@x.example"}
+    with uow() as unit:  # one batch: the links are followed in stream order within it
+        domain.record_all(unit, [
+            Event("org.created", {"organization_id": client, "name": "Client", **organization}, orgid=client,
+                  providerid=provider, time=NOON - timedelta(hours=50)),
+            member_event("org.member.invited", client, "while@x.example", 40),
+            Event("org.unlinked", {"organization_id": client, "name": "Client"}, orgid=client, providerid=provider,
+                  time=NOON - timedelta(hours=30)),
+            member_event("org.member.invited", client, "after@x.example", 20)])
         unit.commit()
-    assert types(page(uow, domain.Log(provider_id=provider))) == ["org.seats.changed"]
-    roll_up = domain.Log(provider_id=provider, organizations=(org,))
-    assert types(page(uow, roll_up)) == ["org.seats.changed", "org.policy.updated", "org.member.invited"]
+    for batch in ([member_event("org.member.invited", attached, "before@x.example", 45)],
+                  [Event("org.added", {"organization_id": attached, "name": "Attached"}, orgid=attached,
+                         providerid=provider, time=NOON - timedelta(hours=35))],
+                  [member_event("org.member.removed", attached, "joined@x.example", 10)]):
+        with uow() as unit:  # one batch each: the link is kept between batches
+            domain.record_all(unit, batch)
+            unit.commit()
+    roll_up = domain.Log(provider_id=provider, rollup=True)
+    found = page(uow, roll_up)
+    assert [(e.type, e.data.get("email")) for e in found.events] == [
+        ("org.member.removed", "joined@x.example"), ("org.unlinked", None), ("org.added", None),
+        ("org.member.invited", "while@x.example"), ("org.created", None)]
+    assert types(page(uow, domain.Log(provider_id=provider))) == ["org.unlinked", "org.added", "org.created"]
     with uow() as unit:
         first = domain.events_page(unit, roll_up, domain.EventFilter.parse(today=TODAY), size=1)
-        for log in (domain.Log(provider_id=provider), domain.Log(organization_id=org),
-                    domain.Log(provider_id=provider, organizations=(org, other))):
+        for log in (domain.Log(provider_id=provider), domain.Log(organization_id=client),
+                    domain.Log(provider_id=str(uuid.uuid4()), rollup=True)):
             with pytest.raises(domain.BadCursor, match="another event log"):
                 domain.events_page(unit, log, domain.EventFilter.parse(today=TODAY), after=first.older)
+
+
+def test_older_and_newer_pages_of_a_filtered_range_meet_exactly_at_its_ends(uow, acme):
+    org = acme[0]
+    log, wide = domain.Log(organization_id=org), domain.EventFilter.parse(start="2026-10-01", today=TODAY)
+    with uow() as unit:
+        first = domain.events_page(unit, log, wide, size=1)
+        second = domain.events_page(unit, log, wide, after=first.older, size=1)
+        third = domain.events_page(unit, log, wide, after=second.older, size=1)
+        back = domain.events_page(unit, log, wide, before=third.newer, size=1)
+    assert [types(p) for p in (first, second, third)] == [["org.policy.updated"], ["org.member.invited"],
+                                                          ["org.member.confirmed"]]
+    assert third.older is None and types(back) == ["org.member.invited"]
 
 
 def test_a_key_is_shown_once_kept_hashed_and_stops_working_when_rotated(uow):
@@ -215,25 +247,34 @@ def test_migration_0003_fills_the_group_search_users_and_actors_of_events_alread
 
     url = f"sqlite:///{tmp_path / 'audit.db'}"
     command.upgrade(alembic_config("audit", url), "0002")
-    org, alice = str(uuid.uuid4()), str(uuid.uuid4())
+    org, alice, provider = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     rows = [("user.registered", 9000, None, None, {"user_id": alice, "email": "alice@acme.example", "name": "Alice"}),
+            ("org.created", 1900, org, None, {"name": "Acme"}),
             ("org.member.invited", 1500, org, alice, {"email": "Carol@acme.example", "organization_name": "Acme"}),
             ("subscription.created", 9200, org, None, {"plan": "Teams"})]
     engine = make_engine(url)
     with engine.begin() as connection:
-        for kind, code, organization, actor, data in rows:
-            connection.execute(text("INSERT INTO events (id, type, code, source, time, organization_id, actor_id, data) "
-                                    "VALUES (:id, :type, :code, 's', :time, :org, :actor, :data)"),
-                               {"id": str(uuid.uuid4()), "type": kind, "code": code, "time": NOON.isoformat(),
-                                "org": organization, "actor": actor, "data": json.dumps(data)})
+        for number, (kind, code, organization, actor, data) in enumerate(rows):
+            connection.execute(text("INSERT INTO events (id, type, code, source, time, organization_id, provider_id, "
+                                    "actor_id, data) VALUES (:id, :type, :code, 's', :time, :org, :provider, :actor, "
+                                    ":data)"),
+                               {"id": str(uuid.uuid4()), "type": kind, "code": code,
+                                "time": (NOON + timedelta(seconds=number)).isoformat(sep=" "), "org": organization,
+                                "provider": provider if kind == "org.created" else None, "actor": actor,
+                                "data": json.dumps(data)})
     engine.dispose()
     upgrade("audit", url)
     engine = make_engine(url)
     with engine.connect() as connection:
-        found = dict(connection.execute(text('SELECT type, "group" || \'|\' || search FROM events')).all())
-        assert found == {"user.registered": "account|alice\nalice@acme.example",
-                         "org.member.invited": "members|alice\nalice@acme.example\ncarol@acme.example\nacme",
-                         "subscription.created": "internal|"}
+        found = {kind: (group, search, rollup) for kind, group, search, rollup in connection.execute(
+            text('SELECT type, "group", search, rollup_provider_id FROM events')).all()}
+        assert found == {"user.registered": ("account", "alice\nalice@acme.example", None),
+                         "org.created": ("organization", "acme", provider),
+                         "org.member.invited": ("members", "alice\nalice@acme.example\ncarol@acme.example\nacme",
+                                                provider),
+                         "subscription.created": ("internal", "", provider)}
+        assert connection.execute(text("SELECT organization_id, provider_id FROM client_links")).all() == [
+            (org, provider)]
         assert connection.execute(text("SELECT name, email FROM users")).all() == [("Alice", "alice@acme.example")]
         assert connection.execute(text("SELECT log, user_id FROM log_actors")).all() == [(f"organization:{org}", alice)]
     engine.dispose()

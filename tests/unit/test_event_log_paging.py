@@ -65,7 +65,7 @@ def cursor(*body) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(body)).encode()).decode()
 
 
-KEY = EVERYTHING.key()
+KEY = EVERYTHING.key
 OTHER_FILTER = domain.EventFilter.parse("2026-11-01", "2026-12-02", group="members", today=START.date())
 
 
@@ -76,7 +76,7 @@ OTHER_FILTER = domain.EventFilter.parse("2026-11-01", "2026-12-02", group="membe
     (lambda mine, other: cursor(f"provider:{mine}", KEY, START.isoformat()), "damaged"),
     (lambda mine, other: cursor(f"provider:{other}", KEY, START.isoformat(), "id"), "another event log"),
     (lambda mine, other: cursor(f"organization:{mine}", KEY, START.isoformat(), "id"), "another event log"),
-    (lambda mine, other: cursor(f"provider:{mine}", OTHER_FILTER.key(), START.isoformat(), "id"), "other filters"),
+    (lambda mine, other: cursor(f"provider:{mine}", OTHER_FILTER.key, START.isoformat(), "id"), "other filters"),
 ], ids=["not base64", "not a time", "naive time", "no id", "another provider", "an organization", "other filters"])
 def test_a_malformed_or_foreign_cursor_is_refused(log, make_cursor, message):
     uow, mine, other, _organization = log

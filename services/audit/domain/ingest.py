@@ -1,12 +1,12 @@
 """Keeping events in the log: one row each, with what the filters read filled in from the catalogue and data."""
 from __future__ import annotations
 
-from sqlalchemy import insert, tuple_, update
+from sqlalchemy import delete, insert, tuple_, update
 from sqlmodel import select
 
 from services.common.envelope import Event
 
-from ..models import KnownUser, LogActor, LoggedEvent
+from ..models import ClientLink, KnownUser, LogActor, LoggedEvent
 
 # The data fields that name someone or something a reader may type into Search.
 SEARCHED_FIELDS = ("name", "email", "organization_name", "provider_name", "billing_email", "policy")
@@ -33,7 +33,9 @@ def record_all(uow, events: list[Event]) -> None:
     batch fail (the consumer then records each event alone, through `record`).
     """
     known = _learn_users(uow, events)
-    uow.session.execute(insert(LoggedEvent.__table__), [_row(event, known) for event in events])
+    rollups = _follow_client_links(uow, events)
+    uow.session.execute(insert(LoggedEvent.__table__), [_row(event, known, rollup)
+                                                        for event, rollup in zip(events, rollups)])
     _note_actors(uow, events)
 
 
@@ -51,6 +53,38 @@ def _learn_users(uow, events: list[Event]) -> dict[str, tuple[str, str]]:
             uow.session.execute(insert(KnownUser.__table__), [{"id": user_id, "name": name, "email": email}])
         known[user_id] = (name, email)
     return known
+
+
+LINKING, UNLINKING = ("org.created", "org.added"), "org.unlinked"
+
+
+def _follow_client_links(uow, events: list[Event]) -> list[str | None]:
+    """Each event's roll-up provider, in stream order, keeping the client links up to date on the way.
+
+    An event that names its provider is that provider's; a client's other events are the provider's
+    it was a client of when they happened (the unlinking itself still is)."""
+    organizations = {event.orgid for event in events if event.orgid}
+    links = {row.organization_id: row.provider_id for row in uow.session.exec(
+        select(ClientLink.organization_id, ClientLink.provider_id)
+        .where(ClientLink.organization_id.in_(organizations)))} if organizations else {}
+    before, rollups = dict(links), []
+    for event in events:
+        rollups.append(event.providerid or links.get(event.orgid))
+        if event.orgid and event.type in LINKING and event.providerid:
+            links[event.orgid] = event.providerid
+        elif event.orgid and event.type == UNLINKING:
+            links.pop(event.orgid, None)
+    gone = [organization for organization in before if organization not in links]
+    if gone:
+        uow.session.execute(delete(ClientLink).where(ClientLink.organization_id.in_(gone)))
+    for organization, provider in links.items():
+        if organization not in before:
+            uow.session.execute(insert(ClientLink.__table__), [{"organization_id": organization,
+                                                                "provider_id": provider}])
+        elif before[organization] != provider:
+            uow.session.execute(update(ClientLink).where(ClientLink.organization_id == organization)
+                                .values(provider_id=provider))
+    return rollups
 
 
 def _note_actors(uow, events: list[Event]) -> None:
@@ -74,10 +108,11 @@ def logs_of(organization_id: str | None, provider_id: str | None) -> list[str]:
         [f"provider:{provider_id}"] if provider_id else [])
 
 
-def _row(event: Event, known: dict[str, tuple[str, str]]) -> dict:
+def _row(event: Event, known: dict[str, tuple[str, str]], rollup: str | None) -> dict:
     spec = event.spec
     return {"id": event.id, "type": event.type, "code": spec.code, "source": spec.source,
             "subject": event.subject or None, "time": event.time, "provider_id": event.providerid,
             "organization_id": event.orgid, "actor_id": event.actorid, "ip": event.ip,
             "device": event.devicetype, "traceparent": event.traceparent, "data": event.data,
-            "group": spec.group, "search": search_text(known.get(event.actorid), event.data)}
+            "group": spec.group, "search": search_text(known.get(event.actorid), event.data),
+            "rollup_provider_id": rollup}

@@ -8,7 +8,8 @@ Each event gets its catalogue group and a lower-cased text of the names and emai
 concerns, filled at ingest (and here for the events already logged), so a filtered page is
 still a walk of an index. The users projection names who acted; log_actors lists who acted
 in each log (the User filter); api_keys holds each organization's public API key (hashed);
-log_settings each organization's retention.
+log_settings each organization's retention. rollup_provider_id files each event under the
+provider whose roll-up shows it (client_links: which provider an organization is a client of).
 """
 from typing import Sequence, Union
 
@@ -33,10 +34,14 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('group', sa.String(length=20), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('search', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('rollup_provider_id', sa.String(length=36), nullable=True))
     op.create_table('users',
                     sa.Column('id', sa.String(length=36), primary_key=True),
                     sa.Column('name', sa.String(length=1000), nullable=False),
                     sa.Column('email', sa.String(length=1000), nullable=False))
+    op.create_table('client_links',
+                    sa.Column('organization_id', sa.String(length=36), primary_key=True),
+                    sa.Column('provider_id', sa.String(length=36), nullable=False))
     op.create_table('log_actors',
                     sa.Column('log', sa.String(length=50), primary_key=True),
                     sa.Column('user_id', sa.String(length=36), primary_key=True))
@@ -55,7 +60,8 @@ def upgrade() -> None:
     connection = op.get_bind()
     events = sa.table('events', sa.column('id'), sa.column('type'), sa.column('actor_id'), sa.column('data', sa.JSON),
                       sa.column('group'), sa.column('search'), sa.column('organization_id'),
-                      sa.column('provider_id'), sa.column('time'))
+                      sa.column('provider_id'), sa.column('time', sqlmodel.sql.sqltypes.UTCDateTime()),
+                      sa.column('rollup_provider_id'))
     users = sa.table('users', sa.column('id'), sa.column('name'), sa.column('email'))
     for spec in CATALOGUE.values():
         connection.execute(events.update().where(events.c.type == spec.type).values(group=spec.group))
@@ -76,22 +82,56 @@ def upgrade() -> None:
             connection.execute(events.update().where(events.c.id == event_id)
                                .values(search=search_text(known.get(actor_id), data or {})))
         last = rows[-1][0]
+    _backfill_rollups(connection, events)
     for column, prefix in (('organization_id', 'organization:'), ('provider_id', 'provider:')):
         connection.execute(sa.text(
             f"INSERT INTO log_actors (log, user_id) SELECT DISTINCT '{prefix}' || {column}, actor_id FROM events "
             f"WHERE {column} IS NOT NULL AND actor_id IS NOT NULL"))
     op.create_index('ix_events_organization_group_time', 'events', ['organization_id', 'group', 'time', 'id'])
     op.create_index('ix_events_organization_actor_time', 'events', ['organization_id', 'actor_id', 'time', 'id'])
+    op.create_index('ix_events_rollup_time', 'events', ['rollup_provider_id', 'time', 'id'])
+
+
+def _backfill_rollups(connection, events) -> None:
+    """File each event under its roll-up provider as ingest now does: the provider it names, else the one its
+    organization was a client of when it happened (from the link events already logged), and keep the links."""
+    connection.execute(events.update().where(events.c.provider_id.is_not(None))
+                       .values(rollup_provider_id=events.c.provider_id))
+    links = connection.execute(sa.select(events.c.organization_id, events.c.provider_id, events.c.type, events.c.time)
+                               .where(events.c.type.in_(('org.created', 'org.added', 'org.unlinked')),
+                                      events.c.organization_id.is_not(None))
+                               .order_by(events.c.time, events.c.id)).all()
+    current: dict = {}
+    spans = []  # (organization, provider, from, until)
+    for organization, provider, kind, when in links:
+        if organization in current:
+            spans.append((organization, *current.pop(organization), when))
+        if kind != 'org.unlinked' and provider:
+            current[organization] = (provider, when)
+    spans.extend((organization, provider, since, None) for organization, (provider, since) in current.items())
+    for organization, provider, since, until in spans:
+        condition = sa.and_(events.c.organization_id == organization, events.c.rollup_provider_id.is_(None),
+                            events.c.time >= since)
+        if until is not None:
+            condition = sa.and_(condition, events.c.time < until)
+        connection.execute(events.update().where(condition).values(rollup_provider_id=provider))
+    if current:
+        links_table = sa.table('client_links', sa.column('organization_id'), sa.column('provider_id'))
+        connection.execute(links_table.insert(), [{'organization_id': organization, 'provider_id': provider}
+                                                  for organization, (provider, _since) in current.items()])
 
 
 def downgrade() -> None:
     """Drop what upgrade added (the keys, settings and projections with it)."""
+    op.drop_index('ix_events_rollup_time', table_name='events')
     op.drop_index('ix_events_organization_actor_time', table_name='events')
     op.drop_index('ix_events_organization_group_time', table_name='events')
     op.drop_table('log_settings')
     op.drop_table('api_keys')
     op.drop_table('log_actors')
+    op.drop_table('client_links')
     op.drop_table('users')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('rollup_provider_id')
         batch_op.drop_column('search')
         batch_op.drop_column('group')

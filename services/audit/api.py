@@ -48,7 +48,7 @@ class PublicQuery(StrictBody):
 def event_json(event, names: dict) -> dict:
     """One event as the gateway and integrators read it, with who acted named."""
     return {"id": event.id, "type": event.type, "code": event.code, "group": event.group, "source": event.source,
-            "subject": event.subject, "time": event.time.isoformat(), "provider_id": event.provider_id,
+            "subject": event.subject, "time": event.time, "provider_id": event.provider_id,
             "organization_id": event.organization_id, "actor_id": event.actor_id,
             "actor": names.get(event.actor_id), "ip": event.ip, "device": event.device, "data": event.data}
 

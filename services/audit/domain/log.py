@@ -40,7 +40,7 @@ class Entry(NamedTuple):
     code: int
     source: str
     subject: str | None
-    time: datetime
+    time: str  # ISO 8601, UTC
     provider_id: str | None
     organization_id: str | None
     actor_id: str | None
@@ -50,23 +50,27 @@ class Entry(NamedTuple):
     group: str
 
 
-def _utc(stamp: str) -> datetime:
-    # SQLAlchemy stores SQLite timestamps as naive UTC text; parsing it with its offset appended is
-    # a fifth of the cost of parsing and then replacing the time zone.
-    try:
-        return datetime.fromisoformat(stamp + "+00:00")
-    except ValueError:  # a row written by hand with its offset
-        return datetime.fromisoformat(stamp).astimezone(timezone.utc)
+_decode_json = json.JSONDecoder().decode
+
+
+def _iso(stamp) -> str:
+    """A stored time as ISO 8601 in UTC: what the API answers and a cursor holds, so a row's time is
+    never parsed only to be printed again."""
+    if isinstance(stamp, datetime):  # PostgreSQL's driver
+        return stamp.astimezone(timezone.utc).isoformat()
+    if len(stamp) == 26:  # SQLAlchemy's SQLite text: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
+        return f"{stamp[:10]}T{stamp[11:]}+00:00"
+    parsed = datetime.fromisoformat(stamp)  # written by another hand
+    return (parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def _entry(row) -> Entry:
     # SQLite gives text (a naive UTC timestamp, JSON); PostgreSQL's driver already gives a datetime and a dict.
     (event_id, kind, code, source, subject, when, provider_id, organization_id, actor_id, ip, device, data,
      group) = row
-    if isinstance(when, str):
-        when = _utc(when)
+    when = _iso(when)
     if isinstance(data, (str, bytes)):
-        data = json.loads(data)
+        data = _decode_json(data)
     return Entry(event_id, kind, code, source, subject, when, provider_id, organization_id, actor_id, ip, device,
                  data, group)
 
@@ -168,7 +172,7 @@ class EventPage:
 
 def cursor_at(log: Log, event_filter: EventFilter, event) -> str:
     """The opaque cursor pointing at `event` in `log` under `event_filter`."""
-    return encode_cursor([log.scope, event_filter.key, event.time.isoformat(), event.id])
+    return encode_cursor([log.scope, event_filter.key, _iso(event.time), event.id])
 
 
 def _position(log: Log, event_filter: EventFilter, cursor: str, field_name: str) -> tuple[datetime, str]:

@@ -27,7 +27,7 @@ def _filters(args, provider: bool = False) -> dict:
     """The filters of the query string, as the form shows them and audit reads them (audit judges them)."""
     found = {name: (args.get(name) or "").strip()[:1000] for name in FILTERS}
     if provider:
-        found["client"] = (args.get("client") or "").strip()[:36]
+        found["client"] = (args.get("client") or "").strip()[:100]
     return found
 
 

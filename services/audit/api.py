@@ -15,9 +15,10 @@ bp = APIBlueprint("audit", __name__)
 
 
 class FilterFields(StrictQuery):
-    start: str = Field(default="", max_length=10)  # YYYY-MM-DD, UTC; default 30 days before `end`
-    end: str = Field(default="", max_length=10)  # YYYY-MM-DD, included; default today
-    group: str = Field(default="", max_length=20)
+    # Generous bounds: the domain judges each value with a message a person can act on.
+    start: str = Field(default="", max_length=100)  # YYYY-MM-DD, UTC; default 30 days before `end`
+    end: str = Field(default="", max_length=100)  # YYYY-MM-DD, included; default today
+    group: str = Field(default="", max_length=100)
     user: str = Field(default="", max_length=100)  # who acted (a user id)
     text: str = Field(default="", max_length=1000)  # checked against MAX_TEXT with a message of ours
     after: str = Field(default="", max_length=MAX_CURSOR)  # older than this cursor's event
@@ -27,7 +28,7 @@ class FilterFields(StrictQuery):
 
 
 class ProviderFilterFields(FilterFields):
-    client: str = Field(default="", max_length=36)  # "" the provider's own events, "all" with every client's, or one
+    client: str = Field(default="", max_length=100)  # "" the provider's own events, "all" with every client's, or one
 
 
 class RetentionIn(StrictBody):
@@ -37,9 +38,9 @@ class RetentionIn(StrictBody):
 class PublicQuery(StrictBody):
     client_id: str = Field(max_length=100)
     client_secret: str = Field(max_length=100)
-    start: str = Field(default="", max_length=10)
-    end: str = Field(default="", max_length=10)
-    group: str = Field(default="", max_length=20)
+    start: str = Field(default="", max_length=100)
+    end: str = Field(default="", max_length=100)
+    group: str = Field(default="", max_length=100)
     acting_user_id: str = Field(default="", max_length=100)
     text: str = Field(default="", max_length=1000)
     continuation_token: str = Field(default="", max_length=MAX_CURSOR)

@@ -222,3 +222,33 @@ def test_retention_is_changed_within_its_bounds_only(world):
     assert 'value="365"' in reader.get(path + "/api-key").text
     changed = reader.submit(path + "/api-key", {"retention_days": "90"}, action=path + "/event-retention")
     assert changed.status_code == 200 and 'value="90"' in reader.get(path + "/api-key").text
+
+
+def test_the_workers_purge_deletes_an_organizations_events_past_its_retention_on_this_database(system):
+    """Real rows in the running system's audit database (PostgreSQL in the PostgreSQL run)."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlmodel import select
+
+    from services.audit import domain, models
+    from services.common.database import UnitOfWork, make_engine
+    from services.common.envelope import Event
+
+    engine = make_engine(system.database_urls["audit"])
+    organization, now = str(uuid.uuid4()), datetime.now(timezone.utc)
+    try:
+        with UnitOfWork(engine, models.OutboxMessage) as uow:
+            domain.set_retention(uow, organization, 30)
+        with UnitOfWork(engine, models.OutboxMessage) as uow:
+            domain.record_all(uow, [Event("org.member.removed", {"member_id": "m", "organization_id": organization,
+                                                                 "email": f"{age}@old.example", "name": "",
+                                                                 "role": "user"},
+                                          orgid=organization, time=now - timedelta(days=age)) for age in (5, 31, 90)])
+            uow.commit()
+        assert domain.purge(engine, 365, now=now) >= 2
+        with UnitOfWork(engine, models.OutboxMessage) as uow:
+            left = uow.session.exec(select(models.LoggedEvent).where(
+                models.LoggedEvent.organization_id == organization)).all()
+        assert [event.data["email"] for event in left] == ["5@old.example"]
+    finally:
+        engine.dispose()

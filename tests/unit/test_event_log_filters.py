@@ -90,11 +90,12 @@ def test_from_to_group_user_and_text_narrow_the_log(uow, acme):
 
 @pytest.mark.parametrize("filters, field, message", [
     ({"start": "2026-12-01", "end": "2026-11-01"}, "end", "To must be on or after From"),
+    ({"end": "9999-12-31"}, "end", "To cannot be later than tomorrow"),
     ({"start": "2001-01-01"}, "start", "No event is kept longer"),
     ({"start": "01/12/2026"}, "start", "YYYY-MM-DD"),
     ({"group": "internal"}, "group", "event group from the list"),
     ({"text": "x" * 201}, "text", "at most 200"),
-], ids=["to before from", "too far back", "not a date", "unknown group", "text too long"])
+], ids=["to before from", "far future", "too far back", "not a date", "unknown group", "text too long"])
 def test_a_bad_filter_is_refused_by_its_field(filters, field, message):
     with pytest.raises(domain.BadFilter, match=message) as refused:
         domain.EventFilter.parse(today=TODAY, **filters)

@@ -97,6 +97,8 @@ class EventFilter:
         today = today or datetime.now(timezone.utc).date()
         end_day = _day(end, "end") if end else today
         start_day = _day(start, "start") if start else min(end_day, today) - timedelta(days=DEFAULT_DAYS - 1)
+        if end_day > today + timedelta(days=1):  # a day ahead at most: a reader's today may be UTC's tomorrow
+            raise BadFilter("To cannot be later than tomorrow.", "end")
         if end_day < start_day:
             raise BadFilter("To must be on or after From.", "end")
         if start_day < today - timedelta(days=MAX_DAYS_BACK):

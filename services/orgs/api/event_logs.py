@@ -18,7 +18,7 @@ class ExportedIn(StrictBody):
 
 
 class ProviderExportedIn(ExportedIn):
-    include_clients: str = Field(default="", max_length=36)
+    include_clients: str = Field(default="", max_length=100)
 
 
 @bp.post("/organizations/<organization_id>/events/exported")

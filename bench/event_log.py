@@ -188,7 +188,8 @@ def main(sizes=SIZES) -> None:
     print(f"event_log: page growth {max(sizes):,}/{min(sizes):,} events worst {growth[worst]:.2f}x ({worst}); at "
           f"{max(sizes):,} events filtered page {page_ratio:.2f}x and filtered export {export_ratio:.2f}x raw SQL "
           f"({large['filtered_export']:.1f} ms); goals <= {GOAL:.0f}x {'met' if met else 'NOT met'}; newest page "
-          f"{small['provider_newest']:.2f} ms vs {large['provider_newest']:.2f} ms; baseline {large['baseline']:.3f} ms")
+          f"{small['provider_newest']:.2f} ms vs {large['provider_newest']:.2f} ms; "
+          f"baseline {large['baseline']:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """How an event reads in the event logs: one sentence per type, in the reader's language, as Bitwarden words it.
 
 The one table of the sentences (`SENTENCES`), and the other columns of a row as people read
-them (Device / IP, User). Names of items and collections are encrypted in orgs and are shown
-by a short id; the names events carry in clear (emails, groups, organizations) are shown whole.
+them (Device / IP, User). Names of items are encrypted in orgs and are shown by a short id; a
+collection's is opened with the org key when the reader may list the collections (it never
+leaves the gateway); the names events carry in clear (emails, groups, organizations) are
+shown whole.
 """
 from __future__ import annotations
 
@@ -24,12 +26,17 @@ def short(value) -> str:
     return str(value or "")[:8] or "—"
 
 
-def _client(data: dict, clients: dict) -> str:
-    return data.get("name") or data.get("organization_name") or clients.get(data.get("organization_id"), "") \
+def _client(data: dict, names: dict) -> str:
+    return data.get("name") or data.get("organization_name") or names.get(data.get("organization_id"), "") \
         or short(data.get("organization_id"))
 
 
-# type → the sentence of an event of that type, from its data and the names of the reader's clients.
+def _collection(data: dict, names: dict) -> str:
+    return names.get(data.get("collection_id")) or short(data.get("collection_id"))
+
+
+# type → the sentence of an event of that type, from its data and the names the reader's page knows (clients'
+# by organization id, collections' by collection id, opened in the gateway).
 SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "user.registered": lambda d, c: _("Created account %(email)s", email=_v(d, "email")),
     "user.logged_in": lambda d, c: _("Logged in"),
@@ -87,11 +94,11 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "org.items.imported": lambda d, c: _("Imported %(count)s items", count=_v(d, "count")),
     "org.vault.exported": lambda d, c: _("Exported vault"),
     "org.collection.created": lambda d, c: _("Created collection %(collection)s",
-                                             collection=short(d.get("collection_id"))),
+                                             collection=_collection(d, c)),
     "org.collection.updated": lambda d, c: _("Edited collection %(collection)s",
-                                             collection=short(d.get("collection_id"))),
+                                             collection=_collection(d, c)),
     "org.collection.deleted": lambda d, c: _("Deleted collection %(collection)s",
-                                             collection=short(d.get("collection_id"))),
+                                             collection=_collection(d, c)),
     "org.group.created": lambda d, c: _("Created group %(name)s", name=_v(d, "name")),
     "org.group.updated": lambda d, c: _("Edited group %(name)s", name=_v(d, "name")),
     "org.group.deleted": lambda d, c: _("Deleted group %(name)s", name=_v(d, "name")),
@@ -101,10 +108,11 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
 }
 
 
-def sentence(event: dict, clients: dict | None = None) -> str:
-    """The event as a sentence in the reader's language (its type, for a type this gateway does not know)."""
+def sentence(event: dict, names: dict | None = None) -> str:
+    """The event as a sentence in the reader's language (its type, for a type this gateway does not know);
+    `names` are what the page knows by id (clients, opened collection names)."""
     render = SENTENCES.get(event["type"])
-    return render(event.get("data") or {}, clients or {}) if render else event["type"]
+    return render(event.get("data") or {}, names or {}) if render else event["type"]
 
 
 def device_and_ip(event: dict) -> str:

@@ -1,5 +1,5 @@
 """The event logs: an organization's (Admin Console → Reporting → Event logs), the provider's (with its
-clients' events if asked), their CSV export, the organization's API key and retention, and the public API."""
+clients' events if asked), and their CSV export. The API key, retention and public API: `event_api`."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +13,9 @@ from services.common.internal_http import NotFound, ServiceError
 
 from ..access import login_required, provider_allowing, provider_through
 from ..backends import audit, orgs
+from ..crypto import EncStringError
 from ..event_sentences import device_and_ip, group_labels, sentence, user_of
+from ..org_keys import OrgKeyUnavailable, organization_key
 from ..render import render
 from .portal import page_position
 
@@ -55,10 +57,31 @@ def _page(fetch, filters: dict) -> tuple[dict, dict, int]:
         return {"events": [], "newer": None, "older": None, "actors": []}, {field: _(error.message)}, 422
 
 
-def _rows(found: dict, clients: dict) -> list[dict]:
+def _rows(found: dict, names: dict) -> list[dict]:
+    """The table's rows (and the export's): each event's columns as a person reads them."""
     return [{"time": event["time"], "device": device_and_ip(event), "user": user_of(event),
-             "event": sentence(event, clients), "client": clients.get(event["organization_id"] or "", ""),
+             "event": sentence(event, names), "client": names.get(event["organization_id"] or "", ""),
              "type": event["type"]} for event in found["events"]]
+
+
+def _collection_names(organization: dict, events: list[dict] | None = None) -> dict[str, str]:
+    """The organization's collection names by id, opened here with the org key: one call, made only when the
+    page has collection events (`events`; an export always asks) and the reader may list the collections;
+    otherwise their short ids show."""
+    if events is not None and not any(event["type"].startswith("org.collection.") for event in events):
+        return {}
+    try:
+        org_key = organization_key(organization)
+        found = orgs().collections(organization["organization_id"])
+    except (OrgKeyUnavailable, ServiceError):
+        return {}
+    names = {}
+    for collection in found:
+        try:
+            names[collection["collection_id"]] = org_key.decrypt_text(collection["encrypted_name"])
+        except EncStringError:
+            pass  # a name that does not open shows as its short id
+    return names
 
 
 @bp.get("/organizations/<organization_id>/events")
@@ -68,9 +91,9 @@ def organization_events(organization_id: str):
     organization = _readable_organization(organization_id)
     filters = _filters(request.args)
     found, errors, status = _page(lambda **q: audit().organization_events(organization_id, **q), filters)
-    clients = {organization_id: organization["name"]}
+    names = {organization_id: organization["name"], **_collection_names(organization, found["events"])}
     return render("pages/org_events.html", "partials/event_log.html", status=status, organization=organization,
-                  provider=provider_through(organization), rows=_rows(found, clients), found=found, filters=filters,
+                  provider=provider_through(organization), rows=_rows(found, names), found=found, filters=filters,
                   errors=errors, groups=group_labels(), clients=None,
                   log_url=url_for("events.organization_events", organization_id=organization_id),
                   export_url=url_for("events.organization_export", organization_id=organization_id))
@@ -95,18 +118,18 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _csv_lines(fetch, filters: dict, clients: dict | None):
-    """The export's CSV, a line at a time, pulling the log from audit a page at a time by keyset."""
+def _csv_lines(fetch, filters: dict, names: dict, client_column: bool):
+    """The export's CSV, a page of lines at a time, pulling the log from audit a page at a time by keyset."""
     out = io.StringIO()
     writer = csv.writer(out)
-    header = [_("Timestamp"), _("Device / IP"), _("User"), _("Event")] + ([_("Client")] if clients is not None else [])
-    writer.writerow(header)
+    writer.writerow([_("Timestamp"), _("Device / IP"), _("User"), _("Event")]
+                    + ([_("Client")] if client_column else []))
     cursor = ""
     while True:
         found = fetch(**filters, after=cursor, page_size=EXPORT_PAGE)
-        for row in _rows(found, clients or {}):
+        for row in _rows(found, names):
             cells = [row["time"], row["device"], row["user"], row["event"]] + (
-                [row["client"]] if clients is not None else [])
+                [row["client"]] if client_column else [])
             writer.writerow([safe_cell(str(cell)) for cell in cells])
         yield out.getvalue()
         out.seek(0)
@@ -116,11 +139,11 @@ def _csv_lines(fetch, filters: dict, clients: dict | None):
             return
 
 
-def _export(fetch, filters: dict, clients: dict | None, name: str) -> tuple[Response, dict]:
+def _export(fetch, filters: dict, names: dict, name: str, client_column: bool) -> tuple[Response, dict]:
     """The filtered log as a streamed CSV download; a bad filter is refused (422) before anything is logged."""
     first = fetch(**filters, page_size=1)  # audit judges the filters (and access) before the export is logged
     checked = {**filters, "start": first["start"], "end": first["end"]}
-    lines = _csv_lines(fetch, filters, clients)
+    lines = _csv_lines(fetch, filters, names, client_column)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     response = Response(stream_with_context(lines), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-events-{stamp}.csv"'
@@ -132,11 +155,12 @@ def _export(fetch, filters: dict, clients: dict | None, name: str) -> tuple[Resp
 @login_required
 def organization_export(organization_id: str):
     """Export: the organization's filtered event log as CSV, streamed; the export itself is logged."""
-    _readable_organization(organization_id)
+    organization = _readable_organization(organization_id)
     filters = _filters(request.args)
+    names = {organization_id: organization["name"], **_collection_names(organization)}
     try:
-        response, checked = _export(lambda **q: audit().organization_events(organization_id, **q), filters, None,
-                                    "organization")
+        response, checked = _export(lambda **q: audit().organization_events(organization_id, **q), filters, names,
+                                    "organization", client_column=False)
     except ServiceError as error:
         return _refused_export(error, filters, lambda: organization_events(organization_id))
     orgs().log_exported(organization_id, {k: checked[k] for k in ("start", "end", "group", "text")})
@@ -152,7 +176,7 @@ def provider_export(provider_id: str):
     clients = {c["organization_id"]: c["name"] for c in orgs().log_clients(provider_id)}
     try:
         response, checked = _export(lambda **q: audit().provider_events(provider_id, **q), filters, clients,
-                                    "provider")
+                                    "provider", client_column=True)
     except ServiceError as error:
         return _refused_export(error, filters, lambda: provider_events(provider_id))
     orgs().provider_log_exported(provider_id, {**{k: checked[k] for k in ("start", "end", "group", "text")},

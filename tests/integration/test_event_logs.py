@@ -252,3 +252,18 @@ def test_the_workers_purge_deletes_an_organizations_events_past_its_retention_on
         assert [event.data["email"] for event in left] == ["5@old.example"]
     finally:
         engine.dispose()
+
+
+def test_a_collections_name_is_opened_in_the_gateway_for_the_log_and_its_export(world):
+    reader = visitor(world, "provider-admin")
+    path = f"/organizations/{world.acme.organization_id}"
+    assert reader.submit(path + "/collections/new", {"name": "Clients/Acme Routers"}).status_code == 200
+    wait_for(lambda: logged(world, world.acme.organization_id, "org.collection.created"), message="the collection")
+    page = reader.get(path + "/events", params={"group": "vault"})
+    assert "Created collection Clients/Acme Routers" in page.text
+    assert "Created collection Clients/Acme Routers" in reader.get(path + "/events/export",
+                                                                    params={"group": "vault"}).text
+    # A reader who may not list the collections sees the collection's short id instead.
+    limited = visitor(world, "custom-logs").get(path + "/events", params={"group": "vault"})
+    collection_id = logged(world, world.acme.organization_id, "org.collection.created")[0]["data"]["collection_id"]
+    assert f"Created collection {collection_id[:8]}" in limited.text

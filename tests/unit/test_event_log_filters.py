@@ -231,7 +231,8 @@ def test_the_purge_deletes_only_events_past_their_organizations_retention_in_bat
 
     def left(**scope):
         with uow() as unit:
-            return sorted((NOON - e.time).days for e in unit.session.exec(select(models.LoggedEvent).filter_by(**scope)))
+            rows = unit.session.exec(select(models.LoggedEvent).filter_by(**scope))
+            return sorted((NOON - event.time).days for event in rows)
     assert left(organization_id=short) == [10]
     assert left(organization_id=default) == [10, 40, 200]
     assert left(provider_id=provider) == [10, 40, 200]

@@ -28,8 +28,8 @@ DAMAGED = "This page link is damaged: start again from the newest events."
 # per SQLite timestamp, two wrappers per JSON value) were half the cost of a page over its raw SQL.
 COLUMNS = (LoggedEvent.id, LoggedEvent.type, LoggedEvent.code, LoggedEvent.source, LoggedEvent.subject,
            type_coerce(LoggedEvent.time, String).label("time"), LoggedEvent.provider_id, LoggedEvent.organization_id,
-           LoggedEvent.actor_id, LoggedEvent.ip, LoggedEvent.device, type_coerce(LoggedEvent.data, String).label("data"),
-           LoggedEvent.group)
+           LoggedEvent.actor_id, LoggedEvent.ip, LoggedEvent.device,
+           type_coerce(LoggedEvent.data, String).label("data"), LoggedEvent.group)
 
 
 class Entry(NamedTuple):

@@ -67,6 +67,9 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
                                         client=_client(d, c), previous=_v(d, "previous_seats"),
                                         seats=_v(d, "seats")),
     "org.events.exported": lambda d, c: _("Exported event logs"),
+    "org.log_settings.updated": lambda d, c: (
+        _("Set event retention to %(days)s days", days=_v(d, "retention_days")) if d.get("setting") == "retention"
+        else _("Rotated the public API key") if d.get("rotated") else _("Created the public API key")),
     "org.member.invited": lambda d, c: _("Invited user %(email)s", email=_v(d, "email")),
     "org.member.reinvited": lambda d, c: _("Re-invited user %(email)s", email=_v(d, "email")),
     "org.member.accepted": lambda d, c: _("User %(email)s accepted the invitation", email=_v(d, "email")),

@@ -302,6 +302,10 @@ class Orgs(BoundClient):
         """Log that the person exported the organization's event log (refused if they may not read it)."""
         self._post(f"/organizations/{organization_id}/events/exported", filters)
 
+    def log_settings_updated(self, organization_id: str, change: dict) -> None:
+        """Log that the person made or rotated the API key (`setting` api_key), or changed the retention."""
+        self._post(f"/organizations/{organization_id}/log-settings/updated", change)
+
     def provider_log_exported(self, provider_id: str, filters: dict) -> None:
         """Log that a provider admin exported the provider's event log."""
         self._post(f"/providers/{provider_id}/events/exported", filters)

@@ -57,6 +57,7 @@ def rotate_api_key(organization_id: str):
     """View API key / Rotate API key: a new secret, shown this once; the previous one stops working."""
     organization = _managed_organization(organization_id)
     new_key = audit().issue_api_key(organization_id)
+    orgs().log_settings_updated(organization_id, {"setting": "api_key", "rotated": new_key["rotated_at"] is not None})
     return _settings_page(organization, RetentionForm(formdata=None), new_key=new_key,
                           toast=_("A new API key was made: copy its secret now, it is not shown again."))
 
@@ -75,6 +76,8 @@ def change_retention(organization_id: str):
                 raise
             show_refusal(form, error, "retention_days")
         else:
+            orgs().log_settings_updated(organization_id, {"setting": "retention",
+                                                          "retention_days": form.retention_days.data})
             return _settings_page(organization, form, toast=_("Events are now kept %(days)s days.",
                                                               days=form.retention_days.data))
     return _settings_page(organization, form, status=422)

@@ -166,6 +166,10 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("orgs", "org.events.exported", 9110, "Custodian_Organization_EventsExported",
                   "Someone exported an organization's event log (its filtered range, as CSV).",
                   ("organization_id", "start", "end", "group", "text"), "organization"),
+        EventSpec("orgs", "org.log_settings.updated", 9112, "Custodian_Organization_LogSettingsUpdated",
+                  "An owner (or the provider's staff) made or rotated the organization's public API key "
+                  "(`setting` api_key) or changed how long its events are kept (`setting` retention).",
+                  ("organization_id", "setting", "rotated", "retention_days"), "organization"),
         EventSpec("orgs", "provider.events.exported", 9111, "Custodian_Provider_EventsExported",
                   "A provider admin exported the provider's event log (its filtered range, as CSV).",
                   ("provider_id", "start", "end", "group", "text", "include_clients"), "provider"),

@@ -187,6 +187,10 @@ def test_a_key_reads_its_own_organizations_events_and_never_anothers(system, wor
 
 def test_a_key_pages_by_continuation_token_and_filters(system, world):
     acme_key = key_of(world, world.acme)
+    wait_for(lambda: [e for e in logged(world, world.acme.organization_id, "org.log_settings.updated",
+                                        group="organization") if e["data"]["rotated"]], message="the rotation logged")
+    assert "Rotated the public API key" in visitor(world, "owner").get(
+        f"/organizations/{world.acme.organization_id}/events").text
     body = public(system, acme_key, group="members", actingUserId=world.admin.user_id).json()
     assert {e["group"] for e in body["data"]} == {"members"}
     assert {e["actingUserId"] for e in body["data"]} == {world.admin.user_id}
@@ -217,11 +221,18 @@ def test_only_owners_and_provider_staff_manage_the_key_and_retention(world):
 def test_retention_is_changed_within_its_bounds_only(world):
     reader = visitor(world, "owner")
     path = f"/organizations/{world.acme.organization_id}"
+
+    def retention_changes() -> list[int]:
+        return [e["data"]["retention_days"] for e in logged(world, world.acme.organization_id,
+                                                            "org.log_settings.updated", group="organization")
+                if e["data"]["setting"] == "retention"]
     refused = reader.submit(path + "/api-key", {"retention_days": "29"}, action=path + "/event-retention")
     assert refused.status_code == 422 and "Keep events from 30 to 3650 days." in refused.text
     assert 'value="365"' in reader.get(path + "/api-key").text
     changed = reader.submit(path + "/api-key", {"retention_days": "90"}, action=path + "/event-retention")
     assert changed.status_code == 200 and 'value="90"' in reader.get(path + "/api-key").text
+    assert wait_for(retention_changes, message="the change logged") == [90]  # the refused one was not
+    assert "Set event retention to 90 days" in reader.get(path + "/events").text
 
 
 def test_the_workers_purge_deletes_an_organizations_events_past_its_retention_on_this_database(system):

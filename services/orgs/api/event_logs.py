@@ -1,6 +1,8 @@
 """The event logs as orgs serves them: logging an export, and the clients a provider's roll-up covers."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from services.common.schemas import StrictBody
@@ -27,6 +29,21 @@ def organization_log_exported(organization_id: str, json_data: ExportedIn):
     """Log that the caller exported the organization's event log (Admin Console → Event logs → Export)."""
     with unit_of_work() as uow:
         event_logs.log_exported(uow, acting_user(), organization_id, json_data.model_dump(), event_context())
+    return "", 204
+
+
+class LogSettingsIn(StrictBody):
+    setting: Literal["api_key", "retention"]
+    rotated: bool | None = None
+    retention_days: int | None = None
+
+
+@bp.post("/organizations/<organization_id>/log-settings/updated")
+@bp.input(LogSettingsIn)
+def organization_log_settings_updated(organization_id: str, json_data: LogSettingsIn):
+    """Log that the caller made or rotated the organization's API key, or changed its event retention."""
+    with unit_of_work() as uow:
+        event_logs.log_settings_updated(uow, acting_user(), organization_id, json_data.model_dump(), event_context())
     return "", 204
 
 

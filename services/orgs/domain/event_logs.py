@@ -22,6 +22,20 @@ def log_exported(uow, actor_id: str, organization_id: str, filters: dict, contex
     uow.commit()
 
 
+def log_settings_updated(uow, actor_id: str, organization_id: str, change: dict, context: dict) -> None:
+    """Log that the actor made or rotated the organization's API key, or changed its retention (audit keeps both;
+    the change is logged here, through orgs' outbox, as the exports are)."""
+    access = organization_access(uow, actor_id, organization_id)
+    if not access.standing.may("manage_event_log_settings"):
+        raise Forbidden("Only the organization's owners and its provider's staff can manage its API key and how "
+                        "long its events are kept.")
+    uow.publish(Event("org.log_settings.updated", {"organization_id": organization_id, "setting": change["setting"],
+                                                   "rotated": change.get("rotated"),
+                                                   "retention_days": change.get("retention_days")},
+                      subject=organization_id, orgid=organization_id, providerid=access.provider_id, **context))
+    uow.commit()
+
+
 def provider_log_exported(uow, actor_id: str, provider_id: str, filters: dict, context: dict) -> None:
     """Log that a provider admin exported the provider's event log."""
     provider_acting(uow, actor_id, provider_id, "read_event_logs")

@@ -234,7 +234,8 @@ def _statement(log_kind: str, groups: str, actor: bool, text: bool, oldest_first
 
 def _rows(uow, log: Log, event_filter: EventFilter, after: tuple[datetime, str] | None,
           before: tuple[datetime, str] | None, limit: int) -> list:
-    """The rows of one page query (Core, not the ORM: a page is read, never changed)."""
+    """The rows of one page query, as the driver gives them (Core, not the ORM: a page is read, never changed);
+    `_entry` decodes the ones a page keeps."""
     groups = "one" if event_filter.group else "all" if event_filter.every_group else "shown"
     statement = _statement(log.kind, groups, bool(event_filter.actor_id), bool(event_filter.text), before is not None)
     bounds = event_filter.bounds()
@@ -250,7 +251,7 @@ def _rows(uow, log: Log, event_filter: EventFilter, after: tuple[datetime, str] 
     if event_filter.text:
         escaped = event_filter.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         values["pattern"] = f"%{escaped}%"
-    return [_entry(row) for row in uow.session.connection().execute(statement, values).all()]
+    return uow.session.connection().execute(statement, values).all()
 
 
 def events_page(uow, log: Log, event_filter: EventFilter, after: str = "", before: str = "",
@@ -269,7 +270,7 @@ def events_page(uow, log: Log, event_filter: EventFilter, after: str = "", befor
         rows = _rows(uow, log, event_filter, None, _position(log, event_filter, before, "before"), size + 1)
         if len(rows) <= size:  # back at the newest: the first page, whole
             return events_page(uow, log, event_filter, size=size)
-        rows = rows[:size][::-1]
+        rows = [_entry(row) for row in rows[size - 1::-1]]
         return EventPage(rows, cursor_at(log, event_filter, rows[0]), cursor_at(log, event_filter, rows[-1]))
     at = _position(log, event_filter, after, "after") if after else None
     rows = _rows(uow, log, event_filter, at, None, size + 1)
@@ -277,7 +278,7 @@ def events_page(uow, log: Log, event_filter: EventFilter, after: str = "", befor
         # Only an empty page can hide a User filter naming a stranger: anyone with an event here acted here.
         check_actor(uow, log, event_filter)
     more = len(rows) > size
-    rows = rows[:size]
+    rows = [_entry(row) for row in rows[:size]]  # the one beyond only says there is more
     return EventPage(rows, cursor_at(log, event_filter, rows[0]) if after and rows else None,
                      cursor_at(log, event_filter, rows[-1]) if more else None)
 

@@ -82,3 +82,14 @@ def test_a_member_without_access_event_logs_gets_no_link_and_403(page, acme):
     response = page.goto(f"/organizations/{acme.acme.organization_id}/events")
     assert response.status == 403
     expect(page.get_by_text("Your role does not allow this.")).to_be_visible()
+
+
+def test_a_bad_range_is_said_next_to_its_field(page, acme):
+    open_event_log(page, acme, acme.owner)
+    page.get_by_label("From").fill("2026-12-01")
+    page.get_by_label("To").fill("2026-11-01")
+    page.get_by_role("button", name="Filter").click()
+    settled(page)
+    expect(page.locator("#filter-end-error")).to_have_text("To must be on or after From.")
+    expect(page.get_by_label("To")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("table.events tbody tr", has_text="Invited user")).to_have_count(0)

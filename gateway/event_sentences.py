@@ -1,9 +1,9 @@
 """How an event reads in the event logs: one sentence per type, in the reader's language, as Bitwarden words it.
 
 The one table of the sentences (`SENTENCES`), and the other columns of a row as people read
-them (Device / IP, User). Names of items are encrypted in orgs and are shown by a short id; a
-collection's is opened with the org key when the reader may list the collections (it never
-leaves the gateway); the names events carry in clear (emails, groups, organizations) are
+them (Device / IP, User). Names of items and collections are encrypted in orgs:
+the gateway opens those the reader may see with the org key (they never leave it), and shows
+the others by a short id; the names events carry in clear (emails, groups, organizations) are
 shown whole.
 """
 from __future__ import annotations
@@ -29,6 +29,10 @@ def short(value) -> str:
 def _client(data: dict, names: dict) -> str:
     return data.get("name") or data.get("organization_name") or names.get(data.get("organization_id"), "") \
         or short(data.get("organization_id"))
+
+
+def _item(data: dict, names: dict) -> str:
+    return names.get(data.get("cipher_id")) or short(data.get("cipher_id"))
 
 
 def _collection(data: dict, names: dict) -> str:
@@ -88,12 +92,12 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "org.member.warned_by_policy": lambda d, c: _("Told user %(email)s about the %(policy)s policy",
                                                   email=_v(d, "email"), policy=_v(d, "policy")),
     "org.policy.updated": lambda d, c: _("Edited policy %(policy)s", policy=_v(d, "policy")),
-    "org.item.created": lambda d, c: _("Created item %(item)s", item=short(d.get("cipher_id"))),
-    "org.item.updated": lambda d, c: _("Edited item %(item)s", item=short(d.get("cipher_id"))),
-    "org.item.deleted": lambda d, c: _("Permanently deleted item %(item)s", item=short(d.get("cipher_id"))),
-    "org.item.shared": lambda d, c: _("Moved item %(item)s to the organization", item=short(d.get("cipher_id"))),
-    "org.item.trashed": lambda d, c: _("Sent item %(item)s to trash", item=short(d.get("cipher_id"))),
-    "org.item.restored": lambda d, c: _("Restored item %(item)s from trash", item=short(d.get("cipher_id"))),
+    "org.item.created": lambda d, c: _("Created item %(item)s", item=_item(d, c)),
+    "org.item.updated": lambda d, c: _("Edited item %(item)s", item=_item(d, c)),
+    "org.item.deleted": lambda d, c: _("Permanently deleted item %(item)s", item=_item(d, c)),
+    "org.item.shared": lambda d, c: _("Moved item %(item)s to the organization", item=_item(d, c)),
+    "org.item.trashed": lambda d, c: _("Sent item %(item)s to trash", item=_item(d, c)),
+    "org.item.restored": lambda d, c: _("Restored item %(item)s from trash", item=_item(d, c)),
     "org.items.imported": lambda d, c: _("Imported %(count)s items", count=_v(d, "count")),
     "org.vault.exported": lambda d, c: _("Exported vault"),
     "org.collection.created": lambda d, c: _("Created collection %(collection)s",

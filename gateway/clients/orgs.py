@@ -310,6 +310,10 @@ class Orgs(BoundClient):
         """Log that a provider admin exported the provider's event log."""
         self._post(f"/providers/{provider_id}/events/exported", filters)
 
+    def sealed_item_names(self, organization_id: str, item_ids: list[str]) -> dict[str, str]:
+        """The sealed names of those items the person may see, by id (for an event log's sentences)."""
+        return self._post(f"/organizations/{organization_id}/items/names", {"item_ids": item_ids})["names"]
+
     def log_clients(self, provider_id: str) -> list[dict]:
         """Every client of the provider by name, for its event log's Client filter and column."""
         return self._get(f"/providers/{provider_id}/log-clients")["clients"]

@@ -64,24 +64,54 @@ def _rows(found: dict, names: dict) -> list[dict]:
              "type": event["type"]} for event in found["events"]]
 
 
-def _collection_names(organization: dict, events: list[dict] | None = None) -> dict[str, str]:
-    """The organization's collection names by id, opened here with the org key: one call, made only when the
-    page has collection events (`events`; an export always asks) and the reader may list the collections;
-    otherwise their short ids show."""
-    if events is not None and not any(event["type"].startswith("org.collection.") for event in events):
-        return {}
-    try:
-        org_key = organization_key(organization)
-        found = orgs().collections(organization["organization_id"])
-    except (OrgKeyUnavailable, ServiceError):
-        return {}
-    names = {}
-    for collection in found:
+class OpenedNames:
+    """The names an organization's log can show that orgs keeps sealed (items', collections'), opened here
+    with the org key and never sent anywhere: only those the reader may see (orgs answers only those), the
+    collections once per request, the items of each page in one call. Others show by a short id."""
+
+    def __init__(self, organization: dict):
+        self._organization = organization
+        self._collections: dict[str, str] | None = None
+
+    def _key(self):
         try:
-            names[collection["collection_id"]] = org_key.decrypt_text(collection["encrypted_name"])
-        except EncStringError:
-            pass  # a name that does not open shows as its short id
-    return names
+            return organization_key(self._organization)
+        except OrgKeyUnavailable:
+            return None
+
+    def of(self, events: list[dict]) -> dict[str, str]:
+        """The opened names the sentences of `events` need, by collection and item id."""
+        names: dict[str, str] = {}
+        if any(event["type"].startswith("org.collection.") for event in events):
+            names.update(self._collection_names())
+        items = sorted({event["data"].get("cipher_id") for event in events
+                        if event["type"].startswith("org.item.") and event["data"].get("cipher_id")})
+        if items:
+            names.update(self._opened(lambda: orgs().sealed_item_names(self._organization["organization_id"],
+                                                                        items)))
+        return names
+
+    def _collection_names(self) -> dict[str, str]:
+        if self._collections is None:
+            self._collections = self._opened(lambda: {c["collection_id"]: c["encrypted_name"] for c in
+                                                      orgs().collections(self._organization["organization_id"])})
+        return self._collections
+
+    def _opened(self, sealed_names) -> dict[str, str]:
+        key = self._key()
+        if key is None:
+            return {}
+        try:
+            sealed = sealed_names()
+        except ServiceError:  # the reader may not list them (a Custom member without collection access)
+            return {}
+        opened = {}
+        for thing_id, name in sealed.items():
+            try:
+                opened[thing_id] = key.decrypt_text(name)
+            except EncStringError:
+                pass  # a name that does not open shows as its short id
+        return opened
 
 
 @bp.get("/organizations/<organization_id>/events")
@@ -91,7 +121,7 @@ def organization_events(organization_id: str):
     organization = _readable_organization(organization_id)
     filters = _filters(request.args)
     found, errors, status = _page(lambda **q: audit().organization_events(organization_id, **q), filters)
-    names = {organization_id: organization["name"], **_collection_names(organization, found["events"])}
+    names = {organization_id: organization["name"], **OpenedNames(organization).of(found["events"])}
     return render("pages/org_events.html", "partials/event_log.html", status=status, organization=organization,
                   provider=provider_through(organization), rows=_rows(found, names), found=found, filters=filters,
                   errors=errors, groups=group_labels(), clients=None,
@@ -118,8 +148,9 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _csv_lines(fetch, filters: dict, names: dict, client_column: bool):
-    """The export's CSV, a page of lines at a time, pulling the log from audit a page at a time by keyset."""
+def _csv_lines(fetch, filters: dict, names: dict, client_column: bool, more_names=None):
+    """The export's CSV, a page of lines at a time, pulling the log from audit a page at a time by keyset;
+    `more_names(events)` adds the opened names a page's sentences need."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Timestamp"), _("Device / IP"), _("User"), _("Event")]
@@ -127,7 +158,7 @@ def _csv_lines(fetch, filters: dict, names: dict, client_column: bool):
     cursor = ""
     while True:
         found = fetch(**filters, after=cursor, page_size=EXPORT_PAGE)
-        for row in _rows(found, names):
+        for row in _rows(found, {**names, **(more_names(found["events"]) if more_names else {})}):
             cells = [row["time"], row["device"], row["user"], row["event"]] + (
                 [row["client"]] if client_column else [])
             writer.writerow([safe_cell(str(cell)) for cell in cells])
@@ -139,11 +170,12 @@ def _csv_lines(fetch, filters: dict, names: dict, client_column: bool):
             return
 
 
-def _export(fetch, filters: dict, names: dict, name: str, client_column: bool) -> tuple[Response, dict]:
+def _export(fetch, filters: dict, names: dict, name: str, client_column: bool,
+            more_names=None) -> tuple[Response, dict]:
     """The filtered log as a streamed CSV download; a bad filter is refused (422) before anything is logged."""
     first = fetch(**filters, page_size=1)  # audit judges the filters (and access) before the export is logged
     checked = {**filters, "start": first["start"], "end": first["end"]}
-    lines = _csv_lines(fetch, filters, names, client_column)
+    lines = _csv_lines(fetch, filters, names, client_column, more_names)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     response = Response(stream_with_context(lines), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-events-{stamp}.csv"'
@@ -157,10 +189,10 @@ def organization_export(organization_id: str):
     """Export: the organization's filtered event log as CSV, streamed; the export itself is logged."""
     organization = _readable_organization(organization_id)
     filters = _filters(request.args)
-    names = {organization_id: organization["name"], **_collection_names(organization)}
+    names, opened = {organization_id: organization["name"]}, OpenedNames(organization)
     try:
         response, checked = _export(lambda **q: audit().organization_events(organization_id, **q), filters, names,
-                                    "organization", client_column=False)
+                                    "organization", client_column=False, more_names=opened.of)
     except ServiceError as error:
         return _refused_export(error, filters, lambda: organization_events(organization_id))
     orgs().log_exported(organization_id, {k: checked[k] for k in ("start", "end", "group", "text")})

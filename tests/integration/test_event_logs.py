@@ -278,3 +278,20 @@ def test_a_collections_name_is_opened_in_the_gateway_for_the_log_and_its_export(
     limited = visitor(world, "custom-logs").get(path + "/events", params={"group": "vault"})
     collection_id = logged(world, world.acme.organization_id, "org.collection.created")[0]["data"]["collection_id"]
     assert f"Created collection {collection_id[:8]}" in limited.text
+
+
+def test_an_items_name_is_opened_for_those_who_may_see_it_and_a_short_id_shows_to_others(world):
+    reader = visitor(world, "provider-admin")
+    path = f"/organizations/{world.acme.organization_id}"
+    reader.submit(path + "/collections/new", {"name": "Network"})
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"', reader.get(path + "/vault/new").text).group(1)
+    saved = reader.submit(path + "/vault/new", {"type": "login", "name": "Wi-Fi router", "login_username": "admin",
+                                                "login_password": "", "uri_0": "", "match_0": "", "notes": "",
+                                                "collection_ids": collection_id})
+    assert saved.status_code == 200
+    created = wait_for(lambda: logged(world, world.acme.organization_id, "org.item.created"), message="the item")
+    page = reader.get(path + "/events", params={"group": "vault"})
+    assert "Created item Wi-Fi router" in page.text
+    assert "Created item Wi-Fi router" in reader.get(path + "/events/export", params={"group": "vault"}).text
+    limited = visitor(world, "custom-logs").get(path + "/events", params={"group": "vault"}).text
+    assert "Wi-Fi router" not in limited and f"Created item {created[0]['data']['cipher_id'][:8]}" in limited

@@ -1,14 +1,14 @@
 """The event logs as orgs serves them: logging an export, and the clients a provider's roll-up covers."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from services.common.schemas import StrictBody
 from services.common.service_app import acting_user, event_context, unit_of_work
 
-from ..domain import event_logs
+from ..domain import event_logs, vault
 from . import bp
 
 
@@ -45,6 +45,19 @@ def organization_log_settings_updated(organization_id: str, json_data: LogSettin
     with unit_of_work() as uow:
         event_logs.log_settings_updated(uow, acting_user(), organization_id, json_data.model_dump(), event_context())
     return "", 204
+
+
+class ItemIdsIn(StrictBody):
+    item_ids: list[Annotated[str, Field(max_length=36)]] = Field(max_length=1000)
+
+
+@bp.post("/organizations/<organization_id>/items/names")
+@bp.input(ItemIdsIn)
+def organization_item_names(organization_id: str, json_data: ItemIdsIn):
+    """The sealed names of those items the caller may see (an event log page's, at most 1,000): the gateway
+    opens them with the org key to write "Edited item Wi-Fi router"."""
+    with unit_of_work() as uow:
+        return {"names": vault.sealed_item_names(uow, acting_user(), organization_id, json_data.item_ids)}
 
 
 @bp.post("/providers/<provider_id>/events/exported")

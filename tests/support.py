@@ -4,6 +4,7 @@ from __future__ import annotations
 import json as jsonlib
 import re
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -11,10 +12,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from gateway import keyring
 from gateway.backends import Backends
-from gateway.crypto import KdfParams
+from gateway.crypto import KdfParams, SymmetricKey
 from gateway.seed import DemoUser, open_account
 from services.common.config import SERVICES
-from services.common.internal_auth import HEADER, Caller, CallerSigner, InternalRequest
+from services.common.internal_auth import HEADER, Caller, CallerSigner, ClaimSigner, InternalRequest
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -99,3 +100,73 @@ def everything_stored(system, nats_store: Path | None = None) -> list[bytes]:
             if path.is_file():
                 blobs.append(path.read_bytes())
     return blobs
+
+
+STAFF_PASSWORD = "event-logs-read-aloud-31"
+KDF = KdfParams("pbkdf2", 600_000)
+
+
+@dataclass
+class Client:
+    """A client organization of the test provider, with the org key its members are given."""
+
+    organization_id: str
+    name: str
+    key: SymmetricKey
+    people: dict = field(default_factory=dict)  # label → (DemoUser, Visitor)
+
+
+class StaffedProvider:
+    """A provider (admin and service user, real accounts) with clients whose members have any role.
+
+    People are real accounts (so they log in to the gateway); they join a client organization
+    through orgs' own API with the statement identity signs when an invitation link is opened,
+    and are confirmed with the org key wrapped to them, as the Members page does."""
+
+    def __init__(self, system):
+        self.system = system
+        self.backends = service_backends(system)
+        self.proofs = ClaimSigner(system.settings("orgs").internal_secret, "invitation")
+        self.admin = self.account("petra", "Petra Provider")
+        created = keyring.new_provider(self.admin.public_key)
+        self.provider_key = created.key
+        self.provider_id = self.backends.orgs.post("/providers", self.admin.caller(), {
+            "name": f"Logs MSP {uuid.uuid4().hex[:6]}", "admin_email": self.admin.email,
+            "wrapped_provider_key": created.wrapped_for_admin})["provider_id"]
+        self.service_user = self.account("sam", "Sam Service")
+        self.backends.orgs.post(f"/providers/{self.provider_id}/users", self.admin.caller(), {
+            "user_id": self.service_user.user_id, "email": self.service_user.email, "role": "service_user",
+            "wrapped_provider_key": keyring.wrap_provider_key(self.provider_key, self.service_user.public_key)})
+
+    def account(self, label: str, name: str) -> DemoUser:
+        """A registered account with an unlocked key pair."""
+        return open_account(self.backends, f"{label}-{uuid.uuid4().hex[:8]}@logs.example", name, STAFF_PASSWORD, KDF)
+
+    def client(self, name: str) -> Client:
+        """A new client organization (its owner invited by mail, never joining)."""
+        keys = keyring.new_client_organization(self.provider_key)
+        created = self.backends.orgs.post(f"/providers/{self.provider_id}/clients", self.admin.caller(), {
+            "name": name, "plan": "Enterprise", "seats": 50, "owner_email": f"boss-{uuid.uuid4().hex[:6]}@logs.example",
+            "billing_email": "billing@logs.example", "public_key": keys.public_key,
+            "encrypted_private_key": keys.encrypted_private_key, "encrypted_org_key": keys.encrypted_org_key})
+        return Client(created["organization_id"], name,
+                      SymmetricKey.from_bytes(self.provider_key.decrypt(keys.encrypted_org_key)))
+
+    def member(self, client: Client, label: str, role: str, permissions=()) -> DemoUser:
+        """A real account invited as `role`, accepted and confirmed (the org key wrapped to it)."""
+        person = self.account(label, f"{label.title()} Member")
+        path = f"/organizations/{client.organization_id}/members"
+        member = self.backends.orgs.post(path, self.admin.caller(), {
+            "emails": person.email, "role": role, "permissions": list(permissions)})["members"][0]
+        proof = self.proofs.sign({"member_id": member["member_id"], "user_id": person.user_id, "email": person.email})
+        self.backends.orgs.post(f"{path}/{member['member_id']}/accept", person.caller(), {"proof": proof,
+                                                                                         "name": person.email})
+        self.backends.orgs.post(f"{path}/{member['member_id']}/confirm", self.admin.caller(), {
+            "wrapped_org_key": keyring.wrap_org_key(client.key, person.public_key)})
+        return person
+
+    def visitor(self, person: DemoUser) -> Visitor:
+        """`person` logged in to the portal."""
+        visitor = Visitor(self.system.url)
+        visitor.log_in(person.email, STAFF_PASSWORD)
+        return visitor

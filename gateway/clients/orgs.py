@@ -301,3 +301,23 @@ class Orgs(BoundClient):
     def export_items(self, organization_id: str) -> dict:
         """The organization's sealed items and collections, for an export (which is logged)."""
         return self._post(f"/organizations/{organization_id}/export", {})
+
+    def log_exported(self, organization_id: str, filters: dict) -> None:
+        """Log that the person exported the organization's event log (refused if they may not read it)."""
+        self._post(f"/organizations/{organization_id}/events/exported", filters)
+
+    def log_settings_updated(self, organization_id: str, change: dict) -> None:
+        """Log that the person made or rotated the API key (`setting` api_key), or changed the retention."""
+        self._post(f"/organizations/{organization_id}/log-settings/updated", change)
+
+    def provider_log_exported(self, provider_id: str, filters: dict) -> None:
+        """Log that a provider admin exported the provider's event log."""
+        self._post(f"/providers/{provider_id}/events/exported", filters)
+
+    def sealed_item_names(self, organization_id: str, item_ids: list[str]) -> dict[str, str]:
+        """The sealed names of those items the person may see, by id (for an event log's sentences)."""
+        return self._post(f"/organizations/{organization_id}/items/names", {"item_ids": item_ids})["names"]
+
+    def log_clients(self, provider_id: str) -> list[dict]:
+        """Every client of the provider by name, for its event log's Client filter and column."""
+        return self._get(f"/providers/{provider_id}/log-clients")["clients"]

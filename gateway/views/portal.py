@@ -1,4 +1,4 @@
-"""The Provider Portal: the Clients table, adding and editing clients, the event log."""
+"""The Provider Portal: the Clients table, adding and editing clients."""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -6,20 +6,18 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
 
-from services.common.catalogue import CATALOGUE
 from services.common.internal_http import NotFound, ServiceError
 from services.common.paging import MAX_CURSOR
 
 from .. import keyring
 from ..access import current_provider, login_required, provider_allowing
-from ..backends import audit, orgs
+from ..backends import orgs
 from ..forms import ClientForm, SeatsForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
 from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
 SORTS = ("name", "assigned", "used", "remaining", "plan")
-EVENT_NAMES = {spec.type: spec for spec in CATALOGUE.values()}
 
 
 @bp.get("/")
@@ -180,13 +178,3 @@ def unlink(provider_id: str, organization_id: str):
                       **table)
     return see_other(url_for("portal.clients", provider_id=provider_id))
 
-
-@bp.get("/providers/<provider_id>/events")
-@login_required
-def events(provider_id: str):
-    """The provider's event log, newest first, paged by "Newer" / "Older" cursors (provider admins only)."""
-    provider = provider_allowing(provider_id, "read_event_logs")
-    position = page_position(request.args)
-    found = audit().provider_events(provider_id, **position)
-    return render("pages/events.html", "partials/events_table.html", provider=provider, events=found["events"],
-                  newer=found["newer"], older=found["older"], names=EVENT_NAMES)

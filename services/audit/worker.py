@@ -1,8 +1,27 @@
-"""`python -m services.audit.worker`: stores every event of the bus in the log."""
-from services.common.worker import main
+"""`python -m services.audit.worker`: stores every event of the bus in the log, and deletes what is past
+its retention."""
+from functools import cache
 
-from . import models
+from services.common.config import Settings
+from services.common.worker import Chore, main
+
+from . import domain, models
 from .events import consumers
 
+PURGE_EVERY_SECONDS = 3600
+
+
+@cache
+def _default_retention_days() -> int:
+    return Settings.from_env("audit").event_retention_days  # read once per process
+
+
+def purge_old_events(engine) -> None:
+    """Delete the events older than their organization's retention (the worker's hourly chore)."""
+    domain.purge(engine, _default_retention_days())
+
+
+CHORES = (Chore("delete events past their retention", PURGE_EVERY_SECONDS, purge_old_events),)
+
 if __name__ == "__main__":
-    main("audit", models, consumers, publishes=False)
+    main("audit", models, consumers, publishes=False, chores=CHORES)

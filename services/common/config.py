@@ -166,6 +166,8 @@ class Settings:
     service_key: bytes = field(default=b"", repr=False)
     min_kdf_iterations: int = 600_000
     password_hashing: PasswordHashing = PasswordHashing()
+    # audit only: how long an organization's events are kept unless its owners chose otherwise
+    event_retention_days: int = 365
 
     @classmethod
     def from_env(cls, process: str, env: dict | None = None, **overrides) -> "Settings":
@@ -194,6 +196,7 @@ class Settings:
             pwned_range_source=_range_source(env),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
             metrics_token=_metrics_token(env),
+            event_retention_days=_count(env, "EVENT_RETENTION_DAYS", 365, 3650, lowest=30),
             import_limits=ImportLimits(file_bytes=int(env.get("IMPORT_MAX_MB", "50")) * MB,
                                        items=int(env.get("IMPORT_MAX_ITEMS", "20000"))),
         )

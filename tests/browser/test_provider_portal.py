@@ -126,6 +126,6 @@ def test_the_event_log_lists_what_happened_newest_first(page, system):
     log_in(page, system.admin_email, system.password)
     page.get_by_role("link", name="Event logs").click()
     expect(page.get_by_role("heading", name="Event logs")).to_be_visible()
-    expect(page.locator("table.events")).to_contain_text("A provider created a client organization.")
+    expect(page.locator("table.events")).to_contain_text("Created client My Client's Organization")
     times = page.locator("table.events tbody time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
     assert times == sorted(times, reverse=True)

@@ -24,17 +24,22 @@ def log(make_uow):
         for number in range(EVENTS):
             unit.add(models.LoggedEvent(id=str(uuid.uuid4()), type="org.created", code=1900, source="orgs",
                                         time=START + timedelta(seconds=number // 4), provider_id=mine,
+                                        group="organization",
                                         organization_id=organization if number % 2 else None, data={}))
         for number in range(5):
             unit.add(models.LoggedEvent(id=str(uuid.uuid4()), type="org.created", code=1900, source="orgs",
-                                        time=START, provider_id=other, data={}))
+                                        time=START, provider_id=other, group="organization", data={}))
         unit.commit()
     return uow, mine, other, organization
 
 
+EVERYTHING = domain.EventFilter.parse("2026-11-01", "2026-12-02", today=START.date())
+
+
 def walk(uow, **scope):
-    return walk_both_ways(uow, lambda unit, **position: domain.events_page(unit, **position, **scope), "events",
-                          onward="older", back="newer")
+    log = domain.Log(**scope)
+    return walk_both_ways(uow, lambda unit, **position: domain.events_page(unit, log, EVERYTHING, **position),
+                          "events", onward="older", back="newer")
 
 
 def test_older_and_newer_reach_every_event_of_a_provider_once_newest_first(log):
@@ -53,23 +58,28 @@ def test_an_organizations_log_pages_the_same_way(log):
     forwards, _backwards = walk(uow, organization_id=organization)
     assert [len(page) for page in forwards] == [50, 15]
     with uow() as unit:
-        assert domain.events_page(unit, organization_id=organization).newer is None
+        assert domain.events_page(unit, domain.Log(organization_id=organization), EVERYTHING).newer is None
 
 
 def cursor(*body) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(body)).encode()).decode()
 
 
+KEY = EVERYTHING.key
+OTHER_FILTER = domain.EventFilter.parse("2026-11-01", "2026-12-02", group="members", today=START.date())
+
+
 @pytest.mark.parametrize("make_cursor, message", [
     (lambda mine, other: "%%%", "damaged"),
-    (lambda mine, other: cursor(f"provider:{mine}", "yesterday", "id"), "damaged"),
-    (lambda mine, other: cursor(f"provider:{mine}", "2026-12-01T08:00:00", "id"), "damaged"),  # no time zone
-    (lambda mine, other: cursor(f"provider:{mine}", START.isoformat()), "damaged"),
-    (lambda mine, other: cursor(f"provider:{other}", START.isoformat(), "id"), "another event log"),
-    (lambda mine, other: cursor(f"organization:{mine}", START.isoformat(), "id"), "another event log"),
-], ids=["not base64", "not a time", "naive time", "no id", "another provider", "an organization"])
+    (lambda mine, other: cursor(f"provider:{mine}", KEY, "yesterday", "id"), "damaged"),
+    (lambda mine, other: cursor(f"provider:{mine}", KEY, "2026-12-01T08:00:00", "id"), "damaged"),  # no time zone
+    (lambda mine, other: cursor(f"provider:{mine}", KEY, START.isoformat()), "damaged"),
+    (lambda mine, other: cursor(f"provider:{other}", KEY, START.isoformat(), "id"), "another event log"),
+    (lambda mine, other: cursor(f"organization:{mine}", KEY, START.isoformat(), "id"), "another event log"),
+    (lambda mine, other: cursor(f"provider:{mine}", OTHER_FILTER.key, START.isoformat(), "id"), "other filters"),
+], ids=["not base64", "not a time", "naive time", "no id", "another provider", "an organization", "other filters"])
 def test_a_malformed_or_foreign_cursor_is_refused(log, make_cursor, message):
     uow, mine, other, _organization = log
     for position in ("after", "before"):
         with uow() as unit, pytest.raises(domain.BadCursor, match=message):
-            domain.events_page(unit, provider_id=mine, **{position: make_cursor(mine, other)})
+            domain.events_page(unit, domain.Log(provider_id=mine), EVERYTHING, **{position: make_cursor(mine, other)})

@@ -236,4 +236,5 @@ def organization_access(organization_id: str):
     """How the caller reaches the organization (404 when they cannot): asked by other services."""
     with unit_of_work() as uow:
         access = domain.organization_access(uow, acting_user(), organization_id)
-    return {"organization_id": organization_id, "provider_id": access.provider_id, "role": access.role}
+    return {"organization_id": organization_id, "provider_id": access.provider_id, "role": access.role,
+            "may": access.standing.actions()}

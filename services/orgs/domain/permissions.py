@@ -39,6 +39,10 @@ ORGANIZATION_ACTIONS = {
     "read_reports": "access_reports",
 }
 
+# Actions no Custom permission grants: an organization's Owners and its provider's staff only (the
+# public API's key hands every event of the organization to another system, as an owner decides).
+OWNER_ACTIONS = ("manage_event_log_settings",)
+
 # What each action of a provider needs: the provider roles allowed to do it.
 PROVIDER_ACTIONS = {
     "list_clients": ("admin", "service_user"),
@@ -98,11 +102,13 @@ class Standing:
 
     def may(self, action: str) -> bool:
         """Whether this standing may do an organization action of the table."""
+        if action in OWNER_ACTIONS:
+            return self.role == "owner" or self.is_staff
         return self.holds(ORGANIZATION_ACTIONS[action])
 
     def actions(self) -> list[str]:
         """Every organization action this standing may do, for the gateway to show."""
-        return [action for action in ORGANIZATION_ACTIONS if self.may(action)]
+        return [action for action in (*ORGANIZATION_ACTIONS, *OWNER_ACTIONS) if self.may(action)]
 
     def at_least(self, other: Standing) -> bool:
         """Whether this standing ranks at least as high as `other` (so may manage them)."""

@@ -161,6 +161,17 @@ def list_org_items(uow, actor_id: str, organization_id: str, trash: bool = False
     return [v for v in (_visible(i, links.get(i.id, []), levels, favorites) for i in items) if v is not None]
 
 
+def sealed_item_names(uow, actor_id: str, organization_id: str, item_ids: list[str]) -> dict[str, str]:
+    """The sealed names of those of `item_ids` the actor may see (in the trash too), for an event log's
+    sentences: the gateway opens them; items deleted for good or out of the actor's reach are left out."""
+    levels = collection_levels(uow, actor_id, organization_id)
+    items = list(uow.scalars(select(Cipher).where(Cipher.organization_id == organization_id,
+                                                  Cipher.id.in_(set(item_ids))))) if item_ids else []
+    links = _links(uow, [item.id for item in items])
+    return {item.id: item.data.get("name") for item in items
+            if isinstance(item.data.get("name"), str) and _visible(item, links.get(item.id, []), levels, set())}
+
+
 def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleItem:
     """One organization item, if the actor may see it; NotFound otherwise."""
     levels = collection_levels(uow, actor_id, organization_id)

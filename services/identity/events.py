@@ -14,8 +14,8 @@ def member_events(settings: Settings) -> Consumer:
     """The consumer of orgs' membership events (organizations and providers): mail invitations,
     forget used links.
 
-    Invited (or invited again): a fresh single-use link is made here and mailed, so the
-    token never travels on the bus nor lands in the event log. An SMTP failure raises
+    Invited (or invited again): a fresh single-use link is made here, committed, and mailed, so
+    the token never travels on the bus nor lands in the event log. An SMTP failure raises
     (OSError): the message is nak'ed and retried, mail waits while the mail server is down,
     and the inbox keeps a redelivery from mailing twice. Accepted or removed: the member's
     links are forgotten.
@@ -29,6 +29,10 @@ def member_events(settings: Settings) -> Consumer:
                     "role": {"admin": "Provider Admin"}.get(data["role"], "Service User")}
         token = invitations.issue(uow, data["member_id"], data["organization_id"], data["organization_name"],
                                   data["email"], "provider" if event.type.startswith("provider.") else "organization")
+        # The link must work the moment the mail lands: committed before it is sent, not with the inbox
+        # row after it (a quick reader met "not valid"). If the mail then fails, the redelivery issues
+        # another link, which replaces this one that nobody received.
+        uow.commit()
         link = f"{settings.public_url}/invitations/accept?token={token}"
         mail.send(
             settings, data["email"], f"Join {data['organization_name']} on Custodian",

@@ -68,6 +68,10 @@ class Event:
             spec_for(attributes["type"])
         except (BaseCloudEventException, ValueError, KeyError, TypeError, AttributeError) as error:
             raise MalformedEvent(f"not a Custodian event: {error}") from error
+        if attributes.get("specversion") != "1.0":
+            raise MalformedEvent("not a CloudEvents 1.0 event")  # the SDK's reader takes any version as 1.0
+        if any(not isinstance(attributes.get(name, ""), str) for name in ("subject", *EXTENSIONS)):
+            raise MalformedEvent("its subject and extensions must be strings")
         data = event.get_data()
         if not isinstance(data, dict):
             raise MalformedEvent("event data must be a JSON object")

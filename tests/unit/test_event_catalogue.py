@@ -42,3 +42,27 @@ def test_an_event_survives_the_cloudevents_round_trip():
 def test_anything_else_on_the_bus_is_refused_as_malformed(raw):
     with pytest.raises(MalformedEvent):
         Event.from_json(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"id": "1", "source": "/services/orgs", "type": "org.item.created", "specversion": "0.3", "data": {}}',
+    b'{"id": 1, "source": "/services/orgs", "type": "org.item.created", "specversion": "1.0", "data": {}}',
+    b'{"id": "1", "source": "", "type": "org.item.created", "specversion": "1.0", "data": {}}',
+    b'{"id": "1", "source": "/services/orgs", "type": "org.item.created", "specversion": "1.0", "data": []}',
+    b'{"id": "1", "source": "/services/orgs", "type": "org.item.created", "specversion": "1.0", "data": {},'
+    b' "time": "yesterday"}',
+    b'{"id": "1", "source": "/services/orgs", "type": "org.item.created", "specversion": "1.0", "data": {},'
+    b' "time": "2026-12-01T10:00:00"}',
+    b'{"id": "1", "source": "/services/orgs", "type": "org.item.created", "specversion": "1.0", "data": {},'
+    b' "orgid": 7}',
+    b'\xff\xfe'])
+def test_an_event_breaking_cloudevents_rules_is_refused_as_malformed(raw):
+    with pytest.raises(MalformedEvent):
+        Event.from_json(raw)
+
+
+def test_an_event_read_back_keeps_its_time_to_the_microsecond_and_its_missing_extensions_unset():
+    event = Event("org.item.created", {"cipher_id": "c", "organization_id": "o", "type": 1}, orgid="o")
+    again = Event.from_json(event.to_json())
+    assert again.time == event.time and again.time.utcoffset() is not None
+    assert (again.actorid, again.providerid, again.subject) == (None, None, "")

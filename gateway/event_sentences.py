@@ -93,6 +93,7 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
                                                   email=_v(d, "email"), policy=_v(d, "policy")),
     "org.policy.updated": lambda d, c: _("Edited policy %(policy)s", policy=_v(d, "policy")),
     "org.item.created": lambda d, c: _("Created item %(item)s", item=_item(d, c)),
+    "org.item.viewed": lambda d, c: _("Accessed item %(item)s", item=_item(d, c)),
     "org.item.updated": lambda d, c: _("Edited item %(item)s", item=_item(d, c)),
     "org.item.deleted": lambda d, c: _("Permanently deleted item %(item)s", item=_item(d, c)),
     "org.item.shared": lambda d, c: _("Moved item %(item)s to the organization", item=_item(d, c)),

@@ -266,6 +266,10 @@ class Orgs(BoundClient):
         answer = self._create_or_change(base, item_id, body)
         return item_id or answer["item_id"]
 
+    def item_viewed(self, organization_id: str, item_id: str) -> None:
+        """Log that the reader opened an organization's item (its log says "Accessed item ...")."""
+        self._post(f"/organizations/{organization_id}/items/{item_id}/viewed")
+
     def act_on_item(self, base: str, item_id: str, action: str) -> None:
         """Move an item to the trash ("trash"), restore it ("restore"), or delete it for good ("purge")."""
         if action == "purge":

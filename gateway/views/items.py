@@ -117,6 +117,8 @@ def view_item(item_id: str, organization_id: str | None = None):
     """One item with copy buttons, reveal toggles and its live TOTP code."""
     vault = _vault(organization_id)
     item = _item(vault, item_id)
+    if organization_id is not None:
+        orgs().item_viewed(organization_id, item_id)
     names = vault.group_names()
     return render("pages/item.html", "partials/item_view.html", vault=vault, item=item, names=names,
                   labels=LABELS, may_edit=may_edit(item), totp_now=totp_code, **vault.context)

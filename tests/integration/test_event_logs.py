@@ -295,3 +295,28 @@ def test_an_items_name_is_opened_for_those_who_may_see_it_and_a_short_id_shows_t
     assert "Created item Wi-Fi router" in reader.get(path + "/events/export", params={"group": "vault"}).text
     limited = visitor(world, "custom-logs").get(path + "/events", params={"group": "vault"}).text
     assert "Wi-Fi router" not in limited and f"Created item {created[0]['data']['cipher_id'][:8]}" in limited
+
+
+def newer_than(world, kind: str, known: int) -> list[dict]:
+    """Acme's events of type `kind` logged since there were `known` of them, newest first (none yet: empty)."""
+    found = logged(world, world.acme.organization_id, kind)
+    return found[:len(found) - known]
+
+
+def test_opening_an_item_is_logged_as_accessed_and_an_item_one_may_not_see_logs_nothing(world):
+    reader = visitor(world, "provider-admin")
+    path = f"/organizations/{world.acme.organization_id}"
+    created_before = len(logged(world, world.acme.organization_id, "org.item.created"))
+    reader.submit(path + "/collections/new", {"name": "Front desk"})
+    collection_id = re.search(r'name="collection_ids" value="([^"]+)"', reader.get(path + "/vault/new").text).group(1)
+    reader.submit(path + "/vault/new", {"type": "login", "name": "Reception PC", "login_username": "desk",
+                                        "login_password": "", "uri_0": "", "match_0": "", "notes": "",
+                                        "collection_ids": collection_id})
+    created = wait_for(lambda: newer_than(world, "org.item.created", created_before), message="the item")
+    item_id = created[0]["data"]["cipher_id"]
+    viewed_before = len(logged(world, world.acme.organization_id, "org.item.viewed"))
+    assert visitor(world, "user").get(f"{path}/vault/{item_id}").status_code == 404  # in no collection of theirs
+    assert reader.get(f"{path}/vault/{item_id}").status_code == 200
+    viewed = wait_for(lambda: newer_than(world, "org.item.viewed", viewed_before), message="the access")
+    assert [(event["data"]["cipher_id"], event["actor_id"]) for event in viewed] == [(item_id, world.admin.user_id)]
+    assert "Accessed item Reception PC" in reader.get(path + "/events", params={"group": "vault"}).text

@@ -73,6 +73,14 @@ def update_item(organization_id: str, item_id: str, json_data: ItemIn):
         return item_json(domain.org_item(uow, acting_user(), organization_id, item_id))
 
 
+@bp.post("/organizations/<organization_id>/items/<item_id>/viewed")
+def item_viewed(organization_id: str, item_id: str):
+    """Log that the caller opened an item they may see (the event log's "Accessed item")."""
+    with unit_of_work() as uow:
+        domain.view_org_item(uow, acting_user(), organization_id, item_id, event_context())
+    return "", 204
+
+
 @bp.post("/organizations/<organization_id>/items/<item_id>/trash")
 def trash_item(organization_id: str, item_id: str):
     """Move an item to the trash."""

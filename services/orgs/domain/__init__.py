@@ -20,7 +20,8 @@ from .paging import MAX_CURSOR, BadCursor
 from .personal import (PersonalItem, delete_folder, list_folders, list_personal_items, mark_favorite, personal_item,
                        purge_personal_item, save_folder, save_personal_item, share_item, trash_personal_item)
 from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_collections, empty_trash,
-                    list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item)
+                    list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item,
+                    view_org_item)
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
                        policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
 from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
@@ -76,6 +77,7 @@ __all__ = [
     "list_personal_items",
     "memberships",
     "trash_org_item",
+    "view_org_item",
     "save_org_item",
     "require_sealed",
     "purge_org_item",

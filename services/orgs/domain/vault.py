@@ -184,6 +184,12 @@ def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleI
     return visible
 
 
+def view_org_item(uow, actor_id: str, organization_id: str, item_id: str, context: dict) -> None:
+    """Log that the actor opened an item they may see (Bitwarden's "Viewed item"); NotFound otherwise."""
+    uow.publish(item_event("org.item.viewed", org_item(uow, actor_id, organization_id, item_id).item, context))
+    uow.commit()
+
+
 def editable_collections(uow, actor_id: str, organization_id: str) -> list[Collection]:
     """The collections the actor may add items to (names still encrypted)."""
     levels = collection_levels(uow, actor_id, organization_id)

@@ -17,25 +17,16 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Callable
 
 from embedded.mailsink import serve_mail
-from services.audit import events as audit_events
-from services.audit import models as audit_models
-from services.audit.worker import CHORES as audit_chores
-from services.billing import events as billing_events
-from services.billing import models as billing_models
+from services.audit.worker import WORKER as AUDIT
+from services.billing.worker import WORKER as BILLING
 from services.common.config import Settings
 from services.common.observability import configure_logging
-from services.common.worker import Chore, run_worker
-from services.identity import events as identity_events
-from services.identity import models as identity_models
-from services.orgs import events as orgs_events
-from services.orgs import models as orgs_models
-from services.orgs.worker import _empty_trash
+from services.common.worker import ServiceWorker
+from services.identity.worker import WORKER as IDENTITY
+from services.orgs.worker import WORKER as ORGS
 
 log = logging.getLogger(__name__)
 # Four services' consumers and relays share the loop's default executor for their database work:
@@ -43,24 +34,8 @@ log = logging.getLogger(__name__)
 THREADS = 16
 
 
-@dataclass(frozen=True)
-class ServiceWorker:
-    """What `python -m services.<name>.worker` passes to `run_worker`, for one service."""
-
-    process: str
-    models: ModuleType
-    consumers: Callable[[Settings], list]
-    publishes: bool = True
-    chores: tuple[Chore, ...] = field(default=())
-
-
-# The same arguments as each service's worker module gives its `main` (services/<name>/worker.py).
-WORKERS = (
-    ServiceWorker("identity", identity_models, identity_events.consumers),
-    ServiceWorker("orgs", orgs_models, orgs_events.consumers, chores=(Chore("empty the trash", 3600, _empty_trash),)),
-    ServiceWorker("billing", billing_models, billing_events.consumers),
-    ServiceWorker("audit", audit_models, audit_events.consumers, publishes=False, chores=audit_chores),
-)
+# Each service's worker as its own module declares it (services/<name>/worker.py), so both runs agree.
+WORKERS = (IDENTITY, ORGS, BILLING, AUDIT)
 
 
 async def run_all(workers: tuple[ServiceWorker, ...] = WORKERS, env: dict | None = None,
@@ -76,9 +51,7 @@ async def run_all(workers: tuple[ServiceWorker, ...] = WORKERS, env: dict | None
     parts = []
     for worker in workers:
         settings = Settings.from_env(worker.process, env)
-        parts.append(asyncio.create_task(run_worker(settings, worker.models, worker.consumers(settings),
-                                                    worker.publishes, stop=stop, chores=worker.chores),
-                                         name=f"{worker.process}-worker"))
+        parts.append(asyncio.create_task(worker.run(settings, stop), name=f"{worker.process}-worker"))
     if env.get("MAIL_SINK_DIR"):
         parts.append(asyncio.create_task(serve_mail(Path(env["MAIL_SINK_DIR"]), int(env["SMTP_PORT"]), stop),
                                          name="mail sink"))

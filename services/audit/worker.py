@@ -3,7 +3,7 @@ its retention."""
 from functools import cache
 
 from services.common.config import Settings
-from services.common.worker import Chore, main
+from services.common.worker import Chore, ServiceWorker, main
 
 from . import domain, models
 from .events import consumers
@@ -23,5 +23,7 @@ def purge_old_events(engine) -> None:
 
 CHORES = (Chore("delete events past their retention", PURGE_EVERY_SECONDS, purge_old_events),)
 
+WORKER = ServiceWorker("audit", models, consumers, publishes=False, chores=CHORES)
+
 if __name__ == "__main__":
-    main("audit", models, consumers, publishes=False, chores=CHORES)
+    main(WORKER)

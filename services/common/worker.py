@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Callable
 
 from nats.errors import NoServersError
@@ -106,9 +107,26 @@ async def _connect_when_up(settings: Settings, stop: asyncio.Event):
     return None
 
 
-def main(process: str, models, consumers: Callable[[Settings], list[Consumer]], publishes: bool = True,
-         chores: tuple[Chore, ...] = ()) -> None:
-    """Entry point of `python -m services.<name>.worker`; `consumers` makes its consumers."""
-    settings = Settings.from_env(process)
-    configure_logging(f"{process}-worker", settings.log_level)
-    asyncio.run(run_worker(settings, models, consumers(settings), publishes, chores=chores))
+@dataclass(frozen=True)
+class ServiceWorker:
+    """What a service's worker is: its tables, its consumers (made from its settings), whether it
+    relays an outbox, its chores. Each `services/<name>/worker.py` declares one as `WORKER`; it runs
+    alone there (production) or beside the others in `embedded.workers` (`make run`)."""
+
+    process: str
+    models: ModuleType
+    consumers: Callable[[Settings], list[Consumer]]
+    publishes: bool = True
+    chores: tuple[Chore, ...] = field(default=())
+
+    async def run(self, settings: Settings, stop: asyncio.Event | None = None) -> None:
+        """Run this worker with `settings` until stopped (see `run_worker`)."""
+        await run_worker(settings, self.models, self.consumers(settings), self.publishes, stop=stop,
+                         chores=self.chores)
+
+
+def main(worker: ServiceWorker) -> None:
+    """Entry point of `python -m services.<name>.worker`."""
+    settings = Settings.from_env(worker.process)
+    configure_logging(f"{worker.process}-worker", settings.log_level)
+    asyncio.run(worker.run(settings))

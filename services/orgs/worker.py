@@ -1,6 +1,6 @@
 """`python -m services.orgs.worker`: relays the orgs outbox to NATS and empties the trash."""
 from services.common.database import UnitOfWork
-from services.common.worker import Chore, main
+from services.common.worker import Chore, ServiceWorker, main
 
 from . import models
 from .domain import empty_trash
@@ -12,5 +12,7 @@ def _empty_trash(engine) -> None:
         empty_trash(uow)
 
 
+WORKER = ServiceWorker("orgs", models, consumers, chores=(Chore("empty the trash", 3600, _empty_trash),))
+
 if __name__ == "__main__":
-    main("orgs", models, consumers, chores=(Chore("empty the trash", 3600, _empty_trash),))
+    main(WORKER)

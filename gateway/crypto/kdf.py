@@ -10,17 +10,20 @@ from typing import Any
 
 from argon2.low_level import ARGON2_VERSION, Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from .symmetric import SymmetricKey
 
 __all__ = [
     "KdfParams",
+    "SendKeys",
     "derive_master_key",
+    "hkdf",
     "hkdf_expand",
     "master_password_hash",
     "pbkdf2_sha256",
+    "send_keys",
     "stretch_master_key",
 ]
 
@@ -118,6 +121,41 @@ def pbkdf2_sha256(password: bytes, salt: bytes, iterations: int, length: int) ->
 def hkdf_expand(prk: bytes, info: bytes, length: int) -> bytes:
     """Return HKDF-Expand-SHA256(prk, info) of length bytes (RFC 5869 §2.3, no extract step)."""
     return HKDFExpand(algorithm=hashes.SHA256(), length=length, info=info).derive(prk)
+
+
+def hkdf(ikm: bytes, salt: bytes, info: bytes, length: int) -> bytes:
+    """Return full RFC 5869 HKDF-SHA256 (extract then expand) of length bytes."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
+
+
+SEND_KEY_LEN = 16
+_SEND_SALT = b"bitwarden-send"
+_SEND_CONTENT_INFO = b"send"
+# A separate info label so no key material serves both CBC+HMAC (content) and GCM (file).
+_SEND_FILE_INFO = b"custodian-send-file-v1"
+_SEND_FILE_KEY_LEN = 32
+
+
+@dataclass(frozen=True, repr=False)
+class SendKeys:
+    """The keys a Send's 16-byte send key yields: content (EncString type 2) and file (CSF1)."""
+
+    content_key: SymmetricKey
+    file_key: bytes
+
+    def __repr__(self) -> str:
+        # Keys end up in logs and tracebacks via repr; never let the bytes go with them.
+        return "SendKeys(<redacted>)"
+
+
+def send_keys(send_key: bytes) -> SendKeys:
+    """Derive a Send's content key and file key from its 16-byte send key (ADR 19 §1)."""
+    if not isinstance(send_key, (bytes, bytearray)) or len(send_key) != SEND_KEY_LEN:
+        raise ValueError(f"send key must be {SEND_KEY_LEN} bytes")
+    ikm = bytes(send_key)
+    content = hkdf(ikm, _SEND_SALT, _SEND_CONTENT_INFO, 64)
+    file_key = hkdf(ikm, _SEND_SALT, _SEND_FILE_INFO, _SEND_FILE_KEY_LEN)
+    return SendKeys(content_key=SymmetricKey.from_bytes(content), file_key=file_key)
 
 
 def derive_master_key(password: str, email: str, params: KdfParams) -> bytes:

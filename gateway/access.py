@@ -5,6 +5,9 @@ import functools
 
 from flask import abort, g, request, url_for
 
+from services.common.internal_http import NotAllowed, NotFound
+
+from .backends import orgs
 from .render import see_other
 
 
@@ -54,3 +57,17 @@ def provider_allowing(provider_id: str, action: str) -> dict:
     if action not in provider.get("may", ()):
         abort(403)
     return provider
+
+
+def organization_allowing(organization_id: str, action: str) -> dict:
+    """The organization of the URL if the reader may do `action` in it, as orgs' permission table says:
+    403 for its members who may not (a User cannot even open the Admin Console), 404 for anyone else."""
+    try:
+        organization = orgs().organization(organization_id)
+    except (NotAllowed, NotFound):
+        if any(m["organization_id"] == organization_id for m in orgs().my_memberships()):
+            abort(403)
+        abort(404)
+    if action not in organization["access"].get("may", ()):
+        abort(403)
+    return organization

@@ -2,7 +2,7 @@
 its events are kept, and `GET /api/public/events` itself (HTTP Basic client_id:client_secret, no session)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired
 from services.common.internal_http import ServiceError
 from services.common.paging import MAX_CURSOR
 
-from ..access import login_required, provider_through
+from ..access import login_required, organization_allowing, provider_through
 from ..backends import audit, orgs
 from ..forms import show_refusal
 from ..render import render
@@ -24,14 +24,6 @@ REALM = 'Basic realm="Custodian events API", charset="UTF-8"'
 class RetentionForm(FlaskForm):
     retention_days = IntegerField(_l("Keep events for (days)"),
                                   validators=[InputRequired(_l("Enter a number of days."))])
-
-
-def _managed_organization(organization_id: str) -> dict:
-    """The organization if the reader may manage its API key and retention (owners, provider staff); 403 else."""
-    organization = orgs().organization(organization_id)
-    if "manage_event_log_settings" not in organization["access"]["may"]:
-        abort(403)
-    return organization
 
 
 def _settings_page(organization: dict, form: RetentionForm, new_key: dict | None = None, status: int = 200,
@@ -48,14 +40,14 @@ def _settings_page(organization: dict, form: RetentionForm, new_key: dict | None
 @login_required
 def api_key(organization_id: str):
     """The organization's API key (its client id; the secret is shown only when made) and its retention."""
-    return _settings_page(_managed_organization(organization_id), RetentionForm(formdata=None))
+    return _settings_page(organization_allowing(organization_id, "manage_event_log_settings"), RetentionForm(formdata=None))
 
 
 @bp.post("/organizations/<organization_id>/api-key")
 @login_required
 def rotate_api_key(organization_id: str):
     """View API key / Rotate API key: a new secret, shown this once; the previous one stops working."""
-    organization = _managed_organization(organization_id)
+    organization = organization_allowing(organization_id, "manage_event_log_settings")
     new_key = audit().issue_api_key(organization_id)
     orgs().log_settings_updated(organization_id, {"setting": "api_key", "rotated": new_key["rotated_at"] is not None})
     return _settings_page(organization, RetentionForm(formdata=None), new_key=new_key,
@@ -66,7 +58,7 @@ def rotate_api_key(organization_id: str):
 @login_required
 def change_retention(organization_id: str):
     """Keep the organization's events this many days (older ones are deleted by the audit worker)."""
-    organization = _managed_organization(organization_id)
+    organization = organization_allowing(organization_id, "manage_event_log_settings")
     form = RetentionForm()
     if form.validate_on_submit():
         try:

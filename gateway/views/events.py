@@ -6,12 +6,12 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, Response, abort, request, stream_with_context, url_for
+from flask import Blueprint, Response, request, stream_with_context, url_for
 from flask_babel import gettext as _
 
-from services.common.internal_http import NotFound, ServiceError
+from services.common.internal_http import ServiceError
 
-from ..access import login_required, provider_allowing, provider_through
+from ..access import login_required, organization_allowing, provider_allowing, provider_through
 from ..backends import audit, orgs
 from ..crypto import EncStringError
 from ..event_sentences import device_and_ip, group_labels, sentence, user_of
@@ -31,19 +31,6 @@ def _filters(args, provider: bool = False) -> dict:
     if provider:
         found["client"] = (args.get("client") or "").strip()[:100]
     return found
-
-
-def _readable_organization(organization_id: str) -> dict:
-    """The organization if the reader may read its event log; 403 for its members who may not, 404 for others."""
-    try:
-        organization = orgs().organization(organization_id)
-    except NotFound:
-        if any(m["organization_id"] == organization_id for m in orgs().my_memberships()):
-            abort(403)  # a member (a User) who cannot open the Admin Console at all
-        raise
-    if "read_event_logs" not in organization["access"]["may"]:
-        abort(403)
-    return organization
 
 
 def _page(fetch, filters: dict) -> tuple[dict, dict, int]:
@@ -118,7 +105,7 @@ class OpenedNames:
 @login_required
 def organization_events(organization_id: str):
     """An organization's event log, newest first, filtered and paged by Newer / Older (readers of event logs)."""
-    organization = _readable_organization(organization_id)
+    organization = organization_allowing(organization_id, "read_event_logs")
     filters = _filters(request.args)
     found, errors, status = _page(lambda **q: audit().organization_events(organization_id, **q), filters)
     names = {organization_id: organization["name"], **OpenedNames(organization).of(found["events"])}
@@ -187,7 +174,7 @@ def _export(fetch, filters: dict, names: dict, name: str, client_column: bool,
 @login_required
 def organization_export(organization_id: str):
     """Export: the organization's filtered event log as CSV, streamed; the export itself is logged."""
-    organization = _readable_organization(organization_id)
+    organization = organization_allowing(organization_id, "read_event_logs")
     filters = _filters(request.args)
     names, opened = {organization_id: organization["name"]}, OpenedNames(organization)
     try:

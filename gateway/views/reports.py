@@ -14,10 +14,7 @@ from flask import Blueprint, Response, abort, current_app, request, stream_with_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from services.common.internal_http import NotAllowed, NotFound
-
-from ..access import login_required, provider_allowing, provider_through
-from ..backends import orgs
+from ..access import login_required, organization_allowing, provider_allowing, provider_through
 from ..forms import ACCESS_CHOICES, PERMISSION_CHOICES, ROLE_CHOICES
 from ..health.analysis import WEAK_REASONS
 from ..health.report import REPORTS, member_rows, organization_health, provider_summary
@@ -53,20 +50,6 @@ def runs() -> Runs:
     return current_app.extensions.setdefault("report_runs", Runs())
 
 
-def _readable_organization(organization_id: str) -> dict:
-    """The organization if the reader may read its reports: 403 for a member whose role does not
-    allow it, 404 for anyone else (as every page of the Admin Console)."""
-    try:
-        overview = orgs().organization(organization_id)
-    except (NotAllowed, NotFound):
-        if any(m["organization_id"] == organization_id for m in orgs().my_memberships()):
-            abort(403)
-        abort(404)
-    if "read_reports" not in overview["access"].get("may", []):
-        abort(403)
-    return overview
-
-
 def _organization_run(organization: dict):
     organization_id = organization["organization_id"]
     run = runs().start((session_key(), "organization", organization_id),
@@ -84,7 +67,7 @@ def _labels() -> dict:
 @login_required
 def organization_reports(organization_id: str):
     """Reporting → Reports: a card per report with its count, each linking to the report."""
-    organization = _readable_organization(organization_id)
+    organization = organization_allowing(organization_id, "read_reports")
     run = _organization_run(organization)
     return render("pages/reports.html", "partials/report_body.html", organization=organization,
                   provider=provider_through(organization), run=run, report=None, labels=_labels(),
@@ -98,7 +81,7 @@ def organization_report(organization_id: str, slug: str):
     report = SLUGS.get(slug)
     if report is None:
         abort(404)
-    organization = _readable_organization(organization_id)
+    organization = organization_allowing(organization_id, "read_reports")
     run = _organization_run(organization)
     return render("pages/report.html", "partials/report_body.html", organization=organization,
                   provider=provider_through(organization), run=run, report=report, labels=_labels(),
@@ -109,7 +92,7 @@ def organization_report(organization_id: str, slug: str):
 @login_required
 def refresh_organization(organization_id: str):
     """Run again: forget this session's result, so the reports are made afresh."""
-    _readable_organization(organization_id)
+    organization_allowing(organization_id, "read_reports")
     runs().forget((session_key(), "organization", organization_id))
     back = request.form.get("report")
     target = url_for("reports.organization_report", organization_id=organization_id, slug=back) \
@@ -131,7 +114,7 @@ def csv_safe(value) -> str:
 @login_required
 def export_member_access(organization_id: str):
     """The member access report as CSV, streamed (made afresh: it is one call to orgs)."""
-    _readable_organization(organization_id)
+    organization_allowing(organization_id, "read_reports")
     rows = member_rows(organization_vault(organization_id))
     labels = _labels()
 

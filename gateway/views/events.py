@@ -181,7 +181,7 @@ def organization_export(organization_id: str):
         response, checked = _export(lambda **q: audit().organization_events(organization_id, **q), filters, names,
                                     "organization", client_column=False, more_names=opened.of)
     except ServiceError as error:
-        return _refused_export(error, filters, lambda: organization_events(organization_id))
+        return _refused_export(error, lambda: organization_events(organization_id))
     orgs().log_exported(organization_id, {k: checked[k] for k in ("start", "end", "group", "text")})
     return response
 
@@ -197,13 +197,13 @@ def provider_export(provider_id: str):
         response, checked = _export(lambda **q: audit().provider_events(provider_id, **q), filters, clients,
                                     "provider", client_column=True)
     except ServiceError as error:
-        return _refused_export(error, filters, lambda: provider_events(provider_id))
+        return _refused_export(error, lambda: provider_events(provider_id))
     orgs().provider_log_exported(provider_id, {**{k: checked[k] for k in ("start", "end", "group", "text")},
                                                "include_clients": filters["client"]})
     return response
 
 
-def _refused_export(error: ServiceError, filters: dict, log_page):
+def _refused_export(error: ServiceError, log_page):
     """A refused export shows the log page with the filter's error by its field (422), nothing exported."""
     if error.status != 422:
         raise error

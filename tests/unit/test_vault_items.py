@@ -37,7 +37,8 @@ def test_every_kind_of_item_is_sealed_text_by_text_and_opens_the_same(kind):
         item["identity"].update(first_name="Ana", last_name="Lima", ssn="123-45-6789", email="ana@example.com")
     item_type, data = seal_item(KEY, item)
     assert item_type == kind and require_sealed(data) is data  # orgs accepts it: no plaintext anywhere
-    assert "4111" not in repr(data) and "S3cret" not in repr(data) and "Ana" not in repr(data)
+    # Whole values, not fragments: "Ana" or "4111" turn up by chance in base64 ciphertext (a 3 % flake).
+    assert all(secret not in repr(data) for secret in ("4111111111111111", "S3cret", "Ana Lima", "123-45-6789"))
     opened = open_item(KEY, {"item_id": "i1", "type": item_type, "data": data})
     for part in ("name", "notes", "fields", kind):
         if part in item:

@@ -23,7 +23,7 @@ from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
 from .views import (account, auth, console, event_api, events, invitations, items, mailbox, members, policies, portal,
-                    preferences, recovery, reports, sharing, staff, transfer, two_factor, vault)
+                    preferences, recovery, reports, send_access, sends, sharing, staff, transfer, two_factor, vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,6 +43,8 @@ def _allow_large_uploads():
     # Before CSRFProtect reads the form, so that the larger limit applies to that read too.
     if request.endpoint in transfer.LARGE_UPLOADS:
         request.max_content_length = current_app.extensions["settings"].import_limits.upload_bytes
+    elif request.endpoint == sends.UPLOAD_ENDPOINT:  # read as a stream, sealed and passed on as it arrives
+        request.max_content_length = current_app.extensions["settings"].send_max_file_bytes
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -77,7 +79,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.before_request(_allow_large_uploads)
     # Before CSRFProtect too: a body it refuses as too large still gets its page, which needs the session.
     app.before_request(_open_session)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    # A Send's recipient has no session, so no token: those calls are same-origin JSON instead.
+    csrf.exempt(send_access.bp)
     Babel(app, locale_selector=_choose_language)
     # As Flask-Babel installs them, but with the request's catalogue looked up once: a Clients page
     # translates a few hundred labels, and each lookup walked the context and the locale again.
@@ -89,7 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
-                      events.bp, event_api.bp):
+                      events.bp, event_api.bp, sends.bp, send_access.bp):
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)

@@ -18,6 +18,7 @@ from .clients.audit import Audit
 from .clients.billing import Billing
 from .clients.identity import Identity
 from .clients.orgs import Orgs
+from .clients.sends import Sends
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,14 @@ def billing() -> Billing:
 def audit() -> Audit:
     """Audit, as the person of this request."""
     return Audit(backends().audit, caller())
+
+
+def sends() -> Sends:
+    """The Sends of the person of this request."""
+    return Sends(backends().orgs, caller())
+
+
+def sends_anonymously() -> Sends:
+    """Sends as a recipient reaches them: as nobody, even when someone is logged in here."""
+    return Sends(backends().orgs, Caller(by="gateway", actor_id=None, request_id=g.get("request_id", ""),
+                                         ip=request.remote_addr, device="web"))

@@ -158,6 +158,19 @@ def send_keys(send_key: bytes) -> SendKeys:
     return SendKeys(content_key=SymmetricKey.from_bytes(content), file_key=file_key)
 
 
+SEND_PASSWORD_ITERATIONS = 100_000
+
+
+def send_password_proof(password: str, send_key: bytes) -> str:
+    """What a Send's password becomes before it leaves the gateway or the recipient's browser:
+    base64 PBKDF2-SHA256(password, salt = the send key, 100,000 rounds), as Bitwarden's clients
+    send it. Orgs hashes it again and never sees the password."""
+    if not isinstance(send_key, (bytes, bytearray)) or len(send_key) != SEND_KEY_LEN:
+        raise ValueError(f"send key must be {SEND_KEY_LEN} bytes")
+    proof = pbkdf2_sha256(password.encode("utf-8"), bytes(send_key), SEND_PASSWORD_ITERATIONS, 32)
+    return base64.b64encode(proof).decode("ascii")
+
+
 def derive_master_key(password: str, email: str, params: KdfParams) -> bytes:
     """Derive the 32-byte Bitwarden master key from password, email and KDF params."""
     salt = _normalized_email(email)

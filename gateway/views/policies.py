@@ -1,5 +1,5 @@
 """An organization's policies (Admin Console → Policies): account recovery, required two-step
-login, master password requirements.
+login, master password requirements, Remove Send and Send options.
 
 Turning on "require two-step login" shows first whom it will revoke (and mail) and which owners
 and admins lack two-step login themselves; only the second press changes anything.
@@ -27,6 +27,11 @@ POLICIES = {
                               "admins are spared) and are emailed why.")),
     "master_password": (_l("Master password requirements"),
                         _l("Minimum length, strength and characters for members' master passwords.")),
+    "disable_send": (_l("Remove Send"),
+                     _l("Do not allow non-owner users to create or edit a Send. Deleting an existing Send is still "
+                        "allowed.")),
+    "send_options": (_l("Send options"),
+                     _l("Set options for creating and editing Sends.")),
 }
 CHARACTER_RULES = {"require_upper": "A-Z", "require_lower": "a-z", "require_digits": "0-9",
                    "require_special": "!@#$%^&*"}
@@ -52,6 +57,8 @@ def _settings(policy_type: str, form) -> dict:
         length, score = form.get("min_length", ""), form.get("min_score", "")
         return {"min_length": int(length) if length.isdigit() else -1, "min_score": int(score) if score.isdigit()
                 else -1, **{key: form.get(key) == "on" for key in CHARACTER_RULES}}
+    if policy_type == "send_options":
+        return {"disable_hide_email": form.get("disable_hide_email") == "on"}
     return {}
 
 

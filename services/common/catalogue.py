@@ -34,6 +34,9 @@ class EventSpec:
         return f"/services/{self.service}"
 
 
+# What a Send's events tell: never its name, notes, text, file name, key, password proof or hash.
+SEND_FIELDS = ("send_id", "organization_id", "type", "has_password", "max_access_count", "access_count", "deletion_date")
+
 CATALOGUE: dict[str, EventSpec] = {
     spec.type: spec
     for spec in (
@@ -179,6 +182,36 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("orgs", "org.unlinked", 1902, "ProviderOrganization_Removed",
                   "A client organization was unlinked from its provider.",
                   ("organization_id", "name"), "organization"),
+        EventSpec("orgs", "org.send.text.created", 2500, "Send_Created_Text",
+                  "Someone created a text Send (its name and text are encrypted under a key only its link carries).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.text.created_with_password", 2502, "Send_Created_Text_WithPasswordProtection",
+                  "Someone created a text Send that asks its recipients for a password.",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.file.created", 2503, "Send_Created_File",
+                  "Someone created a file Send (its name and file are encrypted under a key only its link carries).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.file.created_with_password", 2505, "Send_Created_File_WithPasswordProtection",
+                  "Someone created a file Send that asks its recipients for a password.",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.text.edited", 2506, "Send_Edited_Text",
+                  "A text Send's settings or contents were changed, or its password removed.",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.file.edited", 2507, "Send_Edited_File",
+                  "A file Send's settings were changed, or its password removed (its file never changes).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.text.deleted", 2508, "Send_Deleted_Text",
+                  "A text Send was deleted: by its creator, or past its deletion date (then with no actor).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.file.deleted", 2509, "Send_Deleted_File",
+                  "A file Send and its stored file were deleted: by its creator, or past its deletion date or an abandoned upload (then with no actor).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.text.accessed", 2510, "Send_Accessed_Text",
+                  "A recipient opened a text Send (anonymous: no actor; counted against its maximum).",
+                  SEND_FIELDS, "sends"),
+        EventSpec("orgs", "org.send.file.accessed", 2511, "Send_Accessed_File",
+                  "A recipient downloaded a file Send (anonymous: no actor; counted against its maximum).",
+                  SEND_FIELDS, "sends"),
         EventSpec("billing", "subscription.created", 9200, "Custodian_Subscription_Created",
                   "A client organization's subscription started.",
                   ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal"),
@@ -191,8 +224,8 @@ CATALOGUE: dict[str, EventSpec] = {
 # The groups the event logs filter by, in the order the filter offers them; "account" events (a
 # person's own log-ins and 2FA) and "internal" ones (mail handed over, subscription rows) are
 # kept and served by the public API but never shown in an organization's or provider's pages.
-GROUPS = ("members", "vault", "policies", "organization", "provider", "account", "internal")
-SHOWN_GROUPS = ("members", "vault", "policies", "organization", "provider")
+GROUPS = ("members", "vault", "sends", "policies", "organization", "provider", "account", "internal")
+SHOWN_GROUPS = ("members", "vault", "sends", "policies", "organization", "provider")
 
 STREAMS = {"identity": "IDENTITY", "orgs": "ORGS", "billing": "BILLING"}
 

@@ -86,6 +86,15 @@ def _range_source(env: dict) -> str:
     return value if value == "local" else value.rstrip("/") + "/"
 
 
+def _send_store(env: dict) -> str:
+    value = env.get("SEND_STORE", "").strip() or "local"
+    if value not in ("local", "s3"):
+        raise ConfigurationError(f"SEND_STORE must be \"local\" or \"s3\" (it is {value!r}).")
+    if value == "s3" and not env.get("SEND_S3_BUCKET", "").strip():
+        raise ConfigurationError("SEND_S3_BUCKET must name the bucket when SEND_STORE is s3.")
+    return value
+
+
 def _metrics_token(env: dict) -> str:
     value = env.get("METRICS_TOKEN", "")
     if value and len(value) < 32:
@@ -127,7 +136,7 @@ class PasswordHashing:
 
     def hasher(self) -> PasswordHasher:
         """An argon2id hasher with these parameters (it verifies hashes made with any)."""
-        from argon2 import PasswordHasher  # only identity hashes: the other processes never load argon2
+        from argon2 import PasswordHasher  # only identity and orgs (Send passwords) hash: others never load argon2
 
         return PasswordHasher(time_cost=self.time_cost, memory_cost=self.memory_kib, parallelism=self.parallelism)
 
@@ -168,6 +177,14 @@ class Settings:
     password_hashing: PasswordHashing = PasswordHashing()
     # audit only: how long an organization's events are kept unless its owners chose otherwise
     event_retention_days: int = 365
+    # Sends (ADR 19): the largest file, in plaintext bytes (gateway and orgs); where orgs keeps the
+    # sealed parts: a local directory (default var/sends) or an S3-compatible bucket, under a prefix.
+    send_max_file_bytes: int = 100 * MB
+    send_store: str = "local"
+    send_store_dir: Path | None = None
+    send_s3_bucket: str = ""
+    send_s3_prefix: str = ""
+    send_s3_endpoint_url: str = ""
 
     @classmethod
     def from_env(cls, process: str, env: dict | None = None, **overrides) -> "Settings":
@@ -197,6 +214,12 @@ class Settings:
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
             metrics_token=_metrics_token(env),
             event_retention_days=_count(env, "EVENT_RETENTION_DAYS", 365, 3650, lowest=30),
+            send_max_file_bytes=_count(env, "SEND_MAX_FILE_BYTES", 100 * MB, 1024 * 1024 * MB),
+            send_store=_send_store(env),
+            send_store_dir=Path(env.get("SEND_STORE_DIR", "").strip() or var_dir / "sends"),
+            send_s3_bucket=env.get("SEND_S3_BUCKET", "").strip(),
+            send_s3_prefix=env.get("SEND_S3_PREFIX", "").strip().strip("/"),
+            send_s3_endpoint_url=env.get("SEND_S3_ENDPOINT_URL", "").strip(),
             import_limits=ImportLimits(file_bytes=int(env.get("IMPORT_MAX_MB", "50")) * MB,
                                        items=int(env.get("IMPORT_MAX_ITEMS", "20000"))),
         )

@@ -1,6 +1,8 @@
 """Signed HTTP calls to a Custodian service, for the gateway and for service-to-service asks."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator, Mapping, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -9,6 +11,7 @@ from .internal_auth import HEADER, Caller, CallerSigner, InternalRequest
 from .observability import REQUEST_ID_HEADER
 
 
+STREAM_BLOCK = 64 * 1024 + 16  # one sealed chunk of a Send's file (CSF1), the unit its reader decrypts
 NOT_ANSWERING = "Part of Custodian is not answering right now. Nothing was changed; try again in a moment."
 
 
@@ -69,6 +72,13 @@ class ServiceUnavailable(ServiceError):
         self.service = service
 
 
+class Streamed(NamedTuple):
+    """A streamed answer: its body, block by block, and its headers (Content-Length, Content-Type)."""
+
+    chunks: Iterator[bytes]
+    headers: Mapping[str, str]
+
+
 class ServiceClient:
     """Calls one service, signing the caller into every request."""
 
@@ -79,11 +89,9 @@ class ServiceClient:
         self._timeout = timeout
         self._http = requests.Session()
 
-    def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None,
-             max_body: int | None = None):
-        """The JSON answer of `method path`; ServiceError for a refusal, BodyTooLarge (nothing sent) for a
-        body over `max_body` bytes."""
-        prepared = requests.Request(method, self.base_url + path, json=json, params=params).prepare()
+    def _signed(self, method: str, path: str, caller: Caller, max_body: int | None = None,
+                **request) -> requests.PreparedRequest:
+        prepared = requests.Request(method, self.base_url + path, **request).prepare()
         if max_body is not None and len(prepared.body or b"") > max_body:
             raise BodyTooLarge(self.service)
         target = urlsplit(prepared.url)
@@ -91,25 +99,54 @@ class ServiceClient:
         call = InternalRequest(method, unquote(target.path), target.query, prepared.body or b"")
         prepared.headers[HEADER] = self._signer.sign(caller, call)
         prepared.headers[REQUEST_ID_HEADER] = caller.request_id
+        return prepared
+
+    def _answer(self, prepared: requests.PreparedRequest, timeout: float | None,
+                stream: bool = False) -> requests.Response:
+        """The service's answer to `prepared`, or its refusal raised as a ServiceError."""
         try:
-            response = self._http.send(prepared, timeout=timeout or self._timeout)
+            response = self._http.send(prepared, timeout=timeout or self._timeout, stream=stream)
         except requests.RequestException as error:
             raise ServiceUnavailable(self.service) from error
-        if response.status_code >= 500:
-            raise ServiceUnavailable(self.service)
-        body = response.json() if response.content else None
-        if response.status_code >= 400:
-            body = body or {}
-            message = body.get("message") or "The request was refused."
-            detail = body.get("detail")
-            if detail and not body.get("field"):
-                message, field = _first_validation_problem(detail, message)
-            else:
-                field = body.get("field")
-            refusal = _REFUSALS.get(response.status_code, ServiceError)
-            raise refusal(response.status_code, message, field, body.get("error", ""),
-                          int(response.headers.get("Retry-After", "0")) or None)
-        return body
+        if response.status_code < 400:
+            return response
+        with response:  # a refusal's body is a small JSON document, read whole
+            if response.status_code >= 500:
+                raise ServiceUnavailable(self.service)
+            body = (response.json() if response.content else None) or {}
+        message = body.get("message") or "The request was refused."
+        detail = body.get("detail")
+        if detail and not body.get("field"):
+            message, field = _first_validation_problem(detail, message)
+        else:
+            field = body.get("field")
+        refusal = _REFUSALS.get(response.status_code, ServiceError)
+        raise refusal(response.status_code, message, field, body.get("error", ""),
+                      int(response.headers.get("Retry-After", "0")) or None)
+
+    def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None,
+             max_body: int | None = None):
+        """The JSON answer of `method path`; ServiceError for a refusal, BodyTooLarge (nothing sent) for a
+        body over `max_body` bytes."""
+        response = self._answer(self._signed(method, path, caller, max_body, json=json, params=params), timeout)
+        return response.json() if response.content else None
+
+    def send_bytes(self, method: str, path: str, caller: Caller, body: bytes, timeout: float | None = None):
+        """`body` as the raw octet-stream body of `method path` (a Send's part): the JSON answer, if any;
+        refusals raised as by `call`. The signature covers the body's hash, as for JSON."""
+        prepared = self._signed(method, path, caller, data=bytes(body),
+                                headers={"Content-Type": "application/octet-stream"})
+        response = self._answer(prepared, timeout)
+        return response.json() if response.content else None
+
+    @contextmanager
+    def stream(self, method: str, path: str, caller: Caller, json=None, timeout: float | None = None):
+        """A context manager giving the answer of `method path` as `Streamed(chunks, headers)`, the body read a
+        block at a time as `chunks` is iterated (a Send's file is never held whole); refusals are raised
+        as by `call`, before anything is given."""
+        response = self._answer(self._signed(method, path, caller, json=json), timeout, stream=True)
+        with response:
+            yield Streamed(response.iter_content(STREAM_BLOCK), response.headers)
 
     def get(self, path: str, caller: Caller, **params):
         """GET `path` with query `params`."""

@@ -22,17 +22,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Chore:
-    """Housekeeping a worker does every `every_seconds`: `run(engine)` in a thread."""
+    """Housekeeping a worker does every `every_seconds`: `run(engine)` in a thread, or
+    `run(engine, settings)` when it `needs_settings` (a chore reaching past the database)."""
 
     name: str
     every_seconds: float
     run: Callable
+    needs_settings: bool = False
 
 
-async def _repeat(chore: Chore, engine, stop: asyncio.Event) -> None:
+async def _repeat(chore: Chore, engine, settings: Settings, stop: asyncio.Event) -> None:
+    arguments = (engine, settings) if chore.needs_settings else (engine,)
     while not stop.is_set():
         try:
-            await asyncio.to_thread(chore.run, engine)
+            await asyncio.to_thread(chore.run, *arguments)
         except (OperationalError, OSError) as error:
             log.warning("chore %s will try again: %r", chore.name, error)
         try:
@@ -74,7 +77,7 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
         await nc.subscribe(relay_wake_subject(settings.process), cb=poked)
         tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop,
                                                        wake)))
-    tasks.extend(asyncio.create_task(_repeat(chore, engine, stop)) for chore in chores)
+    tasks.extend(asyncio.create_task(_repeat(chore, engine, settings, stop)) for chore in chores)
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
     stopping = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([stopping, *tasks], return_when=asyncio.FIRST_COMPLETED)

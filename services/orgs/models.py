@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Computed, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Computed, Index, Integer, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -215,4 +215,41 @@ class Policy(OrgsTable, table=True):
     type: str = Field(primary_key=True, max_length=40)
     enabled: bool = False
     settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Send(OrgsTable, table=True):
+    """A text or file one person shares through a link (ADR 19). Every text is an EncString under the
+    Send's content key, which only the link carries; `key` is the send key under the creator's user key.
+    A file's sealed parts are in the SendStore, not here."""
+
+    __tablename__ = "send"
+    # The caller's Sends across organizations, newest first (a keyset page); the purge by date.
+    __table_args__ = (Index("ix_send_owner_updated", "owner_user_id", "updated_at", "id"),
+                      Index("ix_send_deletion_date", "deletion_date"))
+    id: str = Field(primary_key=True, max_length=22)
+    owner_user_id: str = Field(max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", max_length=36)
+    type: str = Field(max_length=10)  # text, file
+    name: str = Field(max_length=4000)
+    notes: str | None = Field(default=None, max_length=4000)
+    key: str = Field(max_length=4000)
+    text: str | None = Field(default=None, max_length=4000)
+    file_name: str | None = Field(default=None, max_length=4000)
+    text_hidden: bool = False
+    file_prefix: str | None = Field(default=None, max_length=12)  # the CSF1 nonce prefix, base64 of 8 bytes
+    file_size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # plaintext bytes
+    file_parts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # parts stored so far
+    file_state: str = Field(default="none", max_length=10)  # none, uploading, ready
+    password_hash: str | None = Field(default=None, max_length=200)  # argon2id of the recipient's proof
+    max_access_count: int | None = None
+    access_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    expiration_date: datetime | None = None
+    deletion_date: datetime
+    disabled: bool = False
+    hide_email: bool = False
+    creator_email: str | None = Field(default=None, max_length=256)  # None when hidden
+    failed_passwords: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

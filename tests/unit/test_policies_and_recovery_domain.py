@@ -27,7 +27,8 @@ def test_policies_start_off_and_only_those_who_manage_policies_change_them(uow, 
     user, custom = member_with(uow, org, "user"), member_with(uow, org, "custom", ["manage_policies"])
     with uow() as unit:
         assert [(p.type, p.enabled) for p in domain.list_policies(unit, staff, org)] == [
-            ("account_recovery", False), ("require_two_factor", False), ("master_password", False)]
+            ("account_recovery", False), ("require_two_factor", False), ("master_password", False),
+            ("disable_send", False), ("send_options", False)]
     with uow() as unit, pytest.raises(Forbidden):
         domain.save_policy(unit, user.user_id, org, "account_recovery", True, {}, CONTEXT)
     with uow() as unit:

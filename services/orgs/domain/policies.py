@@ -18,7 +18,7 @@ from services.common.errors import Invalid
 from ..models import Member, Policy
 from .members import _lock, manager_of, take_seats
 
-POLICY_TYPES = ("account_recovery", "require_two_factor", "master_password")
+POLICY_TYPES = ("account_recovery", "require_two_factor", "master_password", "disable_send", "send_options")
 EXEMPT_FROM_TWO_FACTOR = ("owner", "admin")
 MASTER_PASSWORD_DEFAULTS = {"min_length": 12, "min_score": 0, "require_upper": False, "require_lower": False,
                             "require_digits": False, "require_special": False}
@@ -45,6 +45,12 @@ def _checked_settings(policy_type: str, settings: dict) -> dict:
         if not all(isinstance(merged[k], bool) for k in merged if k.startswith("require_")):
             raise Invalid("Each character requirement is on or off.", "settings")
         return merged
+    if policy_type == "send_options":
+        extra = set(settings) - {"disable_hide_email"}
+        if extra or not isinstance(settings.get("disable_hide_email", False), bool):
+            raise Invalid("Send options take only whether members may hide their email address (on or off).",
+                          "settings")
+        return {"disable_hide_email": settings.get("disable_hide_email", False)}
     if settings:
         raise Invalid("This policy has no settings.", "settings")
     return {}

@@ -209,6 +209,7 @@ def orgs_with_a_clock(system, tmp_path):
     client = ServiceClient("orgs", f"http://127.0.0.1:{server.server_port}", CallerSigner(settings.internal_secret))
     yield client, clock, settings
     server.shutdown()
+    app.extensions["custodian"]["nonces"]._link.close()  # before the session's NATS stops, or it retries noisily
 
 
 class WatchedStore(LocalSendStore):

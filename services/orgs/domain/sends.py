@@ -134,6 +134,10 @@ def _decoded(value: str | None, size: int, field: str, message: str) -> str:
     raise Invalid(message, field)
 
 
+# What an unknown or unavailable Send's proof is verified against, so that it costs what a real one does.
+DUMMY_HASH = HASHER.hash(base64.b64encode(bytes(PROOF_BYTES)).decode())
+
+
 def hash_proof(proof: str) -> str:
     """argon2id of the recipient's password proof (base64 of 32 PBKDF2 bytes); Invalid for anything else."""
     return HASHER.hash(_decoded(proof, PROOF_BYTES, "password_proof", "The password proof must be 32 bytes in base64."))
@@ -145,9 +149,6 @@ def proof_matches(password_hash: str | None, proof: str) -> bool:
         return HASHER.verify(password_hash or DUMMY_HASH, proof)
     except (VerificationError, InvalidHashError):
         return False
-
-
-DUMMY_HASH = HASHER.hash(base64.b64encode(bytes(PROOF_BYTES)).decode())
 
 
 @dataclass(frozen=True)

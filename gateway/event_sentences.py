@@ -156,4 +156,4 @@ def user_of(event: dict) -> str:
 def group_labels() -> dict[str, str]:
     """The event groups a reader filters by, in the reader's language."""
     return {"members": _("Members"), "vault": _("Vault"), "policies": _("Policies"),
-            "organization": _("Organization"), "provider": _("Provider")}
+            "organization": _("Organization"), "provider": _("Provider"), "sends": _("Send")}

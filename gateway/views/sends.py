@@ -105,7 +105,8 @@ def _organization_choices(chosen: str | None) -> list[tuple[str, str]]:
 def new_send():
     """New Send: a text now, or a file that the page's module then uploads."""
     form = SendForm()
-    chosen = request.values.get("organization_id") or None
+    # From a client's Admin Console (a provider user's way in) the client comes in the query.
+    chosen = request.args.get("organization_id") or None
     form.organization_id.choices = _organization_choices(chosen)
     if chosen and request.method == "GET":
         form.organization_id.data = chosen
@@ -119,9 +120,9 @@ def new_send():
         return _form_page(form, None, policy)
     if request.method == "GET":
         return _form_page(form, None, policy)
+    draft = form.draft(_now(), None, _max_file_bytes())  # validates, so it comes before the check below
     if form.organization_id.data not in dict(form.organization_id.choices):
         form.organization_id.errors = [_("Choose one of your organizations.")]
-    draft = form.draft(_now(), None, _max_file_bytes())
     if draft is None or form.organization_id.errors:
         return _form_page(form, None, policy, status=422)
     send_key = new_send_key()
@@ -179,13 +180,18 @@ def _field_error(error: ServiceError) -> ServiceError:
                "file_size": "file", "file_name": "file", "type": "send_type"}
     if error.field in renamed:
         error.field = renamed[error.field]
+    elif error.field in ("hide_email", "disabled", "text_hidden"):
+        error.field = None  # a checkbox shows no message of its own: the form's alert does
     return error
 
 
 def _form_page(form: SendForm, opened, policy: dict, status: int = 200):
     if opened is not None and opened.has_password:
         form.password.label.text = _("New password")
+    action = url_for("sends.edit_send", send_id=opened.send_id) if opened else \
+        url_for("sends.new_send", organization_id=request.args.get("organization_id") or None)
     return render("pages/send_form.html", "partials/send_form.html", status=status, form=form, opened=opened,
+                  action=action,
                   policy=policy, link=opened.link(request.host_url) if opened else None,
                   max_file=file_size_text(_max_file_bytes()))
 

@@ -36,7 +36,7 @@ def recipient(browser, system):
 def new_text_send(page, name: str, text: str, **options) -> str:
     """New Send → Text, saved; the link shown on the Send's page."""
     page.get_by_role("link", name="New Send").click()
-    page.get_by_label("Text", exact=True).check()
+    page.get_by_role("radio", name="Text").check()
     page.get_by_label("Name").fill(name)
     page.get_by_role("textbox", name="Text").fill(text)
     if options.get("hidden"):
@@ -115,7 +115,7 @@ def test_text_and_file_sends_reach_a_logged_out_recipient(browser, system, nats_
     content = os.urandom(5 * 1024 * 1024 + 12345)
     back_to_sends(page)
     page.get_by_role("link", name="New Send").click()
-    page.get_by_label("File", exact=True).check()
+    page.get_by_role("radio", name="File").check()
     page.get_by_label("Name").fill("Network diagram")
     page.locator("input[type=file]").set_input_files({"name": "diagram.bin", "mimeType": "application/octet-stream",
                                                       "buffer": content})

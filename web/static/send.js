@@ -258,4 +258,8 @@ async function open(root) {
 }
 
 const root = document.getElementById("send-access");
-if (root) open(root);
+if (root) {
+  // Another link to the same Send differs only after the "#": the browser keeps the page, so start over.
+  window.addEventListener("hashchange", () => location.reload());
+  open(root);
+}

@@ -67,7 +67,8 @@ def send_json(send) -> dict:
     """A Send as its creator sees it (texts still sealed)."""
     return {"send_id": send.id, "organization_id": send.organization_id, "type": send.type, "name": send.name,
             "notes": send.notes, "key": send.key, "text": send.text, "text_hidden": send.text_hidden,
-            "file_name": send.file_name, "file_size": send.file_size, "file_state": send.file_state,
+            "file_name": send.file_name, "file_size": send.file_size, "file_prefix": send.file_prefix,
+            "file_state": send.file_state,
             "has_password": send.password_hash is not None, "max_access_count": send.max_access_count,
             "access_count": send.access_count, "expiration_date": _date(send.expiration_date),
             "deletion_date": _date(send.deletion_date), "disabled": send.disabled, "hide_email": send.hide_email,

@@ -96,6 +96,7 @@ def sealed_send(draft: SendDraft, send_key: bytes, user_key: SymmetricKey, creat
     }
     if creating:
         body["type"] = draft.type
+        body["access_token"] = send_keys(send_key).access_token
         if draft.type == "file":
             body["file_size"] = draft.file_size
             body["file_prefix"] = base64.b64encode(new_prefix()).decode("ascii")

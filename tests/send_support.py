@@ -4,15 +4,15 @@ CSF1 and cut into the parts orgs stores (all with the gateway's real crypto)."""
 from __future__ import annotations
 
 import base64
+import io
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from gateway.crypto import SymmetricKey, pbkdf2_sha256, send_keys
-from gateway.crypto.stream import encrypt_stream, new_prefix
-
-CHUNKS_PER_PART = 16
-SEND_KDF_ITERATIONS = 100_000
+from gateway.crypto import SymmetricKey, send_keys
+from gateway.crypto.kdf import send_password_proof
+from gateway.crypto.stream import new_prefix
+from gateway.sends import read_blocks, sealed_parts, send_id_bytes  # noqa: F401 - send_id_bytes: for the tests that import it from here
 
 
 @dataclass
@@ -26,12 +26,16 @@ class SealedSend:
     secrets: list = field(default_factory=list)  # every plaintext that must never be stored or published
 
     def proof(self, password: str) -> str:
-        return password_proof(password, self.send_key)
+        return send_password_proof(password, self.send_key)
 
+    @property
+    def access_token(self) -> str:
+        """What the recipient's page presents to open the Send (it holds the link's key)."""
+        return send_keys(self.send_key).access_token
 
-def password_proof(password: str, send_key: bytes) -> str:
-    """The recipient's proof of a Send password: base64 PBKDF2-SHA256(password, send key, 100,000, 32)."""
-    return base64.b64encode(pbkdf2_sha256(password.encode(), send_key, SEND_KDF_ITERATIONS, 32)).decode()
+    def opening(self, password: str | None = None) -> dict:
+        """The body of a recipient's access or download call."""
+        return {"access_token": self.access_token, "password_proof": self.proof(password) if password else None}
 
 
 def sealed_send(send_type: str = "text", text: str = "The door code is 4711", name: str = "Door code",
@@ -45,7 +49,8 @@ def sealed_send(send_type: str = "text", text: str = "The door code is 4711", na
             "notes": content.encrypt_text(notes) if notes else None,
             "key": user_key.encrypt(send_key), "text_hidden": False, "max_access_count": None,
             "expiration_date": None, "deletion_date": (now + timedelta(days=7)).isoformat(),
-            "disabled": False, "hide_email": False, "password_proof": None}
+            "disabled": False, "hide_email": False, "password_proof": None,
+            "access_token": send_keys(send_key).access_token}
     sealed = SealedSend(body, send_key, user_key, secrets=[name, *([notes] if notes else [])])
     if send_type == "text":
         body["text"] = content.encrypt_text(text)
@@ -56,18 +61,12 @@ def sealed_send(send_type: str = "text", text: str = "The door code is 4711", na
                     file_prefix=base64.b64encode(sealed.prefix).decode())
         sealed.secrets.append("plans.pdf")
     if password is not None:
-        body["password_proof"] = password_proof(password, send_key)
+        body["password_proof"] = send_password_proof(password, send_key)
         sealed.secrets.append(password)
     body.update(settings)
     return sealed
 
 
-def send_id_bytes(send_id: str) -> bytes:
-    return base64.urlsafe_b64decode(send_id + "=" * (-len(send_id) % 4))
-
-
 def file_parts(sealed: SealedSend, send_id: str, data: bytes) -> list[bytes]:
     """`data` sealed in CSF1 for this Send and cut into parts of 16 chunks, as the gateway uploads it."""
-    file_key = send_keys(sealed.send_key).file_key
-    chunks = list(encrypt_stream(file_key, send_id_bytes(send_id), [data], prefix=sealed.prefix))
-    return [b"".join(chunks[start:start + CHUNKS_PER_PART]) for start in range(0, len(chunks), CHUNKS_PER_PART)]
+    return list(sealed_parts(send_id, sealed.send_key, sealed.prefix, read_blocks(io.BytesIO(data)), len(data)))

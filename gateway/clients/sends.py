@@ -51,13 +51,13 @@ class Sends(BoundClient):
 
     # --- the recipient's -------------------------------------------------------------------------
 
-    def access(self, send_id: str, password_proof: str | None) -> dict:
-        """What a recipient may see of a Send (a text Send counts this access)."""
-        return self._post(f"/sends/{send_id}/access", {"password_proof": password_proof})
+    def access(self, send_id: str, access_token: str, password_proof: str | None) -> dict:
+        """What a recipient holding the link's key may see of a Send (a text Send counts this access)."""
+        return self._post(f"/sends/{send_id}/access", {"access_token": access_token, "password_proof": password_proof})
 
     @contextmanager
-    def download(self, send_id: str, password_proof: str | None):
+    def download(self, send_id: str, access_token: str, password_proof: str | None):
         """A file Send's ciphertext as a stream (counted as one access before the first byte)."""
         with self._http.stream("POST", f"/sends/{send_id}/download", self._caller,
-                               json={"password_proof": password_proof}) as answer:
+                               json={"access_token": access_token, "password_proof": password_proof}) as answer:
             yield answer

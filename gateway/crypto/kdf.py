@@ -134,14 +134,19 @@ _SEND_CONTENT_INFO = b"send"
 # A separate info label so no key material serves both CBC+HMAC (content) and GCM (file).
 _SEND_FILE_INFO = b"custodian-send-file-v1"
 _SEND_FILE_KEY_LEN = 32
+# What the recipient shows orgs to prove they hold the link's key, not only its id: one-way, so
+# orgs (which keeps only its SHA-256) learns nothing of the key.
+_SEND_ACCESS_INFO = b"custodian-send-access-v1"
 
 
 @dataclass(frozen=True, repr=False)
 class SendKeys:
-    """The keys a Send's 16-byte send key yields: content (EncString type 2) and file (CSF1)."""
+    """What a Send's 16-byte send key yields: the content key (EncString type 2), the file key (CSF1)
+    and the access token (base64) a recipient presents to open it."""
 
     content_key: SymmetricKey
     file_key: bytes
+    access_token: str
 
     def __repr__(self) -> str:
         # Keys end up in logs and tracebacks via repr; never let the bytes go with them.
@@ -155,7 +160,8 @@ def send_keys(send_key: bytes) -> SendKeys:
     ikm = bytes(send_key)
     content = hkdf(ikm, _SEND_SALT, _SEND_CONTENT_INFO, 64)
     file_key = hkdf(ikm, _SEND_SALT, _SEND_FILE_INFO, _SEND_FILE_KEY_LEN)
-    return SendKeys(content_key=SymmetricKey.from_bytes(content), file_key=file_key)
+    access_token = base64.b64encode(hkdf(ikm, _SEND_SALT, _SEND_ACCESS_INFO, 32)).decode("ascii")
+    return SendKeys(content_key=SymmetricKey.from_bytes(content), file_key=file_key, access_token=access_token)
 
 
 SEND_PASSWORD_ITERATIONS = 100_000

@@ -19,7 +19,7 @@ from ..render import render
 from ..sends import SEND_ID
 
 bp = Blueprint("send_access", __name__)
-PROOF = re.compile(r"[A-Za-z0-9+/]{43}=")
+BASE64_32_BYTES = re.compile(r"[A-Za-z0-9+/]{43}=")  # an access token, a password proof
 NOT_AVAILABLE = {"available": False}
 
 
@@ -36,8 +36,8 @@ def send_page(send_id: str):
     return render("pages/send_access.html", send_id=send_id if SEND_ID.fullmatch(send_id) else "")
 
 
-def _same_origin_json() -> tuple[str | None, Response | None]:
-    """The password proof of a recipient's call, or the refusal of a call that is not one.
+def _same_origin_json() -> tuple[tuple[str, str | None] | None, Response | None]:
+    """The access token and password proof of a recipient's call, or the refusal of a call that is not one.
 
     These calls carry no session (so no CSRF token): a page elsewhere must still not make a
     visitor's browser spend a Send's accesses, hence same-origin JSON only."""
@@ -48,10 +48,11 @@ def _same_origin_json() -> tuple[str | None, Response | None]:
     body = request.get_json(silent=True) if request.is_json else None
     if not isinstance(body, dict):
         return None, (jsonify(NOT_AVAILABLE), 404)
-    proof = body.get("password")
-    if proof is not None and (not isinstance(proof, str) or not PROOF.fullmatch(proof)):
+    token, proof = body.get("access_token"), body.get("password")
+    if not isinstance(token, str) or not BASE64_32_BYTES.fullmatch(token) or \
+            (proof is not None and (not isinstance(proof, str) or not BASE64_32_BYTES.fullmatch(proof))):
         return None, (jsonify(NOT_AVAILABLE), 404)
-    return proof, None
+    return (token, proof), None
 
 
 def _refusal(error: ServiceError):
@@ -65,13 +66,13 @@ def _refusal(error: ServiceError):
 @bp.post("/send/<send_id>/access")
 def access(send_id: str):
     """What the recipient's page needs to show the Send (a text Send counts this access)."""
-    proof, refusal = _same_origin_json()
+    presented, refusal = _same_origin_json()
     if refusal:
         return refusal
     if not SEND_ID.fullmatch(send_id):
         return jsonify(NOT_AVAILABLE), 404
     try:
-        return jsonify(sends_anonymously().access(send_id, proof))
+        return jsonify(sends_anonymously().access(send_id, *presented))
     except ServiceError as error:
         return _refusal(error)
 
@@ -79,14 +80,14 @@ def access(send_id: str):
 @bp.post("/send/<send_id>/file")
 def download(send_id: str):
     """A file Send's ciphertext, relayed as orgs streams it (this counts the access)."""
-    proof, refusal = _same_origin_json()
+    presented, refusal = _same_origin_json()
     if refusal:
         return refusal
     if not SEND_ID.fullmatch(send_id):
         return jsonify(NOT_AVAILABLE), 404
     held = ExitStack()
     try:
-        answer = held.enter_context(sends_anonymously().download(send_id, proof))
+        answer = held.enter_context(sends_anonymously().download(send_id, *presented))
     except ServiceError as error:
         held.close()
         return _refusal(error)

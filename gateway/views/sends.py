@@ -90,13 +90,21 @@ def list_sends():
                   organization_names=names)
 
 
-def _organization_choices(chosen: str | None) -> list[tuple[str, str]]:
+def _organization_choices(chosen: str | None, recent: list[dict]) -> list[tuple[str, str]]:
+    """Where the person may send from: their organizations, the client they came from, and the
+    organizations of their recent Sends (a provider user's clients, which are not memberships)."""
     names = _organization_names()
     if chosen and chosen not in names:
         try:
             names[chosen] = orgs().organization(chosen)["name"]
         except ServiceError:
             abort(404)
+    for send in recent:
+        if send["organization_id"] not in names:
+            try:
+                names[send["organization_id"]] = orgs().organization(send["organization_id"])["name"]
+            except ServiceError:
+                continue  # a client the person no longer administers
     return sorted(names.items(), key=lambda pair: pair[1].casefold())
 
 
@@ -107,16 +115,18 @@ def new_send():
     form = SendForm()
     # From a client's Admin Console (a provider user's way in) the client comes in the query.
     chosen = request.args.get("organization_id") or None
-    form.organization_id.choices = _organization_choices(chosen)
+    recent = sends().page()
+    policy = recent["policy"]
+    form.organization_id.choices = _organization_choices(chosen, recent["sends"])
     if chosen and request.method == "GET":
         form.organization_id.data = chosen
     form.prepare(None, _now())
-    policy = sends().policy()
     if policy["disable_send"]:
         form.form_errors.append(_("Due to an Enterprise policy, you are only able to delete an existing Send."))
         return _form_page(form, None, policy, status=403 if request.method == "POST" else 200)
     if not form.organization_id.choices:
-        form.form_errors.append(_("A Send is made in an organization you belong to, and you belong to none yet."))
+        form.form_errors.append(_("A Send is made inside an organization. Open a client from the Provider Portal "
+                                  "and choose Send in its Admin Console, or join an organization."))
         return _form_page(form, None, policy)
     if request.method == "GET":
         return _form_page(form, None, policy)

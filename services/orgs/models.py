@@ -242,6 +242,7 @@ class Send(OrgsTable, table=True):
     file_parts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # parts stored so far
     file_state: str = Field(default="none", max_length=10)  # none, uploading, ready
     password_hash: str | None = Field(default=None, max_length=200)  # argon2id of the recipient's proof
+    access_token_hash: str = Field(max_length=64)  # SHA-256 (hex) of the token the link's key yields
     max_access_count: int | None = None
     access_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     expiration_date: datetime | None = None

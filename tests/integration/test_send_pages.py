@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from gateway.crypto.kdf import send_keys
+from gateway.sends import from_b64url
 from tests.conftest import wait_for
 from tests.support import StaffedProvider, Visitor
 
@@ -125,19 +127,27 @@ def test_send_options_keep_members_from_hiding_their_email(world):
         admin.submit(policy, {}, allow_redirects=False)
 
 
+def opening(world, label: str, edit_path: str) -> tuple[str, dict]:
+    """A Send's id and what its recipient's page would post, from the link its creator copies."""
+    link = link_of(world, label, edit_path)
+    send_id, key = link.split("/send/")[1].split("#")
+    return send_id, {"access_token": send_keys(from_b64url(key)).access_token, "password": None}
+
+
 def test_recipient_calls_from_elsewhere_or_malformed_get_the_one_answer(world, system):
     answer = create(world, "user", world.acme.organization_id, name="Probe Send")
-    send_id = answer.headers["Location"].split("/")[2]
+    send_id, body = opening(world, "user", answer.headers["Location"])
     anyone = Visitor(system.url).http
     url = f"{system.url}/send/{send_id}/access"
-    good = anyone.post(url, json={"password": None}, headers={"Sec-Fetch-Site": "same-origin"})
+    assert anyone.post(url, json=body, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert anyone.post(url, json=body, headers={"Origin": "https://evil.example"}).status_code == 403
+    for wrong in ({**body, "password": "short"}, {**body, "password": 7}, {"password": None}, {**body, "access_token":
+                  send_keys(bytes(16)).access_token}, {**body, "access_token": None}, [1]):
+        refused = anyone.post(url, json=wrong)
+        assert (refused.status_code, refused.json()) == (404, NOT_AVAILABLE)
+    good = anyone.post(url, json=body, headers={"Sec-Fetch-Site": "same-origin"})
     assert good.status_code == 200 and good.json()["type"] == "text" and "notes" not in good.json()
     assert "Canary-Pages-1" not in good.text
-    assert anyone.post(url, json={"password": None}, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
-    assert anyone.post(url, json={"password": None}, headers={"Origin": "https://evil.example"}).status_code == 403
-    for body in ({"password": "short"}, {"password": 7}, [1]):
-        refused = anyone.post(url, json=body)
-        assert (refused.status_code, refused.json()) == (404, NOT_AVAILABLE)
     refused = anyone.post(url, data="password=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert (refused.status_code, refused.json()) == (404, NOT_AVAILABLE)
     for unknown in ("AAAAAAAAAAAAAAAAAAAAAA", "../../etc", "x" * 300):
@@ -166,8 +176,8 @@ def test_an_upload_that_is_not_the_declared_file_leaves_no_send(world):
 
 def test_send_events_reach_the_clients_event_log(world, system):
     answer = create(world, "user", world.acme.organization_id, name="Logged Send")
-    send_id = answer.headers["Location"].split("/")[2]
-    Visitor(system.url).http.post(f"{system.url}/send/{send_id}/access", json={"password": None})
+    send_id, body = opening(world, "user", answer.headers["Location"])
+    assert Visitor(system.url).http.post(f"{system.url}/send/{send_id}/access", json=body).status_code == 200
     visitor(world, "user").submit("/sends", {}, action=f"/sends/{send_id}/delete")
     log = f"/organizations/{world.acme.organization_id}/events"
     page = wait_for(lambda: (lambda text: text if "Deleted text Send" in text else None)(

@@ -50,7 +50,7 @@ def test_the_creator_makes_lists_edits_and_deletes_a_send_and_a_recipient_opens_
     sealed = sealed_send(password="a long shared secret", max_access_count=3)
     made = new_send(orgs, admin, organization_id, sealed)
     assert set(made) == {"send_id", "organization_id", "type", "name", "notes", "key", "text", "text_hidden",
-                         "file_name", "file_size", "file_state", "has_password", "max_access_count",
+                         "file_name", "file_size", "file_prefix", "file_state", "has_password", "max_access_count",
                          "access_count", "expiration_date", "deletion_date", "disabled", "hide_email", "status",
                          "created_at", "updated_at"}
     assert (made["status"], made["has_password"], made["file_state"]) == ("active", True, "none")
@@ -63,26 +63,25 @@ def test_the_creator_makes_lists_edits_and_deletes_a_send_and_a_recipient_opens_
     assert orgs.get("/sends", admin.caller(), all="true", status="active")["sends"][0]["send_id"] == send_id
 
     with pytest.raises(NotAuthenticated) as asked:
-        orgs.post(f"/sends/{send_id}/access", recipient(), {"password_proof": None})
+        orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())
     assert asked.value.error == "PasswordRequired"
-    opened = orgs.post(f"/sends/{send_id}/access", recipient(), {"password_proof": sealed.proof(
-        "a long shared secret")})
+    opened = orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening("a long shared secret"))
     assert opened == {"send_id": send_id, "type": "text", "name": sealed.body["name"], "text": sealed.body["text"],
                       "text_hidden": False, "file": None, "expiration_date": None, "creator_email": admin.email}
     content = send_keys(sealed.send_key).content_key
     assert content.decrypt_text(opened["text"]) == "The door code is 4711"
 
-    edit = {k: v for k, v in sealed.body.items() if k not in ("type", "file_size", "file_prefix")}
+    edit = {k: v for k, v in sealed.body.items() if k not in ("type", "file_size", "file_prefix", "access_token")}
     edited = orgs.call("PUT", f"/sends/{send_id}", admin.caller(), json={**edit, "hide_email": True,
                                                                          "password_proof": None})
     assert (edited["hide_email"], edited["has_password"], edited["access_count"]) == (True, True, 1)
     unlocked = orgs.post(f"/sends/{send_id}/remove-password", admin.caller())
     assert unlocked["has_password"] is False
-    assert orgs.post(f"/sends/{send_id}/access", recipient(), {})["creator_email"] is None
+    assert orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())["creator_email"] is None
     assert orgs.get(f"/sends/{send_id}", admin.caller())["access_count"] == 2
     orgs.call("DELETE", f"/sends/{send_id}", admin.caller())
     for call in (lambda: orgs.get(f"/sends/{send_id}", admin.caller()),
-                 lambda: orgs.post(f"/sends/{send_id}/access", recipient(), {})):
+                 lambda: orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())):
         with pytest.raises(NotFound):
             call()
 
@@ -95,7 +94,7 @@ def test_a_file_is_uploaded_in_parts_and_downloaded_as_a_stream_of_its_exact_siz
     send_id = made["send_id"]
     assert made["file_state"] == "uploading"
     with pytest.raises(NotFound):  # not while uploading
-        orgs.post(f"/sends/{send_id}/access", recipient(), {})
+        orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())
     parts = file_parts(sealed, send_id, data)
     with pytest.raises(Refused):  # out of order
         orgs.send_bytes("PUT", f"/sends/{send_id}/parts/1", admin.caller(), parts[1])
@@ -107,11 +106,11 @@ def test_a_file_is_uploaded_in_parts_and_downloaded_as_a_stream_of_its_exact_siz
         assert orgs.send_bytes("PUT", f"/sends/{send_id}/parts/{number}", admin.caller(), part) is None
     assert orgs.post(f"/sends/{send_id}/file-ready", admin.caller())["file_state"] == "ready"
 
-    opened = orgs.post(f"/sends/{send_id}/access", recipient(), {})
+    opened = orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())
     assert opened["file"] == {"name": sealed.body["file_name"], "size": len(data), "parts": 3,
                               "prefix": sealed.body["file_prefix"], "chunk_size": 65536}
     assert orgs.get(f"/sends/{send_id}", admin.caller())["access_count"] == 0  # a file counts at download
-    with orgs.stream("POST", f"/sends/{send_id}/download", recipient(), json={}) as (chunks, headers):
+    with orgs.stream("POST", f"/sends/{send_id}/download", recipient(), json=sealed.opening()) as (chunks, headers):
         assert int(headers["Content-Length"]) == ciphertext_size(len(data))
         assert headers["Content-Type"] == "application/octet-stream"
         blocks = list(chunks)
@@ -120,7 +119,7 @@ def test_a_file_is_uploaded_in_parts_and_downloaded_as_a_stream_of_its_exact_siz
     assert b"".join(decrypt_stream(send_keys(sealed.send_key).file_key, send_id_bytes(send_id), prefix,
                                    blocks)) == data
     with pytest.raises(NotFound) as used:  # its one access is used
-        with orgs.stream("POST", f"/sends/{send_id}/download", recipient(), json={}):
+        with orgs.stream("POST", f"/sends/{send_id}/download", recipient(), json=sealed.opening()):
             pass
     assert used.value.error == "SendNotAvailable"
     store = LocalSendStore(system.var_dir / "sends")
@@ -131,13 +130,14 @@ def test_a_file_is_uploaded_in_parts_and_downloaded_as_a_stream_of_its_exact_siz
 
 def test_twenty_recipients_race_for_one_access_and_exactly_one_wins(sender):
     orgs, admin, organization_id = sender
-    send_id = new_send(orgs, admin, organization_id, sealed_send(max_access_count=1))["send_id"]
+    sealed = sealed_send(max_access_count=1)
+    send_id = new_send(orgs, admin, organization_id, sealed)["send_id"]
     barrier = threading.Barrier(20)
 
     def race(_):
         barrier.wait()
         try:
-            return orgs.post(f"/sends/{send_id}/access", recipient(), {})["send_id"]
+            return orgs.post(f"/sends/{send_id}/access", recipient(), sealed.opening())["send_id"]
         except NotFound as refused:
             return refused.error
 
@@ -151,17 +151,19 @@ def test_every_refusal_of_a_recipient_is_one_answer_and_five_wrong_passwords_loc
     orgs, admin, organization_id = sender
     sealed = sealed_send(password="right password here")
     send_id = new_send(orgs, admin, organization_id, sealed)["send_id"]
-    disabled = new_send(orgs, admin, organization_id, sealed_send(disabled=True))["send_id"]
+    off = sealed_send(disabled=True)
+    disabled = new_send(orgs, admin, organization_id, off)["send_id"]
 
-    def refusal(send_id, proof):
+    def refusal(send_id, proof, token=sealed.access_token):
         with pytest.raises(NotFound) as refused:
-            orgs.post(f"/sends/{send_id}/access", recipient(), {"password_proof": proof})
+            orgs.post(f"/sends/{send_id}/access", recipient(), {"access_token": token, "password_proof": proof})
         return refused.value.status, refused.value.error, refused.value.message
 
     wrong = sealed.proof("wrong password here")
     answers = {refusal(send_id, wrong) for _ in range(5)}
-    answers |= {refusal(send_id, sealed.proof("right password here")), refusal(disabled, None),
-                refusal(disabled, wrong), refusal("D" * 22, wrong), refusal("not-an-id", None),
+    answers |= {refusal(send_id, sealed.proof("right password here")), refusal(disabled, None, off.access_token),
+                refusal(disabled, wrong, off.access_token), refusal(send_id, None, off.access_token),
+                refusal(send_id, None, None), refusal(send_id, None, "not a token"), refusal("D" * 22, wrong), refusal("not-an-id", None),
                 refusal(str(uuid.uuid4()), None)}
     assert answers == {(404, "SendNotAvailable", "This Send does not exist or is no longer available.")}
 
@@ -182,7 +184,7 @@ def test_bad_input_and_someone_elses_send_change_nothing(system, sender, unique_
             orgs.post(f"/organizations/{organization_id}/sends", admin.caller(), body)
         assert refused.value.field == field, body
     outsider, _ = new_provider_admin(system, unique_email("nosy"), PASSWORD)
-    edit = {k: v for k, v in plain.items() if k != "type"}
+    edit = {k: v for k, v in plain.items() if k not in ("type", "access_token")}
     for call in (lambda: orgs.get(f"/sends/{send_id}", outsider.caller()),
                  lambda: orgs.call("PUT", f"/sends/{send_id}", outsider.caller(), json=edit),
                  lambda: orgs.post(f"/sends/{send_id}/remove-password", outsider.caller()),
@@ -232,22 +234,22 @@ def test_past_expiration_a_send_is_not_available_and_past_deletion_the_chore_del
     _visitor, admin, _provider_id, organization_id = client_org
     orgs, clock, settings = orgs_with_a_clock
     start = clock["now"]
-    text_send = orgs.post(f"/organizations/{organization_id}/sends", admin.caller(), sealed_send(
-        now=start, expiration_date=(start + timedelta(hours=1)).isoformat(),
-        deletion_date=(start + timedelta(days=2)).isoformat()).body)["send_id"]
+    texted = sealed_send(now=start, expiration_date=(start + timedelta(hours=1)).isoformat(),
+                         deletion_date=(start + timedelta(days=2)).isoformat())
+    text_send = orgs.post(f"/organizations/{organization_id}/sends", admin.caller(), texted.body)["send_id"]
     data = os.urandom(70_000)
     sealed = sealed_send("file", file_size=len(data), now=start, deletion_date=(start + timedelta(days=1)).isoformat())
     file_send = orgs.post(f"/organizations/{organization_id}/sends", admin.caller(), sealed.body)["send_id"]
     orgs.send_bytes("PUT", f"/sends/{file_send}/parts/0", admin.caller(), file_parts(sealed, file_send, data)[0])
     orgs.post(f"/sends/{file_send}/file-ready", admin.caller())
 
-    assert orgs.post(f"/sends/{text_send}/access", recipient(), {})["send_id"] == text_send
+    assert orgs.post(f"/sends/{text_send}/access", recipient(), texted.opening())["send_id"] == text_send
     clock["now"] = start + timedelta(hours=1, seconds=1)
     with pytest.raises(NotFound) as gone:
-        orgs.post(f"/sends/{text_send}/access", recipient(), {})
+        orgs.post(f"/sends/{text_send}/access", recipient(), texted.opening())
     assert gone.value.error == "SendNotAvailable"
     assert orgs.get(f"/sends/{text_send}", admin.caller())["status"] == "expired"
-    assert orgs.post(f"/sends/{file_send}/access", recipient(), {})["file"]["parts"] == 1
+    assert orgs.post(f"/sends/{file_send}/access", recipient(), sealed.opening())["file"]["parts"] == 1
 
     engine = make_engine(settings.database_url)
     store = WatchedStore(settings.send_store_dir, engine)
@@ -255,7 +257,7 @@ def test_past_expiration_a_send_is_not_available_and_past_deletion_the_chore_del
     assert purge_sends(opened, store, clock["now"]) == 0
     clock["now"] = start + timedelta(days=1)
     with pytest.raises(NotFound):
-        orgs.post(f"/sends/{file_send}/access", recipient(), {})
+        orgs.post(f"/sends/{file_send}/access", recipient(), sealed.opening())
     assert purge_sends(opened, store, clock["now"]) == 1
     assert store.row_after_parts == {file_send: ([], True)}  # the parts went first, the row after
     clock["now"] = start + timedelta(days=2)

@@ -8,19 +8,20 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from services.common.errors import Invalid
 from services.orgs.domain import send_access, send_files, sends
 from services.orgs.models import OutboxMessage, Send
 from services.orgs.sendstore import LocalSendStore
 from tests.send_support import file_parts, sealed_send
-from tests.unit.test_sends_domain import MAX_FILE, NOW, create
+from tests.unit.test_sends_domain import ACCESS_TOKENS, MAX_FILE, NOW, create
 
 ANONYMOUS = {"actorid": None, "ip": "198.51.100.7", "devicetype": None, "traceparent": None}
 
 
-def access(uow, send_id, proof=None, now=NOW, download=False):
+def access(uow, send_id, proof=None, now=NOW, download=False, token=None):
     with uow() as unit:
         opened = send_access.download_send if download else send_access.access_send
-        return opened(unit, send_id, proof, ANONYMOUS, now)
+        return opened(unit, send_id, token or ACCESS_TOKENS.get(send_id), proof, ANONYMOUS, now)
 
 
 def accessed_events(uow) -> list[dict]:
@@ -151,3 +152,28 @@ def test_the_geometry_of_parts_matches_csf1():
     for size in (0, 1, 65_535, 65_536, 65_537, 1_048_576, 1_048_577, MAX_FILE):
         assert send_files.ciphertext_size(size) == ciphertext_size(size) == sum(send_files.part_sizes(size))
     assert send_files.part_sizes(0) == [16]
+
+
+def test_knowing_only_a_sends_id_uses_up_nothing_and_learns_nothing(uow, client):
+    """The id travels in URLs and logs; the access token only with the link's key. Without the right
+    token a recipient gets the one answer, no access is counted and no password is asked for."""
+    staff, org = client
+    made = create(uow, staff, org, max_access_count=1)
+    guarded = create(uow, staff, org, sealed_send(password="open sesame"))
+    for token in (None, "", "A" * 44, ACCESS_TOKENS[guarded.id], ACCESS_TOKENS[made.id][:-2] + "A=", "x" * 100):
+        with pytest.raises(sends.SendNotAvailable):
+            access(uow, made.id, token=token or "missing")
+    with pytest.raises(sends.SendNotAvailable):  # not PasswordRequired: that too would tell something
+        access(uow, guarded.id, token=ACCESS_TOKENS[made.id])
+    assert accessed_events(uow) == []
+    assert access(uow, made.id).access_count == 1
+
+
+def test_a_send_is_made_only_with_an_access_token(uow, client):
+    staff, org = client
+    for token in (None, "", "short", "A" * 43 + "=" + "A"):
+        sealed = sealed_send()
+        sealed.body["access_token"] = token
+        with pytest.raises(Invalid) as refused:
+            create(uow, staff, org, sealed)
+        assert refused.value.field == "access_token"

@@ -25,11 +25,16 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 MAX_FILE = 100 * 1024 * 1024
 
 
+ACCESS_TOKENS: dict[str, str] = {}  # each Send made here by id: what its recipients would present
+
+
 def create(uow, actor, org, sealed=None, now=NOW, **settings):
     sealed = sealed or sealed_send(now=now)
     sealed.body.update(settings)
     with uow() as unit:
-        return sends.create_send(unit, actor, org, sends.SendDraft(**sealed.body), CONTEXT, now, MAX_FILE)
+        made = sends.create_send(unit, actor, org, sends.SendDraft(**sealed.body), CONTEXT, now, MAX_FILE)
+    ACCESS_TOKENS[made.id] = sealed.access_token
+    return made
 
 
 def published(uow) -> list[tuple[str, dict]]:
@@ -75,6 +80,7 @@ def test_dates_follow_bitwardens_rules(deletion, expiration, refused):
 def test_one_status_in_python_and_in_sql(uow, client, settings, status):
     staff, org = client
     row = Send(id="A" * 22, owner_user_id=staff, organization_id=org, type="text", name="n", key="k",
+               access_token_hash="0" * 64,
                **{"deletion_date": NOW + timedelta(days=1), **settings})
     assert sends.send_status(row, NOW) == status
     with uow() as unit:
@@ -283,6 +289,7 @@ def test_a_person_keeps_at_most_500_live_sends(uow, client):
     with uow() as unit:
         for number in range(sends.MAX_LIVE_SENDS):
             unit.add(Send(id=f"{number:022d}", owner_user_id=staff, organization_id=org, type="text", name="n",
+                          access_token_hash="0" * 64,
                           key="k", deletion_date=NOW + timedelta(days=1)))
         unit.commit()
     with pytest.raises(Invalid) as error:

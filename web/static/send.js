@@ -54,6 +54,8 @@ export async function sendKeys(sendKey) {
   const content = await hkdfBits(sendKey, "send", 512);
   const fileBits = await hkdfBits(sendKey, "custodian-send-file-v1", 256);
   return {
+    // Shown to the server so that knowing a Send's id (URLs, logs) is not enough to use up its accesses.
+    accessToken: toBase64(await hkdfBits(sendKey, "custodian-send-access-v1", 256)),
     enc: await crypto.subtle.importKey("raw", content.slice(0, 32), "AES-CBC", false, ["decrypt"]),
     mac: await crypto.subtle.importKey("raw", content.slice(32), { name: "HMAC", hash: "SHA-256" }, false,
                                        ["verify"]),
@@ -128,10 +130,11 @@ function humanSize(size) {
   return `${size} B`;
 }
 
-async function post(path, proof) {
+async function post(path, accessToken, proof) {
   return fetch(path, {
     method: "POST", credentials: "same-origin", cache: "no-store",
-    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ password: proof }),
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ access_token: accessToken, password: proof }),
   });
 }
 
@@ -176,7 +179,7 @@ async function open(root) {
 
   async function access() {
     let answer;
-    try { answer = await post(`${base}/access`, proof); } catch (error) { view.busy(); return; }
+    try { answer = await post(`${base}/access`, keys.accessToken, proof); } catch (error) { view.busy(); return; }
     if (answer.status === 401 && proof === null) {
       view.show("send-loading", false); view.show("send-password-form");
       view.find("send-password-form").querySelector("input").focus();
@@ -226,7 +229,7 @@ async function open(root) {
     button.disabled = true;
     view.show("send-downloading");
     try {
-      const answer = await post(`${base}/file`, proof);
+      const answer = await post(`${base}/file`, keys.accessToken, proof);
       if (answer.status === 503) { view.busy(); return; }
       if (!answer.ok) throw new Unavailable("refused");
       const chunks = await decryptFile(answer.body.getReader(), keys.file, idBytes, fromBase64(send.file.prefix),

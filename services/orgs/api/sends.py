@@ -33,6 +33,7 @@ class SendEditIn(StrictBody):
 
 class SendIn(SendEditIn):
     type: str = Field(max_length=10)
+    access_token: str = Field(default="", max_length=100)
     file_size: int | None = None
     file_prefix: str | None = Field(default=None, max_length=20)
 
@@ -46,6 +47,7 @@ class SendQuery(StrictQuery):
 
 
 class ProofIn(StrictBody):
+    access_token: str | None = Field(default=None, max_length=100)
     password_proof: str | None = Field(default=None, max_length=100)
 
 
@@ -162,7 +164,8 @@ def send_file_ready(send_id: str):
 def access_send(send_id: str, json_data: ProofIn):
     """What a recipient opens (anonymous): a text Send counts an access here, a file Send at download."""
     with unit_of_work() as uow:
-        send = send_access.access_send(uow, send_id, json_data.password_proof, event_context(), now())
+        send = send_access.access_send(uow, send_id, json_data.access_token, json_data.password_proof,
+                                       event_context(), now())
     file = {"name": send.file_name, "size": send.file_size, "parts": send_files.expected_parts(send),
             "prefix": send.file_prefix, "chunk_size": send_files.CHUNK_SIZE} if send.type == "file" else None
     return {"send_id": send.id, "type": send.type, "name": send.name, "text": send.text,
@@ -175,7 +178,8 @@ def access_send(send_id: str, json_data: ProofIn):
 def download_send(send_id: str, json_data: ProofIn):
     """A file Send's ciphertext, streamed part by part once its access is counted (anonymous)."""
     with unit_of_work() as uow:
-        send = send_access.download_send(uow, send_id, json_data.password_proof, event_context(), now())
+        send = send_access.download_send(uow, send_id, json_data.access_token, json_data.password_proof,
+                                         event_context(), now())
     blocks = store().iter_parts(send.id, send_files.expected_parts(send))
     return Response(blocks, mimetype="application/octet-stream",
                     headers={"Content-Length": str(send_files.ciphertext_size(send.file_size or 0))})

@@ -10,29 +10,35 @@ PostgreSQL (the WHERE is checked again on the row it updates).
 """
 from __future__ import annotations
 
+import hmac
 from datetime import datetime, timedelta
 
 from sqlalchemy import not_, update
 
 from ..models import Send
-from .sends import (NOT_AVAILABLE, SEND_ID, PasswordRequired, SendNotAvailable, proof_matches, send_event,
-                    send_status)
+from .sends import (NOT_AVAILABLE, SEND_ID, PasswordRequired, SendNotAvailable, access_token_hash, proof_matches,
+                    send_event, send_status)
 
 LOCK_AFTER_FAILURES = 5
 LOCKED_FOR = timedelta(minutes=15)
 
 
-def _available(send: Send | None, now: datetime) -> bool:
-    return (send is not None and send_status(send, now) == "active" and send.file_state != "uploading"
+def _available(send: Send | None, token: str | None, now: datetime) -> bool:
+    # The token proves the link's key is known, not only its id (which URLs and logs carry): without
+    # it nobody uses up an access, sees that a password is asked or fetches a byte of ciphertext.
+    presented = access_token_hash(token) or ""
+    return (send is not None and hmac.compare_digest(presented, send.access_token_hash)
+            and send_status(send, now) == "active" and send.file_state != "uploading"
             and (send.locked_until is None or send.locked_until <= now))
 
 
-def open_send(uow, send_id: str, proof: str | None, context: dict, now: datetime, counted: bool) -> Send:
-    """The Send if the recipient may open it, its access counted when `counted` (a text at access, a file at
-    download); SendNotAvailable or PasswordRequired otherwise. `context` carries no actor: recipients are
-    anonymous."""
+def open_send(uow, send_id: str, token: str | None, proof: str | None, context: dict, now: datetime,
+              counted: bool) -> Send:
+    """The Send if the recipient, presenting the link key's access `token`, may open it, its access counted
+    when `counted` (a text at access, a file at download); SendNotAvailable or PasswordRequired otherwise.
+    `context` carries no actor: recipients are anonymous."""
     send = uow.get(Send, send_id) if isinstance(send_id, str) and SEND_ID.match(send_id) else None
-    if not _available(send, now):
+    if not _available(send, token, now):
         if proof is not None:
             proof_matches(None, proof)
         raise SendNotAvailable(NOT_AVAILABLE)
@@ -71,18 +77,18 @@ def _count_failure(uow, send_id: str, now: datetime) -> None:
     uow.commit()
 
 
-def access_send(uow, send_id: str, proof: str | None, context: dict, now: datetime) -> Send:
+def access_send(uow, send_id: str, token: str | None, proof: str | None, context: dict, now: datetime) -> Send:
     """What a recipient opens: a text Send is counted here, a file Send only when downloaded."""
     send = uow.get(Send, send_id) if isinstance(send_id, str) and SEND_ID.match(send_id) else None
-    return open_send(uow, send_id, proof, context, now, counted=send is not None and send.type == "text")
+    return open_send(uow, send_id, token, proof, context, now, counted=send is not None and send.type == "text")
 
 
-def download_send(uow, send_id: str, proof: str | None, context: dict, now: datetime) -> Send:
+def download_send(uow, send_id: str, token: str | None, proof: str | None, context: dict, now: datetime) -> Send:
     """A file Send, its access counted before its parts are streamed (a download cut short has used it)."""
     send = uow.get(Send, send_id) if isinstance(send_id, str) and SEND_ID.match(send_id) else None
     if send is not None and send.type != "file":
         if proof is not None:
             proof_matches(None, proof)
         raise SendNotAvailable(NOT_AVAILABLE)
-    return open_send(uow, send_id, proof, context, now, counted=True)
+    return open_send(uow, send_id, token, proof, context, now, counted=True)
 

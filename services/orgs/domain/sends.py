@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ MAX_LIFETIME = timedelta(days=31)
 LEEWAY = timedelta(minutes=1)  # a date must be this far ahead, so a Send is not dead on arrival
 EXEMPT_ROLES = ("owner", "admin")
 SEND_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
-PROOF_BYTES, PREFIX_BYTES = 32, 8
+PROOF_BYTES, PREFIX_BYTES, TOKEN_BYTES = 32, 8, 32
 DISABLED_BY_POLICY = "Due to an Enterprise policy, you are only able to delete an existing Send."
 HIDE_EMAIL_BY_POLICY = ("Due to an Enterprise policy, you are not allowed to hide your email address from recipients "
                         "when creating or editing a Send.")
@@ -134,6 +135,15 @@ def _decoded(value: str | None, size: int, field: str, message: str) -> str:
     raise Invalid(message, field)
 
 
+def access_token_hash(token: str | None) -> str | None:
+    """SHA-256 (hex) of a recipient's access token (32 bytes in base64), or None when it is not one."""
+    try:
+        raw = base64.b64decode(token, validate=True) if isinstance(token, str) and len(token) == 44 else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    return hashlib.sha256(raw).hexdigest() if len(raw) == TOKEN_BYTES else None
+
+
 # What an unknown or unavailable Send's proof is verified against, so that it costs what a real one does.
 DUMMY_HASH = HASHER.hash(base64.b64encode(bytes(PROOF_BYTES)).decode())
 
@@ -165,6 +175,7 @@ class SendDraft:
     file_name: str | None = None
     file_size: int | None = None
     file_prefix: str | None = None
+    access_token: str | None = None
     password_proof: str | None = None
     max_access_count: int | None = None
     expiration_date: str | None = None
@@ -263,8 +274,12 @@ def create_send(uow, actor_id: str, organization_id: str, draft: SendDraft, cont
                                                               Send.deletion_date > now)).one()
     if live >= MAX_LIVE_SENDS:
         raise Invalid(f"You have {MAX_LIVE_SENDS} Sends, the most one person may keep: delete some first.")
+    token_hash = access_token_hash(draft.access_token)
+    if token_hash is None:
+        raise Invalid("The access token must be 32 bytes in base64.", "access_token")
     send = Send(id=new_send_id(), owner_user_id=actor_id, organization_id=organization_id, type=draft.type,
-                creator_email=None if draft.hide_email else email, created_at=now, deletion_date=now)
+                creator_email=None if draft.hide_email else email, created_at=now, deletion_date=now,
+                access_token_hash=token_hash)
     if draft.type == "file":
         size = draft.file_size
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= max_file_bytes:

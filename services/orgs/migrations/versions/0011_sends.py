@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('file_parts', sa.Integer(), server_default='0', nullable=False),
     sa.Column('file_state', text(length=10), nullable=False),
     sa.Column('password_hash', text(length=200), nullable=True),
+    sa.Column('access_token_hash', text(length=64), nullable=False),
     sa.Column('max_access_count', sa.Integer(), nullable=True),
     sa.Column('access_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('expiration_date', stamp(), nullable=True),

@@ -50,6 +50,10 @@ COPY . .
 COPY --from=build /app/web/translations ./web/translations
 RUN python -m compileall -q /app
 
+# The one writable place: where orgs keeps Sends' files (ciphertext) with SEND_STORE=local. Compose
+# mounts one named volume here in every orgs container, which takes this folder's owner and mode.
+RUN mkdir -p /srv/custodian/sends && chown custodian:custodian /srv/custodian/sends && chmod 700 /srv/custodian/sends
+
 USER custodian:custodian
 EXPOSE 8000
 

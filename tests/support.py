@@ -170,3 +170,10 @@ class StaffedProvider:
         visitor = Visitor(self.system.url)
         visitor.log_in(person.email, STAFF_PASSWORD)
         return visitor
+
+    def browsing(self, label: str) -> Visitor:
+        """The person a test calls `label` (in `self.people`), logged in once and kept."""
+        visitors = self.__dict__.setdefault("visitors", {})
+        if label not in visitors:
+            visitors[label] = self.visitor(self.people[label])
+        return visitors[label]

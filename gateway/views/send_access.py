@@ -36,7 +36,7 @@ def send_page(send_id: str):
     return render("pages/send_access.html", send_id=send_id if SEND_ID.fullmatch(send_id) else "")
 
 
-def _same_origin_json() -> tuple[tuple[str, str | None] | None, Response | None]:
+def _presented(send_id: str) -> tuple[tuple[str, str | None] | None, Response | None]:
     """The access token and password proof of a recipient's call, or the refusal of a call that is not one.
 
     These calls carry no session (so no CSRF token): a page elsewhere must still not make a
@@ -46,7 +46,7 @@ def _same_origin_json() -> tuple[tuple[str, str | None] | None, Response | None]
     if site not in (None, "same-origin") or (origin is not None and origin.rstrip("/") != request.host_url.rstrip("/")):
         return None, (jsonify(message=_("Open the Send from its link.")), 403)
     body = request.get_json(silent=True) if request.is_json else None
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not SEND_ID.fullmatch(send_id):
         return None, (jsonify(NOT_AVAILABLE), 404)
     token, proof = body.get("access_token"), body.get("password")
     if not isinstance(token, str) or not BASE64_32_BYTES.fullmatch(token) or \
@@ -66,11 +66,9 @@ def _refusal(error: ServiceError):
 @bp.post("/send/<send_id>/access")
 def access(send_id: str):
     """What the recipient's page needs to show the Send (a text Send counts this access)."""
-    presented, refusal = _same_origin_json()
+    presented, refusal = _presented(send_id)
     if refusal:
         return refusal
-    if not SEND_ID.fullmatch(send_id):
-        return jsonify(NOT_AVAILABLE), 404
     try:
         return jsonify(sends_anonymously().access(send_id, *presented))
     except ServiceError as error:
@@ -80,11 +78,9 @@ def access(send_id: str):
 @bp.post("/send/<send_id>/file")
 def download(send_id: str):
     """A file Send's ciphertext, relayed as orgs streams it (this counts the access)."""
-    presented, refusal = _same_origin_json()
+    presented, refusal = _presented(send_id)
     if refusal:
         return refusal
-    if not SEND_ID.fullmatch(send_id):
-        return jsonify(NOT_AVAILABLE), 404
     held = ExitStack()
     try:
         answer = held.enter_context(sends_anonymously().download(send_id, *presented))

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from gateway.crypto.kdf import send_keys, send_password_proof
 from gateway.crypto.stream import encrypt_stream
-from tests.browser.steps import PASSWORD, add_client_and_manage, log_in
+from tests.browser.steps import PASSWORD, add_client_and_manage, dialog, log_in
 from tests.support import everything_stored, new_provider_admin
 
 TEXT_CANARY = "Canary-Send-Text-4471 the alarm code is 9921"
@@ -64,6 +64,17 @@ def test_text_and_file_sends_reach_a_logged_out_recipient(browser, system, nats_
     page.goto("/login")
     log_in(page, admin_email)
     add_client_and_manage(page, "Send Co", 5, f"owner-{uuid.uuid4().hex[:6]}@tests.example")
+
+    # The client's owners may restrict Send; the provider's staff are exempt, as in Bitwarden.
+    page.get_by_role("link", name="Policies").click()
+    for policy, option in (("Remove Send", None), ("Send options", "Always show the member's email address")):
+        page.get_by_role("link", name=f"Edit {policy}").click()
+        form = dialog(page, policy)
+        form.get_by_label("Turn on").check()
+        if option:
+            form.get_by_label(option).check()
+        form.get_by_role("button", name="Save").click()
+        expect(page.locator("table.policies tbody tr", has_text=policy)).to_contain_text("On")
 
     # From inside the client: its Sends, then New Send with the client chosen.
     page.get_by_role("navigation", name="Admin Console").get_by_role("link", name="Send").click()

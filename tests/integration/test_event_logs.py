@@ -24,14 +24,11 @@ def world(system):
     world.people = {label: world.member(world.acme, label, role, permissions)
                     for label, (role, permissions) in roles.items()}
     world.people.update({"provider-admin": world.admin, "service-user": world.service_user})
-    world.visitors = {}
     return world
 
 
 def visitor(world, label: str) -> Visitor:
-    if label not in world.visitors:
-        world.visitors[label] = world.visitor(world.people[label])
-    return world.visitors[label]
+    return world.browsing(label)
 
 
 def logged(world, organization_id: str, kind: str, **filters) -> list[dict]:

@@ -27,14 +27,11 @@ def world(system):
                     (("owner", "owner"), ("admin", "admin"), ("user", "user"), ("user2", "user"))}
     world.people["other-user"] = world.member(world.other, "outsider", "user")
     world.people.update({"provider-admin": world.admin, "service-user": world.service_user})
-    world.visitors = {}
     return world
 
 
 def visitor(world, label: str) -> Visitor:
-    if label not in world.visitors:
-        world.visitors[label] = world.visitor(world.people[label])
-    return world.visitors[label]
+    return world.browsing(label)
 
 
 def form(organization: str, **changes) -> dict:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -77,9 +78,10 @@ def blocks_of(content: bytes):
 
 
 def new_send(browser, base: str, client: str, fields: dict) -> requests.Response:
-    page = browser.get(f"{base}/sends/new?organization_id={client}")
+    form = f"{base}/sends/new?organization_id={client}"  # as the client's Admin Console links to it
+    page = browser.get(form)
     token = CSRF.search(page.text).group(1)
-    answer = browser.post(f"{base}/sends/new", data={"csrf_token": token, "organization_id": client,
+    answer = browser.post(form, data={"csrf_token": token, "organization_id": client,
                                                      "deletion": "1d", "expiration": "never", **fields},
                           allow_redirects=False)
     if answer.status_code not in (201, 303):
@@ -126,9 +128,9 @@ def main() -> None:
             token = CSRF.search(answer.text).group(1)
             with PeakMemory(process.pid) as memory:
                 started = time.perf_counter()
-                put = browser.put(base + upload, data=blocks_of(content), headers={
-                    "Content-Type": "application/octet-stream", "X-CSRFToken": token,
-                    "Content-Length": str(len(content))})
+                # A file-like body has a length, so it goes with Content-Length as a browser sends a File.
+                put = browser.put(base + upload, data=io.BytesIO(content), headers={
+                    "Content-Type": "application/octet-stream", "X-CSRFToken": token})
                 upload_s = time.perf_counter() - started
             if put.status_code != 200:
                 raise SystemExit(f"the upload failed ({put.status_code}): {put.text[:200]}")
@@ -137,10 +139,11 @@ def main() -> None:
 
             # Download as a recipient, opened with the reference reader.
             recipient = requests.Session()
-            meta = recipient.post(f"{base}/send/{send_id}/access", json={"password": None}).json()
+            presented = {"access_token": send_keys(from_b64url(key)).access_token, "password": None}
+            meta = recipient.post(f"{base}/send/{send_id}/access", json=presented).json()
             with PeakMemory(process.pid) as download_memory:
                 started = time.perf_counter()
-                with recipient.post(f"{base}/send/{send_id}/file", json={"password": None}, stream=True) as got:
+                with recipient.post(f"{base}/send/{send_id}/file", json=presented, stream=True) as got:
                     opened = hashlib.sha256()
                     for piece in decrypt_stream(send_keys(from_b64url(key)).file_key, send_id_bytes(send_id),
                                                 base64.b64decode(meta["file"]["prefix"]),
@@ -153,7 +156,9 @@ def main() -> None:
             # Accesses of a text Send, as recipients make them, against the recipient's page alone.
             answer = new_send(browser, base, client, {"send_type": "text", "name": "Bench text",
                                                       "text": "bench"})
-            text_id = answer.headers["Location"].split("/")[2]
+            text_link = link_of(browser, base, answer.headers["Location"])
+            text_id, text_key = text_link.split("/send/")[1].split("#")
+            text_opening = {"access_token": send_keys(from_b64url(text_key)).access_token, "password": None}
 
             def timed_many(action) -> float:
                 started = time.perf_counter()
@@ -169,7 +174,7 @@ def main() -> None:
                 return sessions.http
 
             def access():
-                if http().post(f"{base}/send/{text_id}/access", json={"password": None}).status_code != 200:
+                if http().post(f"{base}/send/{text_id}/access", json=text_opening).status_code != 200:
                     raise SystemExit("an access was refused")
 
             page_s = timed_many(lambda: http().get(f"{base}/send/{text_id}"))

@@ -44,7 +44,9 @@ def _allow_large_uploads():
     if request.endpoint in transfer.LARGE_UPLOADS:
         request.max_content_length = current_app.extensions["settings"].import_limits.upload_bytes
     elif request.endpoint == sends.UPLOAD_ENDPOINT:  # read as a stream, sealed and passed on as it arrives
-        request.max_content_length = current_app.extensions["settings"].send_max_file_bytes
+        # One byte more: at the limit werkzeug cannot tell the end of a body from more of it, and
+        # refuses a file of exactly the largest size; the view stops at the size declared anyway.
+        request.max_content_length = current_app.extensions["settings"].send_max_file_bytes + 1
 
 
 def create_app(settings: Settings | None = None) -> Flask:

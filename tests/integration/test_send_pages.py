@@ -4,6 +4,8 @@ recipient's calls from elsewhere, a broken upload, and the events in the client'
 from __future__ import annotations
 
 import html
+import io
+import os
 import re
 
 import pytest
@@ -183,3 +185,20 @@ def test_send_events_reach_the_clients_event_log(world, system):
                      f"Deleted text Send {send_id[:8]}"):
         assert sentence in html.unescape(page)
     assert "Logged Send" not in page
+
+
+@pytest.mark.parametrize("size, created", [(6 * 1024 * 1024, True), (6 * 1024 * 1024 + 1, False)])
+def test_a_file_of_exactly_the_largest_size_is_sent_and_one_byte_more_is_not(world, system, size, created):
+    person = visitor(world, "user")
+    name = f"Limit {size}"
+    answer = person.submit("/sends/new", form(world.acme.organization_id, send_type="file", name=name,
+                                              file_name="limit.bin", file_size=str(size)), action="/sends/new")
+    if not created:
+        assert answer.status_code == 422 and "larger than the 6 MiB a Send may hold" in html.unescape(answer.text)
+        assert name not in sends_listed(world, "user")
+        return
+    upload = re.search(r'data-send-upload="([^"]+)"', answer.text).group(1)
+    sent = person.http.put(person.base + upload, data=io.BytesIO(os.urandom(size)), headers={
+        "Content-Type": "application/octet-stream", "X-CSRFToken": person.csrf_token(answer.text)})
+    assert sent.status_code == 200, sent.text
+    assert name in sends_listed(world, "user")

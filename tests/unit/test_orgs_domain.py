@@ -143,3 +143,45 @@ def test_search_matches_part_of_a_name_and_treats_wildcards_as_text(uow, provide
         assert [r.name for r in domain.list_clients(unit, admin_id, provider_id, search="%").rows] == \
             ["Alpha 100% Ltd"]
         assert domain.list_clients(unit, admin_id, provider_id, search="_").rows == []
+
+
+def test_a_provider_admin_moves_a_client_to_another_plan_and_its_seats_stay(uow, provider):
+    provider_id, admin_id, key = provider
+    with uow() as unit:
+        organization = domain.create_client(unit, admin_id, provider_id, draft(key, seats=7), CONTEXT)
+    with uow() as unit:
+        changed = domain.change_plan(unit, admin_id, provider_id, organization.id, "Enterprise", CONTEXT)
+    assert (changed.plan, changed.seats) == ("Enterprise", 7)
+    assert outbox_types(uow)[-1] == "orgs.org.plan.changed"
+    with uow() as unit:
+        domain.change_plan(unit, admin_id, provider_id, organization.id, "Enterprise", CONTEXT)
+    assert outbox_types(uow).count("orgs.org.plan.changed") == 1  # the same plan again changes nothing
+
+
+@pytest.mark.parametrize("plan, message", [("Free", "Teams or Enterprise"), ("", "Teams or Enterprise"),
+                                           ("Teams", "at most 1,000 seats")])
+def test_a_plan_that_is_not_sold_or_too_small_for_the_seats_is_refused(uow, provider, plan, message):
+    provider_id, admin_id, key = provider
+    with uow() as unit:
+        organization = domain.create_client(unit, admin_id, provider_id, draft(key, plan="Enterprise", seats=2000),
+                                            CONTEXT)
+    with uow() as unit, pytest.raises(Invalid, match=message):
+        domain.change_plan(unit, admin_id, provider_id, organization.id, plan, CONTEXT)
+    with uow() as unit:
+        assert unit.get(models.Organization, organization.id).plan == "Enterprise"
+    assert "orgs.org.plan.changed" not in outbox_types(uow)
+
+
+def test_only_a_provider_admin_changes_a_clients_plan(uow, provider):
+    provider_id, admin_id, key = provider
+    service_user = str(uuid.uuid4())
+    with uow() as unit:
+        domain.add_confirmed_provider_user(unit, admin_id, provider_id, service_user, "svc@unit.example",
+                                           "service_user", keyring.wrap_provider_key(key, KeyPair.generate()
+                                                                                     .public_key_b64), CONTEXT)
+    with uow() as unit:
+        organization = domain.create_client(unit, admin_id, provider_id, draft(key), CONTEXT)
+    with uow() as unit, pytest.raises(Forbidden):
+        domain.change_plan(unit, service_user, provider_id, organization.id, "Enterprise", CONTEXT)
+    with uow() as unit, pytest.raises(NotFound):
+        domain.change_plan(unit, str(uuid.uuid4()), provider_id, organization.id, "Enterprise", CONTEXT)

@@ -39,6 +39,10 @@ class SeatsIn(StrictBody):
     autoscale_max_seats: int | None = None
 
 
+class PlanIn(StrictBody):
+    plan: str = Field(max_length=100)
+
+
 class ClientQuery(StrictQuery):
     sort: str = "name"
     direction: str = "asc"
@@ -199,6 +203,16 @@ def change_seats(provider_id: str, organization_id: str, json_data: SeatsIn):
     with unit_of_work() as uow:
         organization = domain.change_seats(uow, acting_user(), provider_id, organization_id, json_data.seats,
                                            event_context(), json_data.autoscale_max_seats)
+    return _organization_json(organization, organization.used_seats)
+
+
+@bp.post("/providers/<provider_id>/clients/<organization_id>/plan")
+@bp.input(PlanIn)
+def change_plan(provider_id: str, organization_id: str, json_data: PlanIn):
+    """Move a client to another plan (Provider Admins); its seats stay."""
+    with unit_of_work() as uow:
+        organization = domain.change_plan(uow, acting_user(), provider_id, organization_id, json_data.plan,
+                                          event_context())
     return _organization_json(organization, organization.used_seats)
 
 

@@ -7,7 +7,7 @@ provider learns nothing about it: every refusal of that kind is NotFound.
 from .access import (OrganizationAccess, memberships, organization_access, organization_overview, organizations_administered,
                      record_provider_access)
 from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable, create_standalone, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
-                      ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_seats,
+                      ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_plan, change_seats,
                       client_name, client_of, create_client, list_clients, plan_name, seat_count,
                       unlink_client)
 from .collections import (ACCESS_LEVELS, delete_collection, delete_group, list_collections, list_groups,
@@ -135,6 +135,7 @@ __all__ = [
     "accept",
     "add_confirmed_provider_user",
     "change_role",
+    "change_plan",
     "change_seats",
     "client_name",
     "client_of",

@@ -299,6 +299,28 @@ def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, sea
     return organization
 
 
+def change_plan(uow, actor_id: str, provider_id: str, organization_id: str, plan: str, context: dict) -> Organization:
+    """Move a client to another plan (Manage subscription); its seats stay, so the plan must allow them."""
+    # The same Provider Admins who set a client's seats: plan and seats are one subscription.
+    provider_acting(uow, actor_id, provider_id, "change_seats")
+    client_of(uow, actor_id, provider_id, organization_id)
+    plan = plan_name(plan)
+    organization = _lock(uow, organization_id)
+    wanted = max(organization.seats, organization.autoscale_max_seats or 0)
+    if wanted > PLAN_MAX_SEATS[plan]:
+        raise Invalid(f"The {plan} plan allows at most {PLAN_MAX_SEATS[plan]:,} seats: lower the seats first.", "plan")
+    previous = organization.plan
+    if plan == previous:
+        return organization
+    organization.plan = plan
+    uow.add(organization)
+    uow.publish(Event("org.plan.changed", {"organization_id": organization.id, "plan": plan, "previous_plan": previous,
+                                           "seats": organization.seats},
+                      subject=organization.id, orgid=organization.id, providerid=provider_id, **context))
+    uow.commit()
+    return organization
+
+
 def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, context: dict) -> None:
     """Detach a client from the provider: its staff lose access, the organization stays."""
     provider_acting(uow, actor_id, provider_id, "unlink_client")

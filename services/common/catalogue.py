@@ -37,6 +37,9 @@ class EventSpec:
 # What a Send's events tell: never its name, notes, text, file name, key, password proof or hash.
 SEND_FIELDS = ("send_id", "organization_id", "type", "has_password", "max_access_count", "access_count", "deletion_date")
 
+# What an invoice's events tell: which invoice and what it comes to (never a payment card: none is taken).
+INVOICE_FIELDS = ("invoice_id", "provider_id", "number", "period_start", "period_end", "currency", "total", "status")
+
 CATALOGUE: dict[str, EventSpec] = {
     spec.type: spec
     for spec in (
@@ -216,19 +219,37 @@ CATALOGUE: dict[str, EventSpec] = {
                   "A recipient downloaded a file Send (anonymous: no actor; counted against its maximum).",
                   SEND_FIELDS, "sends"),
         EventSpec("billing", "subscription.created", 9200, "Custodian_Subscription_Created",
-                  "A client organization's subscription started.",
+                  "No longer published (replaced by subscription.changed in issue 14); kept so older logs read.",
                   ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal"),
         EventSpec("billing", "subscription.updated", 9201, "Custodian_Subscription_Updated",
-                  "A subscription's seats changed.",
+                  "No longer published (replaced by subscription.changed in issue 14); kept so older logs read.",
                   ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal"),
+        EventSpec("billing", "subscription.changed", 9202, "Custodian_Subscription_Changed",
+                  "Billing applied a change of a client's subscription (`change`: created, seats, plan, unlinked "
+                  "or added); `status` billing_needed once it left its provider.",
+                  ("organization_id", "provider_id", "plan", "seats", "status", "change"), "billing"),
+        EventSpec("billing", "invoice.issued", 9203, "Custodian_Invoice_Issued",
+                  "The billing worker issued a provider's invoice for the period that just ended.",
+                  INVOICE_FIELDS, "billing"),
+        EventSpec("billing", "invoice.paid", 9204, "Custodian_Invoice_Paid",
+                  "An operator recorded the payment of an invoice (a bank transfer's reference).",
+                  (*INVOICE_FIELDS, "reference"), "billing"),
+        EventSpec("billing", "invoice.voided", 9205, "Custodian_Invoice_Voided",
+                  "An operator voided an open invoice.", INVOICE_FIELDS, "billing"),
+        EventSpec("billing", "information.updated", 9206, "Custodian_BillingInformation_Updated",
+                  "A Provider Admin changed the provider's billing information (`changed` names the fields).",
+                  ("provider_id", "name", "country", "changed"), "billing"),
+        EventSpec("billing", "minimums.changed", 9207, "Custodian_SeatMinimums_Changed",
+                  "An operator set a provider's seat minimums (per plan, from that day on).",
+                  ("provider_id", "seat_minimums", "previous"), "billing"),
     )
 }
 
 # The groups the event logs filter by, in the order the filter offers them; "account" events (a
 # person's own log-ins and 2FA) and "internal" ones (mail handed over, subscription rows) are
 # kept and served by the public API but never shown in an organization's or provider's pages.
-GROUPS = ("members", "vault", "sends", "policies", "organization", "provider", "account", "internal")
-SHOWN_GROUPS = ("members", "vault", "sends", "policies", "organization", "provider")
+GROUPS = ("members", "vault", "sends", "policies", "organization", "provider", "billing", "account", "internal")
+SHOWN_GROUPS = ("members", "vault", "sends", "policies", "organization", "provider", "billing")
 
 STREAMS = {"identity": "IDENTITY", "orgs": "ORGS", "billing": "BILLING"}
 

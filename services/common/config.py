@@ -141,6 +141,66 @@ class PasswordHashing:
         return PasswordHasher(time_cost=self.time_cost, memory_cost=self.memory_kib, parallelism=self.parallelism)
 
 
+def _pairs(env: dict, name: str, default: str, key: str, highest: int) -> dict[str, int]:
+    """`NAME=number,NAME=number` as a dict; ConfigurationError naming the variable otherwise."""
+    value = env.get(name, "").strip() or default
+    pairs = {}
+    for part in filter(None, (piece.strip() for piece in value.split(","))):
+        left, _, right = part.partition("=")
+        if not re.fullmatch(key, left.strip()) or not right.strip().isdigit() or int(right) > highest:
+            raise ConfigurationError(f"{name} must read like {default!r} (it is {value!r}).")
+        pairs[left.strip()] = int(right)
+    return pairs
+
+
+@dataclass(frozen=True)
+class BillingTerms:
+    """What the operator bills providers with (ADR 20): one currency, a monthly price per seat of each
+    plan in minor units, tax rates in basis points by country, the seller and how to pay it."""
+
+    currency: str = "USD"
+    # Bitwarden's public monthly per-seat prices of its Teams and Enterprise plans (USD 4 and 6).
+    plan_prices: dict = field(default_factory=lambda: {"Teams": 400, "Enterprise": 600})
+    tax_rates: dict = field(default_factory=lambda: dict(DEFAULT_TAX_RATES))
+    seller_country: str = "US"
+    seller_name: str = "Custodian"
+    seller_address: str = ""
+    seller_tax_id: str = ""
+    bank_details: str = ""
+    invoice_prefix: str = "CUS"
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "BillingTerms":
+        """BILLING_CURRENCY, PLAN_PRICES, TAX_RATES, BILLING_SELLER_*, BILLING_BANK_DETAILS and
+        BILLING_INVOICE_PREFIX, or the defaults."""
+        env = os.environ if env is None else env
+        currency = env.get("BILLING_CURRENCY", "").strip().upper() or cls.currency
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise ConfigurationError(f"BILLING_CURRENCY must be an ISO 4217 code such as USD (it is {currency!r}).")
+        prices = _pairs(env, "PLAN_PRICES", "Teams=400,Enterprise=600", r"Teams|Enterprise", 10_000_000)
+        if set(prices) != {"Teams", "Enterprise"}:
+            raise ConfigurationError("PLAN_PRICES must price both plans, such as 'Teams=400,Enterprise=600'.")
+        rates = _pairs(env, "TAX_RATES", ",".join(f"{k}={v}" for k, v in DEFAULT_TAX_RATES.items()),
+                       r"[A-Z]{2}", 10_000)
+        country = env.get("BILLING_SELLER_COUNTRY", "").strip().upper() or cls.seller_country
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            raise ConfigurationError(f"BILLING_SELLER_COUNTRY must be a two-letter country code (it is {country!r}).")
+        prefix = env.get("BILLING_INVOICE_PREFIX", "").strip() or cls.invoice_prefix
+        if not re.fullmatch(r"[A-Z0-9]{1,10}", prefix):
+            raise ConfigurationError("BILLING_INVOICE_PREFIX must be 1 to 10 capital letters or digits "
+                                     f"(it is {prefix!r}).")
+        return cls(currency=currency, plan_prices=prices, tax_rates=rates, seller_country=country,
+                   seller_name=env.get("BILLING_SELLER_NAME", "").strip() or cls.seller_name,
+                   seller_address=env.get("BILLING_SELLER_ADDRESS", "").strip(),
+                   seller_tax_id=env.get("BILLING_SELLER_TAX_ID", "").strip(),
+                   bank_details=env.get("BILLING_BANK_DETAILS", "").strip(), invoice_prefix=prefix)
+
+
+# Standard VAT rates of a few EU countries, in basis points (2000 = 20 %); any other country pays none.
+DEFAULT_TAX_RATES = {"FR": 2000, "DE": 1900, "NL": 2100, "BE": 2100, "ES": 2100, "IT": 2200, "IE": 2300,
+                     "LU": 1700, "AT": 2000, "PT": 2300}
+
+
 @dataclass(frozen=True)
 class Settings:
     """What one process needs to know about its environment."""
@@ -185,6 +245,8 @@ class Settings:
     send_s3_bucket: str = ""
     send_s3_prefix: str = ""
     send_s3_endpoint_url: str = ""
+    # billing only (ADR 20)
+    billing: BillingTerms = BillingTerms()
 
     @classmethod
     def from_env(cls, process: str, env: dict | None = None, **overrides) -> "Settings":
@@ -220,6 +282,7 @@ class Settings:
             send_s3_bucket=env.get("SEND_S3_BUCKET", "").strip(),
             send_s3_prefix=env.get("SEND_S3_PREFIX", "").strip().strip("/"),
             send_s3_endpoint_url=env.get("SEND_S3_ENDPOINT_URL", "").strip(),
+            billing=BillingTerms.from_env(env) if process == "billing" else BillingTerms(),
             import_limits=ImportLimits(file_bytes=int(env.get("IMPORT_MAX_MB", "50")) * MB,
                                        items=int(env.get("IMPORT_MAX_ITEMS", "20000"))),
         )

@@ -125,15 +125,15 @@ def test_adding_a_client_creates_its_subscription_invites_its_owner_and_logs_it_
     assert "Acme Corp" in invitation["Subject"]
 
     def logged():
-        # Every group: the bookkeeping events (mail handed over, the subscription row) are kept, not shown.
+        # Every group: the bookkeeping events (mail handed over) are kept, not shown; billing's are shown.
         types = [e["type"] for e in backends.audit.get(f"/providers/{provider_id}/events", admin.caller(),
                                                        client="all", page_size=1000)["events"]]
         kept = _kept_types(system, organization_id)
-        return types if {"org.created", "org.member.invited"} <= set(types) and \
-            {"subscription.created", "invitation.mailed"} <= set(kept) else None
+        return types if {"org.created", "org.member.invited", "subscription.changed"} <= set(types) and \
+            {"invitation.mailed"} <= set(kept) else None
     types = wait_for(logged, message="the event log")
     assert types.count("org.created") == 1 and types.count("org.member.invited") == 1
-    assert "subscription.created" not in types and "invitation.mailed" not in types
+    assert "invitation.mailed" not in types
 
     page = visitor.get(f"/providers/{provider_id}/events")
     assert "Created client Acme Corp" in page.text and f"Invited user {owner}" in page.text

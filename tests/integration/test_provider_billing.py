@@ -100,3 +100,30 @@ def test_invoice_history_pages_and_refuses_a_bad_sort_or_cursor(staffed):
         billing.get(f"{path}/{uuid.uuid4()}", staffed.admin.caller())
     method = billing.get(f"/providers/{staffed.provider_id}/billing/payment-method", staffed.admin.caller())
     assert (method["kind"], method["label"]) == ("manual", "Bank transfer")
+
+
+def test_an_issued_invoice_reads_with_its_lines_billing_information_and_seller(system, staffed):
+    from datetime import timedelta
+
+    from services.billing import domain, models
+    from services.common.database import UnitOfWork, make_engine, utcnow
+
+    billing, p = staffed.backends.billing, staffed.provider_id
+    wait_for(lambda: sum(plans(staffed).values()) > 0, message="the client in billing")
+    engine = make_engine(system.database_urls["billing"])
+    try:
+        # What the worker's chore does once the period has ended (a month on, for this provider alone).
+        issued = domain.issue(lambda: UnitOfWork(engine, models.OutboxMessage), p, system.settings("billing").billing,
+                              utcnow() + timedelta(days=32))
+    finally:
+        engine.dispose()
+    assert issued is not None
+    listed = billing.get(f"/providers/{p}/billing/invoices", staffed.admin.caller())["invoices"]
+    assert [row["number"] for row in listed] == [issued.number]
+    invoice = billing.get(f"/providers/{p}/billing/invoices/{issued.id}", staffed.admin.caller())
+    assert invoice["status"] == "open" and invoice["total"] == invoice["subtotal"] + invoice["tax"]
+    assert invoice["subtotal"] == sum(line["amount"] for line in invoice["lines"]) > 0
+    assert all(line["event_ids"] for line in invoice["lines"])
+    assert set(invoice["billing_information"]) == set(INFO) and invoice["seller"]["name"]
+    with pytest.raises(NotAllowed):
+        billing.get(f"/providers/{p}/billing/invoices/{issued.id}", staffed.service_user.caller())

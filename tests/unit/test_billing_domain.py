@@ -307,3 +307,20 @@ def test_the_operator_commands_set_minimums_mark_paid_and_void(tmp_path, capsys)
         assert [(i.status, i.payment_reference, i.total) for i in unit.scalars(select(Invoice).order_by(
             Invoice.sequence))] == [("paid", "TRF-42", 3200), ("void", "", 3200)]
     engine.dispose()
+
+
+def test_invoice_history_pages_by_twenty_in_any_sort(uow):
+    apply_all(uow, [created(P, A, 10)])
+    with uow() as unit:
+        domain.set_minimums(unit, P, {"Enterprise": 1}, at(6, 1))  # later invoices cost more: totals differ
+    assert len(domain.issue_due(uow, TERMS, at(3, 1, 12, year=2028))) == 26
+    for sort, direction in (("number", "asc"), ("issued_at", "desc"), ("total", "desc"), ("status", "asc")):
+        with uow() as unit:
+            first, previous, following = domain.invoices_page(unit, P, sort, direction)
+            second, back, end = domain.invoices_page(unit, P, sort, direction, after=following)
+            again, _, _ = domain.invoices_page(unit, P, sort, direction, before=back)
+        assert (len(first), len(second), previous, end) == (20, 6, None, None)
+        assert [i.id for i in again] == [i.id for i in first]
+        assert len({i.id for i in first + second}) == 26
+    with uow() as unit, pytest.raises(Invalid):
+        domain.invoices_page(unit, P, "total", "asc", after=following)  # a cursor of another sort

@@ -1,1 +1,1 @@
-"""The billing service: plans, prices and the subscriptions of client organizations."""
+"""The billing service: plans and prices, the seat ledger and subscriptions, provider invoices and payments."""

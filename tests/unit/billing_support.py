@@ -1,7 +1,6 @@
 """Helpers of the billing unit tests: orgs' events at chosen times, and a provider's invoices."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timezone
 
 from services.billing import domain
@@ -54,10 +53,6 @@ def added(provider_id, organization_id, when) -> Event:
 def provider_created(provider_id, name="Unit MSP") -> Event:
     return Event("provider.created", {"provider_id": provider_id, "name": name}, subject=provider_id,
                  providerid=provider_id, time=at(1, 1, 0))
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def apply_all(uow, events) -> None:

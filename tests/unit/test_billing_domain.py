@@ -14,7 +14,7 @@ from services.common.config import BillingTerms
 from services.common.database import UnitOfWork, make_engine
 from services.common.errors import Conflict, Invalid, NotFound
 from tests.conftest import database_urls, drop_databases
-from tests.unit.billing_support import (PRICES, TERMS, added, apply_all, at, created, line_tuples, new_id, plan,
+from tests.unit.billing_support import (PRICES, TERMS, added, apply_all, at, created, line_tuples, plan,
                                         provider_created, seats, standalone, unlinked)
 
 
@@ -216,7 +216,8 @@ def test_billing_information_is_kept_and_goes_on_the_next_invoice(uow):
     apply_all(uow, [created(P, A, 10)])
     with uow() as unit:
         kept = domain.update_information(unit, P, domain.BillingInformation(
-            "  Acme   MSP ", "1 rue de la Paix", "", "Paris", "75002", "fr", "fr 403 032 650 45", "Billing@MSP.example"),
+            "  Acme   MSP ", "1 rue de la Paix", "", "Paris", "75002", "fr", "fr 403 032 650 45",
+            "Billing@MSP.example"),
             {})
     assert kept == {"name": "Acme MSP", "address_line1": "1 rue de la Paix", "address_line2": "", "city": "Paris",
                     "postal_code": "75002", "country": "FR", "tax_id": "FR40303265045",

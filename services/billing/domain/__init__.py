@@ -18,7 +18,9 @@ from .plans import PLANS, period_containing, round_half_up, tax_terms
 from .subscriptions import billed_by, billing_day, monthly_price_cents, plans_of, subscription_of
 
 __all__ = ["INVOICE_SORTS", "PAGE_SIZE", "PLANS", "Bill", "BillingInformation", "ClientState", "InvoiceNotOpen",
-           "Line", "ManualPayments", "PaymentProvider", "apply", "bill_for", "billed_by", "billing_day", "cleaned", "estimate",
+           "Line", "ManualPayments", "PaymentProvider", "apply", "bill_for", "billed_by", "billing_day", "cleaned",
+           "estimate",
            "fold", "information", "invoice_number", "invoice_of", "invoices_page", "issue", "issue_due", "lines_of",
-           "mark_paid", "minimums_of", "monthly_price_cents", "name_provider", "period_containing", "plans_of",
+           "mark_paid", "minimums_of", "monthly_price_cents", "name_provider", "period_containing",
+           "plans_of",
            "round_half_up", "set_minimums", "subscription_of", "tax_terms", "update_information", "void"]

@@ -162,7 +162,8 @@ def issue(make_uow, provider_id: str, terms, now: datetime) -> Invoice | None:
                                  .values(last_invoice_number=seen + 1))
         if taken.rowcount != 1:
             return None
-        invoice = Invoice(provider_id=provider_id, sequence=seen + 1, number=invoice_number(terms, provider_id, seen + 1),
+        invoice = Invoice(provider_id=provider_id, sequence=seen + 1,
+                          number=invoice_number(terms, provider_id, seen + 1),
                           period_start=bill.period_start, period_end=bill.period_end, currency=terms.currency,
                           subtotal=bill.subtotal, tax=bill.tax, total=bill.total, tax_rate=bill.tax_rate,
                           reverse_charge=bill.reverse_charge, billing_information=information)

@@ -46,7 +46,8 @@ class ManualPayments:
 
     def instructions(self) -> str:
         """The operator's bank details, or where to find them."""
-        return self._bank_details or "Pay each invoice by bank transfer, quoting its number; ask us for our bank details."
+        return self._bank_details or ("Pay each invoice by bank transfer, quoting its number; "
+                                      "ask us for our bank details.")
 
     def record(self, invoice: Invoice, reference: str, when: datetime) -> None:
         """Mark `invoice` paid by the transfer `reference`."""

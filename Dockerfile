@@ -37,6 +37,9 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 
+# DejaVu Sans: the font invoices' PDFs embed, so that names in any script print (gateway/invoices.py).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 # A user without a login, a home or any write access to the code. Nothing in the image is
 # writable to it on purpose: a process started without its DATABASE_URL fails (it cannot
 # create var/) instead of quietly keeping a SQLite file in the container.

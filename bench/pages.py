@@ -212,6 +212,11 @@ def main() -> None:
                                          {**cookie, "HX-Request": "true", "HX-Target": "clients"}),
                 "Members page": (port, f"/organizations/{organization_id}/members", cookie),
                 f"Event logs page ({EVENTS:,} events)": (port, f"/providers/{provider_id}/events", cookie),
+                # Issue 14: the subscription with the next invoice's estimate, folded from the seat ledger.
+                f"Billing subscription page ({CLIENTS} clients)": (port, f"/providers/{provider_id}/billing/subscription",
+                                                                    cookie),
+                "Billing history page": (port, f"/providers/{provider_id}/billing/history", cookie),
+                "Sends page (issue 13)": (port, "/sends", cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

@@ -22,8 +22,9 @@ from services.common.internal_http import ServiceError
 from .backends import Backends
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (account, auth, console, event_api, events, invitations, items, mailbox, members, policies, portal,
-                    preferences, recovery, reports, send_access, sends, sharing, staff, transfer, two_factor, vault)
+from .views import (account, auth, billing, console, event_api, events, invitations, items, mailbox, members, policies,
+                    portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, two_factor,
+                    vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
-                      events.bp, event_api.bp, sends.bp, send_access.bp):
+                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp):
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)

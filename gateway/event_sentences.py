@@ -13,6 +13,8 @@ from typing import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .invoices import money
+
 SYSTEM = _l("Custodian")  # who acted when no person did: the services' own work (a worker, a policy)
 
 
@@ -37,6 +39,18 @@ def _item(data: dict, names: dict) -> str:
 
 def _collection(data: dict, names: dict) -> str:
     return names.get(data.get("collection_id")) or short(data.get("collection_id"))
+
+
+def _total(data: dict) -> str:
+    total, currency = data.get("total"), data.get("currency")
+    return money(total, currency) if isinstance(total, int) and isinstance(currency, str) and currency else "—"
+
+
+def _subscription_changed(data: dict, names: dict) -> str:
+    if data.get("status") == "billing_needed":
+        return _("%(client)s left its provider's billing: billing needed", client=_client(data, names))
+    return _("Billing now counts %(client)s on %(plan)s with %(seats)s seats", client=_client(data, names),
+             plan=_v(data, "plan"), seats=_v(data, "seats"))
 
 
 # type → the sentence of an event of that type, from its data and the names the reader's page knows (clients'
@@ -70,6 +84,8 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "org.seats.changed": lambda d, c: _("Edited seats of %(client)s: %(previous)s → %(seats)s",
                                         client=_client(d, c), previous=_v(d, "previous_seats"),
                                         seats=_v(d, "seats")),
+    "org.plan.changed": lambda d, c: _("Moved %(client)s from %(previous)s to %(plan)s",
+                                       client=_client(d, c), previous=_v(d, "previous_plan"), plan=_v(d, "plan")),
     "org.events.exported": lambda d, c: _("Exported event logs"),
     "org.log_settings.updated": lambda d, c: (
         _("Set event retention to %(days)s days", days=_v(d, "retention_days")) if d.get("setting") == "retention"
@@ -100,6 +116,14 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "org.item.trashed": lambda d, c: _("Sent item %(item)s to trash", item=_item(d, c)),
     "org.item.restored": lambda d, c: _("Restored item %(item)s from trash", item=_item(d, c)),
     "org.items.imported": lambda d, c: _("Imported %(count)s items", count=_v(d, "count")),
+    "subscription.changed": lambda d, c: _subscription_changed(d, c),
+    "invoice.issued": lambda d, c: _("Issued invoice %(number)s: %(total)s", number=_v(d, "number"), total=_total(d)),
+    "invoice.paid": lambda d, c: _("Recorded the payment of invoice %(number)s (reference %(reference)s)",
+                                   number=_v(d, "number"), reference=_v(d, "reference")),
+    "invoice.voided": lambda d, c: _("Voided invoice %(number)s", number=_v(d, "number")),
+    "information.updated": lambda d, c: _("Updated the billing information"),
+    "minimums.changed": lambda d, c: _("Set the seat minimums: %(minimums)s", minimums=", ".join(
+        f"{plan} {seats}" for plan, seats in sorted((d.get("seat_minimums") or {}).items()))),
     # A Send's name is sealed under a key only its link holds: the log shows its short id, never a name.
     "org.send.text.created": lambda d, c: _("Created text Send %(send)s", send=short(d.get("send_id"))),
     "org.send.text.created_with_password": lambda d, c: _("Created text Send %(send)s with a password",
@@ -156,4 +180,5 @@ def user_of(event: dict) -> str:
 def group_labels() -> dict[str, str]:
     """The event groups a reader filters by, in the reader's language."""
     return {"members": _("Members"), "vault": _("Vault"), "policies": _("Policies"),
-            "organization": _("Organization"), "provider": _("Provider"), "sends": _("Send")}
+            "organization": _("Organization"), "provider": _("Provider"), "sends": _("Send"),
+            "billing": _("Billing")}

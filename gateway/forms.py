@@ -80,7 +80,11 @@ class OrganizationForm(FlaskForm):
                                validators=[InputRequired(_l("Enter the billing email address."))])
 
 
-class SeatsForm(FlaskForm):
+class SubscriptionForm(FlaskForm):
+    """Manage subscription of a client: its plan and seats (billing follows from orgs' events)."""
+
+    plan = SelectField(_l("Plan"), choices=[("Teams", _l("Teams")), ("Enterprise", _l("Enterprise"))],
+                       validate_choice=False)
     seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
     autoscale_max_seats = IntegerField(_l("Let invitations add seats up to"), validators=[Optional()],
                                        description=_l("Optional. Leave empty to refuse invitations beyond the seats."))

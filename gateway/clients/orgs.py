@@ -108,6 +108,10 @@ class Orgs(BoundClient):
         self._put(f"/providers/{provider_id}/clients/{organization_id}/seats",
                   {"seats": seats, "autoscale_max_seats": autoscale_max_seats})
 
+    def change_plan(self, provider_id: str, organization_id: str, plan: str) -> None:
+        """Move a client to another plan (Teams, Enterprise); billing follows from the event."""
+        self._post(f"/providers/{provider_id}/clients/{organization_id}/plan", {"plan": plan})
+
     def unlink_client(self, provider_id: str, organization_id: str) -> None:
         """Unlink a client from the provider."""
         self._delete(f"/providers/{provider_id}/clients/{organization_id}")

@@ -12,7 +12,7 @@ from services.common.paging import MAX_CURSOR
 from .. import keyring
 from ..access import current_provider, login_required, provider_allowing
 from ..backends import orgs
-from ..forms import ClientForm, SeatsForm, show_refusal
+from ..forms import ClientForm, SubscriptionForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
 from ..render import htmx, render, see_other
 
@@ -135,19 +135,24 @@ def add_existing(provider_id: str):
 @bp.route("/providers/<provider_id>/clients/<organization_id>/seats", methods=["GET", "POST"])
 @login_required
 def edit_seats(provider_id: str, organization_id: str):
-    """The Edit seats dialog, and the change it asks for."""
+    """The Manage subscription dialog (plan and seats), and the changes it asks for."""
     provider = provider_allowing(provider_id, "change_seats")
     client = orgs().client(provider_id, organization_id)
-    form = SeatsForm()
+    form = SubscriptionForm()
     if request.method == "GET":
+        form.plan.data = client["plan"]
         form.seats.data, form.autoscale_max_seats.data = client["seats"], client["autoscale_max_seats"]
     if form.validate_on_submit():
         try:
-            orgs().change_seats(provider_id, organization_id, form.seats.data, form.autoscale_max_seats.data)
+            if form.plan.data and form.plan.data != client["plan"]:  # a form without it keeps the plan
+                orgs().change_plan(provider_id, organization_id, form.plan.data)
+            if (form.seats.data, form.autoscale_max_seats.data) != (client["seats"], client["autoscale_max_seats"]):
+                orgs().change_seats(provider_id, organization_id, form.seats.data, form.autoscale_max_seats.data)
         except ServiceError as error:
             show_refusal(form, error, "seats")
         else:
-            toast = _("%(name)s now has %(seats)s seats.", name=client["name"], seats=form.seats.data)
+            toast = _("%(name)s is on %(plan)s with %(seats)s seats.", name=client["name"],
+                      plan=_(form.plan.data or client["plan"]), seats=form.seats.data)
             if htmx:
                 table = _clients_table(provider_id, _query_of_current_page())
                 return render("partials/client_added.html", toast=toast, provider=provider, **table)

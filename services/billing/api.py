@@ -103,9 +103,7 @@ def invoice(provider_id: str, invoice_id: str):
         found, lines = domain.invoice_of(uow, provider_id, invoice_id)
     return {**_invoice_json(found), "tax_rate": found.tax_rate, "reverse_charge": found.reverse_charge,
             "payment_reference": found.payment_reference,
-            "lines": [{"kind": line.kind, "plan": line.plan, "organization_id": line.organization_id,
-                       "description": line.description, "quantity": line.quantity, "unit_price": line.unit_price,
-                       "amount": line.amount, "event_ids": line.event_ids} for line in lines],
+            "lines": [_line_json(line) for line in lines],
             "billing_information": found.billing_information,
             "seller": {"name": terms.seller_name, "address": terms.seller_address, "country": terms.seller_country,
                        "tax_id": terms.seller_tax_id,
@@ -145,8 +143,8 @@ def organization_billing(organization_id: str):
     with unit_of_work() as uow:
         found = domain.subscription_of(uow, organization_id)
         by = domain.billed_by(uow, found)
-    return {"plan": found.plan, "seats": found.seats, "seat_price": found.seat_price_cents, "billed_by": by,
-            "status": found.status}
+    return {"plan": found.plan, "seats": found.seats, "seat_price": found.seat_price_cents,
+            "currency": settings().billing.currency, "billed_by": by, "status": found.status}
 
 
 @bp.get("/organizations/<organization_id>/subscription")

@@ -58,7 +58,7 @@ def add_client_and_manage(page, name: str, seats: int, owner_email: str) -> None
     form.get_by_role("button", name="Save").click()
     client_row = page.locator("table.clients tbody tr", has_text=name)
     client_row.get_by_label(f"Options for {name}").click()
-    client_row.get_by_role("link", name="Manage").click()
+    client_row.get_by_role("link", name="Manage", exact=True).click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
 
 

@@ -29,7 +29,7 @@ def test_make_a_group_and_give_it_a_collection_whose_name_orgs_never_sees(page, 
     form.get_by_role("button", name="Save").click()
     row = page.locator("table.clients tbody tr", has_text="Sharing Ltd")
     row.get_by_label("Options for Sharing Ltd").click()
-    row.get_by_role("link", name="Manage").click()
+    row.get_by_role("link", name="Manage", exact=True).click()
     expect(page.get_by_role("heading", name="Sharing Ltd")).to_be_visible()
 
     page.get_by_role("link", name="Groups").click()

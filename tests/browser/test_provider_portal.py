@@ -95,7 +95,7 @@ def test_register_log_in_then_run_the_clients_table_as_the_demo_admin(page, syst
     expect(new_row.locator("td").nth(3)).to_have_text("24")
 
     new_row.get_by_label(f"Options for {name}").click()
-    new_row.get_by_role("link", name="Edit seats").click()
+    new_row.get_by_role("link", name="Manage subscription").click()
     seats = dialog(page)
     seats.get_by_label("Seats", exact=True).fill("30")
     seats.get_by_role("button", name="Save").click()
@@ -104,7 +104,7 @@ def test_register_log_in_then_run_the_clients_table_as_the_demo_admin(page, syst
 
     row = page.locator("table.clients tbody tr", has_text="Third Client's Organization")
     row.get_by_label("Options for Third Client's Organization").click()
-    row.get_by_role("link", name="Manage").click()
+    row.get_by_role("link", name="Manage", exact=True).click()
     expect(page.get_by_role("heading", name="Third Client's Organization")).to_be_visible()
     expect(page.get_by_text("Organization key unlocked")).to_be_visible()
     expect(page.get_by_text("owner@third-client.example")).to_be_visible()

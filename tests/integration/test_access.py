@@ -78,7 +78,7 @@ def test_a_service_user_administers_clients_but_not_the_providers_event_log_or_u
     assert service_user.get(f"/providers/{provider_id}/clients/new").status_code == 403
     assert service_user.get(f"/providers/{provider_id}/clients/{organization_id}/seats").status_code == 403
     assert "+ Add new organization" not in service_user.get(f"/providers/{provider_id}/clients").text
-    assert "Edit seats" not in service_user.last_html
+    assert "Manage subscription" not in service_user.last_html
 
 
 @pytest.mark.parametrize("service, path", [("orgs", "/me/providers"), ("identity", "/users"),

@@ -19,7 +19,7 @@ from services.common.errors import Invalid, NotFound
 from services.common.paging import Ordering, window
 
 from ..models import BillingAccount, Invoice, InvoiceLine, Subscription
-from .ledger import fold, ledger_of, minimum_at
+from .ledger import fold_each, ledger_of, minimums_each
 from .plans import PLANS, days_of, end_of, period_containing, prorated, tax_of, tax_terms, next_month
 
 PAGE_SIZE = 20
@@ -70,7 +70,7 @@ def lines_of(provider_id: str, clients: dict, minimums: list, names: dict, price
     billed = [day for day in days_of(start, end) if day >= billing_start]
     instants = [min(end_of(day), as_of) if as_of else end_of(day) for day in billed]
     # Each client's state at the end of each billed day, folded once.
-    states = {organization: [fold(rows, until) for until in instants] for organization, rows in clients.items()}
+    states = {organization: fold_each(rows, instants) for organization, rows in clients.items()}
     lines = []
     for plan in PLANS:
         price = prices[plan]
@@ -78,8 +78,8 @@ def lines_of(provider_id: str, clients: dict, minimums: list, names: dict, price
         minimum_events: set[str] = set()
         seat_days: dict[str, int] = {}
         client_events: dict[str, set[str]] = {}
-        for index, until in enumerate(instants):
-            minimum, setter = minimum_at(minimums, plan, until)
+        plan_minimums = minimums_each(minimums, plan, instants)
+        for index, (minimum, setter) in enumerate(plan_minimums):
             used = 0
             for organization, each in states.items():
                 state = each[index]
@@ -93,7 +93,7 @@ def lines_of(provider_id: str, clients: dict, minimums: list, names: dict, price
                 minimum_events.add(setter)
         if minimum_days:
             lines.append(Line("seat_minimum", plan, minimum_days, price, prorated(price, minimum_days, days),
-                              {"seat_minimum": minimum_at(minimums, plan, instants[-1])[0], "days": days},
+                              {"seat_minimum": plan_minimums[-1][0], "days": days},
                               event_ids=tuple(sorted(minimum_events))))
         if extra_days:
             lines.append(Line("additional_seats", plan, extra_days, price, prorated(price, extra_days, days),

@@ -40,8 +40,9 @@ ORGANIZATION_ACTIONS = {
 }
 
 # Actions no Custom permission grants: an organization's Owners and its provider's staff only (the
-# public API's key hands every event of the organization to another system, as an owner decides).
-OWNER_ACTIONS = ("manage_event_log_settings",)
+# public API's key hands every event of the organization to another system, as an owner decides;
+# billing is the owners' business, as in Bitwarden).
+OWNER_ACTIONS = ("manage_event_log_settings", "see_billing")
 
 # What each action of a provider needs: the provider roles allowed to do it.
 PROVIDER_ACTIONS = {

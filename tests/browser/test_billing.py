@@ -93,6 +93,16 @@ def test_a_provider_admin_reads_the_subscription_and_downloads_the_invoice(syste
     assert issued.number in text and total in text
     assert "Payer MSP SAS" in text and "Seat minimum" in text
 
+    # The provider's event log tells the billing changes in words.
+    page.get_by_role("navigation", name="Provider Portal").get_by_role("link", name="Event logs").click()
+    expect(page.get_by_role("heading", name="Event logs")).to_be_visible()
+
+    def logged() -> bool:  # audit stores events as they arrive: a person reloads until they show
+        page.reload()
+        return page.get_by_text(f"Issued invoice {issued.number}").count() > 0
+    wait_for(logged, message="the invoice in the provider's event log")
+    expect(page.get_by_text("Updated the billing information")).to_be_visible()
+
     # The client's owners see who bills it.
     page.get_by_role("link", name="Clients").click()
     page.get_by_role("link", name=client).click()

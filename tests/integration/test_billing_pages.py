@@ -77,3 +77,17 @@ def test_manage_subscription_moves_a_client_to_another_plan_and_its_owner_sees_w
         owner.get(f"/organizations/{acme}/billing")), message="billing to follow the plan change")
     assert page.status_code == 200 and "billed by its provider" in page.text
     assert world.browsing("user").get(f"/organizations/{acme}/billing").status_code == 403
+
+
+def test_an_unlinked_client_shows_billing_needed_to_its_owners(world):
+    """Last in this module: Acme leaves the provider."""
+    acme = world.acme.organization_id
+    admin = world.browsing("provider-admin")
+    clients = admin.get(f"/providers/{world.provider_id}/clients")
+    unlinked = admin.http.post(f"{admin.base}/providers/{world.provider_id}/clients/{acme}/unlink",
+                               data={"csrf_token": admin.csrf_token(clients.text)}, allow_redirects=False)
+    assert unlinked.status_code in (200, 303)
+    owner = world.browsing("owner")
+    page = wait_for(lambda: (lambda answer: answer if "Billing needed" in answer.text else None)(
+        owner.get(f"/organizations/{acme}/billing")), message="billing to end the provider's share")
+    assert "billed by its provider" not in page.text

@@ -100,13 +100,20 @@ def test_someone_outside_the_provider_learns_nothing(uow, provider):
         domain.create_client(unit, stranger, provider_id, draft(key), CONTEXT)
 
 
-def test_only_a_provider_admin_creates_unlinks_reseats_clients_and_adds_provider_users(uow, provider):
+def add_service_user(uow, provider) -> str:
+    """A confirmed Service User of the provider; their user id."""
     provider_id, admin_id, key = provider
     service_user = str(uuid.uuid4())
     with uow() as unit:
         domain.add_confirmed_provider_user(unit, admin_id, provider_id, service_user, "svc@unit.example",
                                            "service_user", keyring.wrap_provider_key(key, KeyPair.generate()
                                                                                      .public_key_b64), CONTEXT)
+    return service_user
+
+
+def test_only_a_provider_admin_creates_unlinks_reseats_clients_and_adds_provider_users(uow, provider):
+    provider_id, admin_id, key = provider
+    service_user = add_service_user(uow, provider)
     with uow() as unit, pytest.raises(Forbidden):
         domain.create_client(unit, service_user, provider_id, draft(key), CONTEXT)
     with uow() as unit:
@@ -174,11 +181,7 @@ def test_a_plan_that_is_not_sold_or_too_small_for_the_seats_is_refused(uow, prov
 
 def test_only_a_provider_admin_changes_a_clients_plan(uow, provider):
     provider_id, admin_id, key = provider
-    service_user = str(uuid.uuid4())
-    with uow() as unit:
-        domain.add_confirmed_provider_user(unit, admin_id, provider_id, service_user, "svc@unit.example",
-                                           "service_user", keyring.wrap_provider_key(key, KeyPair.generate()
-                                                                                     .public_key_b64), CONTEXT)
+    service_user = add_service_user(uow, provider)
     with uow() as unit:
         organization = domain.create_client(unit, admin_id, provider_id, draft(key), CONTEXT)
     with uow() as unit, pytest.raises(Forbidden):

@@ -79,16 +79,19 @@ def lines_of(provider_id: str, clients: dict, minimums: list, names: dict, price
         seat_days: dict[str, int] = {}
         client_events: dict[str, set[str]] = {}
         plan_minimums = minimums_each(minimums, plan, instants)
-        for index, (minimum, setter) in enumerate(plan_minimums):
-            used = 0
-            for organization, each in states.items():
-                state = each[index]
+        used = [0] * len(instants)
+        for organization, each in states.items():
+            previous = None
+            for index, state in enumerate(each):
                 if state and state.provider_id == provider_id and state.plan == plan:
-                    used += state.seats
+                    used[index] += state.seats
                     seat_days[organization] = seat_days.get(organization, 0) + state.seats
-                    client_events.setdefault(organization, set()).update(state.event_ids)
+                    if state is not previous:  # a state lasts many days: its events are counted once
+                        client_events.setdefault(organization, set()).update(state.event_ids)
+                        previous = state
+        for index, (minimum, setter) in enumerate(plan_minimums):
             minimum_days += minimum
-            extra_days += max(0, used - minimum)
+            extra_days += max(0, used[index] - minimum)
             if setter and minimum:
                 minimum_events.add(setter)
         if minimum_days:

@@ -57,12 +57,15 @@ def fold_each(rows, instants: list[datetime]) -> list[ClientState | None]:
     sorted once: an invoice asks for every day of a month, and refolding per day made the
     Subscription page's estimate cost days × rows."""
     ordered, states, last, at = in_order(rows), [], {}, 0
+    state, changed = None, True
     for until in instants:
         while at < len(ordered) and ordered[at].effective_at < until:
             for attribute in SETS[ordered[at].kind]:
                 last[attribute] = ordered[at]
-            at += 1
-        states.append(_state(last))
+            at, changed = at + 1, True
+        if changed:  # most days change nothing: the same state serves them
+            state, changed = _state(last), False
+        states.append(state)
     return states
 
 

@@ -40,8 +40,16 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
         confirm.get_by_role("button", name="Confirm").click()
         expect(row(page, email)).to_contain_text("Confirmed")
 
-    page.once("dialog", lambda question: question.accept())
     member_action(page, ben, "Revoke access")
+    # The portal's own dialog says what will happen, and the safe choice is the one in focus.
+    question = page.get_by_role("dialog", name=f"Revoke the access of {ben} to Browser Members Ltd?")
+    expect(question).to_contain_text("their seat is freed")
+    expect(question.get_by_role("button", name="Cancel")).to_be_focused()
+    question.get_by_role("button", name="Cancel").click()
+    expect(question).to_have_count(0)
+    expect(row(page, ben)).to_contain_text("Confirmed")
+    member_action(page, ben, "Revoke access")
+    question.get_by_role("button", name="Revoke access").click()
     expect(row(page, ben)).to_contain_text("Revoked")
     expect(page.locator("#seat-use")).to_have_text("2 of 4 seats used")
     page.goto(f"/providers/{provider_id}/clients")

@@ -106,6 +106,51 @@
     }
   });
 
+  // "Remove alice@…?": asked in the portal's own dialog, not the browser's confirm(). The question
+  // comes from hx-confirm; the confirming button says what the form's own button says.
+  function askInPage(question, action, proceed) {
+    var french = document.documentElement.lang === "fr";
+    var dialog = document.createElement("dialog");
+    dialog.className = "dialog confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-question");
+    var form = document.createElement("form");
+    form.method = "dialog";
+    var text = document.createElement("p");
+    text.id = "confirm-question";
+    text.textContent = question;
+    var actions = document.createElement("div");
+    actions.className = "actions";
+    var cancel = document.createElement("button");
+    cancel.value = "cancel";
+    cancel.textContent = french ? "Annuler" : "Cancel";
+    var confirm = document.createElement("button");
+    confirm.value = "confirm";
+    confirm.className = "danger";
+    confirm.textContent = action || (french ? "Confirmer" : "Confirm");
+    actions.appendChild(cancel);
+    actions.appendChild(confirm);
+    form.appendChild(text);
+    form.appendChild(actions);
+    dialog.appendChild(form);
+    document.body.appendChild(dialog);
+    dialog.addEventListener("close", function () {
+      var confirmed = dialog.returnValue === "confirm";
+      dialog.remove();
+      if (confirmed) proceed();
+    });
+    dialog.showModal();
+    cancel.focus();  // the safe choice first, as a person reads it
+  }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!event.detail.question) return;  // no hx-confirm: htmx goes ahead as usual
+    event.preventDefault();
+    var button = event.detail.elt.querySelector && event.detail.elt.querySelector("button[type=submit], button");
+    askInPage(event.detail.question, button && button.textContent.trim(), function () {
+      event.detail.issueRequest(true);
+    });
+  });
+
   // TOTP countdowns: htmx fetches the next code when one expires; this only counts the seconds.
   setInterval(function () {
     document.querySelectorAll("[data-countdown]").forEach(function (counter) {

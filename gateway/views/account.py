@@ -29,14 +29,18 @@ def _rules() -> dict:
 
 def _page(status: int = 200, error: str | None = None, rules: dict | None = None):
     recovery = orgs().my_recovery()
+    session = g.vault_session
+    # What an administrator reads out when confirming this person (Bitwarden's "My account").
+    phrase = keyring.fingerprint_phrase(session.user_id, session.keys.key_pair.public_key_b64)
     return render("pages/account.html", status=status, error=error, recovery=recovery,
-                  rules=describe(rules or _rules()))
+                  rules=describe(rules or _rules()), fingerprint=phrase)
 
 
 @bp.get("/account")
 @login_required
 def account():
-    """Account settings: master password, account recovery, two-step login."""
+    """Account settings: My account (with the fingerprint phrase), master password, account recovery,
+    two-step login."""
     return _page()
 
 

@@ -31,12 +31,22 @@ def test_invite_two_accept_confirm_revoke_one_and_give_the_other_manage_users(br
 
     for email in (ana, ben):
         accept_from_mail(browser, system, mailbox, email, "Browser Members Ltd")
+    # Ana reads her fingerprint phrase in Account settings → My account, as the dialog tells the admin.
+    own = browser.new_context(base_url=system.url).new_page()
+    own.goto("/login")
+    log_in(own, ana)
+    own.get_by_role("link", name="Account settings").click()
+    expect(own.get_by_role("heading", name="My account")).to_be_visible()
+    anas_phrase = own.locator("#my-fingerprint").inner_text()
+    own.context.close()
     page.reload()
     for email in (ana, ben):
         expect(row(page, email)).to_contain_text("Accepted")
         member_action(page, email, "Confirm")
         confirm = dialog(page)
         expect(confirm.locator("#fingerprint")).to_have_text(re.compile(r"^[a-z]+(-[a-z]+){4,}$"))
+        if email == ana:
+            expect(confirm.locator("#fingerprint")).to_have_text(anas_phrase)
         confirm.get_by_role("button", name="Confirm").click()
         expect(row(page, email)).to_contain_text("Confirmed")
 

@@ -83,8 +83,11 @@ class Vault:
             return dict(self.groups())
         try:
             found = orgs().collections(self.organization_id)
-        except ServiceError:  # members who do not manage collections know those they may add to
-            return dict(self.groups())
+        except ServiceError:  # members who do not manage collections read the names of those they see
+            try:
+                found = orgs().visible_collections(self.organization_id)
+            except ServiceError:
+                return dict(self.groups())
         return {c["collection_id"]: opened_text(self.key, c["encrypted_name"]) for c in found}
 
 

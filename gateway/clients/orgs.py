@@ -247,6 +247,10 @@ class Orgs(BoundClient):
         """The collections the person may add items to."""
         return self._get(f"/organizations/{organization_id}/collections/editable")["collections"]
 
+    def visible_collections(self, organization_id: str) -> list[dict]:
+        """The collections whose items the person sees (a view-only member's too)."""
+        return self._get(f"/organizations/{organization_id}/collections/visible")["collections"]
+
     def save_collection(self, organization_id: str, collection_id: str | None, collection: dict) -> None:
         """Create a collection, or change one."""
         self._create_or_change(f"/organizations/{organization_id}/collections", collection_id, collection)

@@ -94,6 +94,8 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     seen = open_item(member_page, "Core router")
     expect(seen).to_contain_text("Your access hides passwords.")
     expect(seen).to_contain_text("netadmin")
+    expect(seen).to_contain_text("Network")  # a collection they may only view is still named
+    expect(seen).not_to_contain_text("(collection)")
     expect(seen.get_by_role("button", name="Show Password")).to_have_count(0)
     assert generated not in member_page.content()
     seen.get_by_role("link", name="Close").click()

@@ -37,6 +37,14 @@ def editable_collections(organization_id: str):
     return {"collections": [{"collection_id": c.id, "encrypted_name": c.encrypted_name} for c in found]}
 
 
+@bp.get("/organizations/<organization_id>/collections/visible")
+def visible_collections(organization_id: str):
+    """The collections whose items the caller sees, with their sealed names."""
+    with unit_of_work() as uow:
+        found = domain.visible_collections(uow, acting_user(), organization_id)
+    return {"collections": [{"collection_id": c.id, "encrypted_name": c.encrypted_name} for c in found]}
+
+
 @bp.get("/organizations/<organization_id>/items")
 @bp.input(TrashQuery, location="query")
 def list_items(organization_id: str, query_data: TrashQuery):

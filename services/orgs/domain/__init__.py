@@ -20,6 +20,7 @@ from .paging import MAX_CURSOR, BadCursor
 from .personal import (PersonalItem, delete_folder, list_folders, list_personal_items, mark_favorite, personal_item,
                        purge_personal_item, save_folder, save_personal_item, share_item, trash_personal_item)
 from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_collections, empty_trash,
+                    visible_collections,
                     list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item,
                     view_org_item)
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
@@ -70,6 +71,7 @@ __all__ = [
     "TRASH_DAYS",
     "empty_trash",
     "editable_collections",
+    "visible_collections",
     "trash_personal_item",
     "share_item",
     "save_personal_item",

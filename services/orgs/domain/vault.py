@@ -192,10 +192,20 @@ def view_org_item(uow, actor_id: str, organization_id: str, item_id: str, contex
 
 def editable_collections(uow, actor_id: str, organization_id: str) -> list[Collection]:
     """The collections the actor may add items to (names still encrypted)."""
+    return _collections_at(uow, actor_id, organization_id, EDITING_LEVELS)
+
+
+def visible_collections(uow, actor_id: str, organization_id: str) -> list[Collection]:
+    """The collections whose items the actor sees, at any level (names still encrypted): a member who
+    may only view a collection still reads its name."""
+    return _collections_at(uow, actor_id, organization_id, ACCESS_LEVELS)
+
+
+def _collections_at(uow, actor_id: str, organization_id: str, levels_wanted) -> list[Collection]:
     levels = collection_levels(uow, actor_id, organization_id)
     statement = select(Collection).where(Collection.organization_id == organization_id)
     if levels is not None:
-        statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in EDITING_LEVELS]))
+        statement = statement.where(Collection.id.in_([c for c, level in levels.items() if level in levels_wanted]))
     return list(uow.scalars(statement.order_by(Collection.created_at, Collection.id)))
 
 

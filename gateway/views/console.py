@@ -49,9 +49,12 @@ def _org_key_opens(overview: dict) -> bool:
 @bp.get("/organizations")
 @login_required
 def organizations():
-    """The organizations the user administers as a member (the Admin Console's start)."""
+    """The organizations the user administers: as a member, and as provider staff of each provider's
+    clients (the first page of its Clients table, with the way to the rest)."""
     found = orgs().my_organizations()
-    return render("pages/organizations.html", organizations=found)
+    providers = [{"provider": provider, "clients": orgs().clients(provider["provider_id"])}
+                 for provider in g.vault_session.providers]
+    return render("pages/organizations.html", organizations=found, providers=providers)
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ def test_a_provider_admin_invites_and_confirms_a_service_user_who_then_reaches_e
     accepted = person.http.post(system.url + "/invitations/accept",
                                 data={"token": link.split("token=")[1], "csrf_token": person.csrf_token(page.text)})
     assert "You joined Staffed MSP" in accepted.text
+    assert "shared items" not in accepted.text  # a provider has none: its clients open to them instead
     assert person.get(f"/providers/{provider_id}/clients").status_code == 404  # not confirmed yet
 
     staff_page = admin.get(f"/providers/{provider_id}/members")
@@ -51,6 +52,9 @@ def test_a_provider_admin_invites_and_confirms_a_service_user_who_then_reaches_e
     assert again.get(f"/providers/{provider_id}/members").status_code == 403  # service users do not manage staff
     organization_id = re.search(r'href="/organizations/([^"]+)"', clients.text).group(1)
     assert "Organization key unlocked" in again.get(f"/organizations/{organization_id}").text
+    # The Admin Console lists the clients a Service User administers (none of their own).
+    console = again.get("/organizations").text
+    assert "Clients of Staffed MSP" in console and f'href="/organizations/{organization_id}"' in console
 
 
 def test_only_a_provider_admin_manages_the_providers_staff(system, unique_email):

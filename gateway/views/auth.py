@@ -136,6 +136,10 @@ def _logged_in(session: VaultSession, target: str, toast: str | None = None, rem
     if session.must_change_password:
         target, toast = url_for("account.account"), _("An administrator reset your master password. Choose a new "
                                                        "one that only you know before you go on.")
+    elif asking := _recovery_asked_of(session):
+        target, toast = url_for("account.account"), _(
+            "%(organizations)s asks you to enrol in account recovery: press Enrol in Account recovery below.",
+            organizations=", ".join(asking))
     response = see_other(target, toast=toast)
     settings = current_app.extensions["settings"]
     set_session_cookie(response, current_app.extensions["sessions"].create(session))
@@ -143,6 +147,16 @@ def _logged_in(session: VaultSession, target: str, toast: str | None = None, rem
         response.set_cookie(DEVICE_COOKIE, remember_token, max_age=REMEMBER_SECONDS, httponly=True,
                             secure=settings.secure_cookies, samesite="Lax", path="/")
     return response
+
+
+def _recovery_asked_of(session: VaultSession) -> list[str]:
+    """The organizations that enrol everyone in account recovery but not this member yet (they joined
+    before the policy): asked at this log-in, since enrolling needs their user key, which only now opens."""
+    g.vault_session = session
+    try:
+        return [o["name"] for o in orgs().my_recovery() if o["auto_enroll"] and not o["enrolled"]]
+    except ServiceError:
+        return []  # orgs away: the log-in goes on, and the next one asks
 
 
 def _wait_for_second_step(pending: PendingLogin):

@@ -1,6 +1,7 @@
 """Account recovery and policies over HTTP, against the real services, mail and databases."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -182,6 +183,23 @@ def test_automatic_enrolment_enrols_on_joining_and_forbids_withdrawal(system, sm
     assert "Withdraw" not in account and re.search(r"Enrolled\s*<span class=\"help\">\(required\)", account)
     withdrawn = _post(person, system, "/account", f"/account/recovery/{organization_id}/withdraw", {})
     assert withdrawn.status_code == 422 and "requires every member to be enrolled" in withdrawn.text
+
+
+def test_a_member_who_joined_before_automatic_enrolment_is_asked_at_the_next_log_in(system, smtp, client_org,
+                                                                                unique_email):
+    visitor, organization_id = client_org[0], client_org[3]
+    email = unique_email("earlier")
+    confirmed_member(system, smtp, client_org, email)
+    _turn_on_recovery(visitor, system, organization_id, auto_enroll=True)
+    person = Visitor(system.url)
+    answer = person.log_in(email, PASSWORD)
+    assert answer.url.endswith("/account")
+    assert "asks you to enrol in account recovery" in html.unescape(answer.text)
+    assert "Not enrolled — required by the organization: enrol now" in answer.text
+    enrolled = _post(person, system, "/account", f"/account/recovery/{organization_id}/enrol", {})
+    assert enrolled.status_code == 200 and re.search(r"Enrolled\s*<span class=\"help\">\(required\)", enrolled.text)
+    again = Visitor(system.url)
+    assert not again.log_in(email, PASSWORD).url.endswith("/account")  # asked once: now enrolled
 
 
 def test_requiring_two_step_login_revokes_members_without_it_and_mails_them(system, smtp, client_org,

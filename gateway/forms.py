@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 
 
@@ -61,23 +61,47 @@ class RegisterForm(FlaskForm):
         EqualTo("master_password", _l("The master passwords do not match."))])
 
 
+# Checked here as well as in orgs, so that the form names every wrong field at once (orgs stops at the first).
+PLAN_MAX_SEATS = {"Teams": 1_000, "Enterprise": 10_000}
+NAME_LIMIT = Length(max=99, message=_l("The organization name must be shorter than 100 characters."))
+VALID_EMAIL = Email(_l("Enter a valid email address."), check_deliverability=False)
+
+
+def seats_within_plan(form, field) -> None:
+    """Seats from 1 to 10,000, and no more than the chosen plan allows (Teams 1,000), as orgs says it."""
+    if field.data is not None and not 1 <= field.data <= 10_000:
+        raise ValidationError(gettext("Seats must be a whole number from 1 to 10,000."))
+    most = PLAN_MAX_SEATS.get(form.plan.data)
+    if field.data is not None and most is not None and field.data > most:
+        raise ValidationError(gettext("The %(plan)s plan allows at most %(most)s seats.", plan=form.plan.data,
+                                      most=f"{most:,}"))
+
+
+def plan_we_sell(_form, field) -> None:
+    if field.data not in PLAN_MAX_SEATS:
+        raise ValidationError(gettext("Choose the Teams or Enterprise plan."))
+
+
 class ClientForm(FlaskForm):
-    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name."))])
+    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name.")),
+                                                            NAME_LIMIT])
     plan = SelectField(_l("Plan"), choices=[("Teams", _l("Teams")), ("Enterprise", _l("Enterprise"))],
-                       validate_choice=False)
-    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
-    owner_email = EmailField(_l("Owner email"), validators=[InputRequired(_l("Enter the owner's email address."))])
+                       validate_choice=False, validators=[plan_we_sell])
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats.")), seats_within_plan])
+    owner_email = EmailField(_l("Owner email"), validators=[InputRequired(_l("Enter the owner's email address.")),
+                                                            VALID_EMAIL])
     billing_email = EmailField(_l("Billing email"),
-                               validators=[InputRequired(_l("Enter the billing email address."))])
+                               validators=[InputRequired(_l("Enter the billing email address.")), VALID_EMAIL])
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name."))])
+    name = StringField(_l("Organization name"), validators=[InputRequired(_l("Enter the organization's name.")),
+                                                            NAME_LIMIT])
     plan = SelectField(_l("Plan"), choices=[("Teams", _l("Teams")), ("Enterprise", _l("Enterprise"))],
-                       validate_choice=False)
-    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats."))])
+                       validate_choice=False, validators=[plan_we_sell])
+    seats = IntegerField(_l("Seats"), validators=[InputRequired(_l("Enter a number of seats.")), seats_within_plan])
     billing_email = EmailField(_l("Billing email"),
-                               validators=[InputRequired(_l("Enter the billing email address."))])
+                               validators=[InputRequired(_l("Enter the billing email address.")), VALID_EMAIL])
 
 
 class SubscriptionForm(FlaskForm):

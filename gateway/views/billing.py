@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from services.common.internal_http import NotFound, ServiceError
 
 from ..access import login_required, organization_allowing, provider_allowing, provider_through
 from ..backends import billing
-from ..forms import show_refusal
+from ..forms import VALID_EMAIL, show_refusal
 from ..invoices import STATUS_LABELS, invoice_html, invoice_pdf, money
 from ..render import render, see_other
 
@@ -123,8 +123,7 @@ class BillingInformationForm(FlaskForm):
     tax_id = StringField(_l("Tax ID"), validators=[Optional(), Length(max=20)],
                          description=_l("Your VAT or tax number, if you have one (for example FR12345678901)."))
     billing_email = EmailField(_l("Billing email"), validators=[
-        InputRequired(_l("Enter the billing email address.")), Length(max=256),
-        Email(_l("Enter a valid email address."), check_deliverability=False)])
+        InputRequired(_l("Enter the billing email address.")), Length(max=256), VALID_EMAIL])
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -161,6 +161,16 @@ def _subscription(backends, admin, organization_id):
         return None
 
 
+def test_every_wrong_field_of_a_new_client_is_named_at_once(system, demo_admin):
+    provider_id = re.search(r"/providers/([^/]+)/clients", demo_admin.http.get(system.url + "/").url).group(1)
+    response = demo_admin.submit(f"/providers/{provider_id}/clients/new", {
+        "name": "", "plan": "Teams", "seats": "2000", "owner_email": "not-an-email", "billing_email": "a@b"})
+    assert response.status_code == 422
+    for field in ("name", "seats", "owner_email", "billing_email"):
+        assert f'id="{field}-error"' in response.text, field
+    assert "The Teams plan allows at most 1,000 seats." in response.text
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("name", "", "Enter the organization"),
     ("name", "x" * 100, "shorter than 100 characters"),

@@ -64,6 +64,12 @@ def test_generated_password_member_without_passwords_share_and_import(browser, s
     item.get_by_role("button", name="Generate password").click()
     expect(item.get_by_label("Password", exact=True)).to_have_value(re.compile(r"^.{20}$"))
     generated = item.get_by_label("Password", exact=True).input_value()
+    # Masked while editing, shown only on demand, as everywhere else.
+    expect(item.get_by_label("Password", exact=True)).to_have_attribute("type", "password")
+    item.get_by_role("button", name="Show", exact=True).click()
+    expect(item.get_by_label("Password", exact=True)).to_have_attribute("type", "text")
+    item.get_by_role("button", name="Hide", exact=True).click()
+    expect(item.get_by_label("Password", exact=True)).to_have_attribute("type", "password")
     item.get_by_role("button", name="Add website").click()
     item = dialog(page, "New item")
     item.get_by_label("Website 1", exact=True).fill("https://router.example.com/admin")

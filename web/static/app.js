@@ -106,6 +106,26 @@
     }
   });
 
+  // A password being typed or generated is masked, and shown only while its button says so.
+  function applyPasswordToggle(button) {
+    var input = document.getElementById(button.getAttribute("data-toggle-password"));
+    if (!input) return;
+    var shown = button.getAttribute("aria-pressed") === "true";
+    input.type = shown ? "text" : "password";
+    var french = document.documentElement.lang === "fr";
+    button.textContent = shown ? (french ? "Masquer" : "Hide") : (french ? "Afficher" : "Show");
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-toggle-password]");
+    if (!button) return;
+    button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+    applyPasswordToggle(button);
+  });
+  // A generated password replaces the input: it keeps the state its button shows.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll("[data-toggle-password]").forEach(applyPasswordToggle);
+  });
+
   // "Remove alice@…?": asked in the portal's own dialog, not the browser's confirm(). The question
   // comes from hx-confirm; the confirming button says what the form's own button says.
   function askInPage(question, action, proceed) {

@@ -23,7 +23,7 @@ from ..transfer import FORMATS, ImportRefused, PasswordNeeded, check_size, detec
     export_encrypted_json, export_json, parse, too_large
 from ..transfer.sources import SOURCES
 from ..vault_items import open_item, opened_text, sealed_import
-from ..vaults import Vault, organization_vault
+from ..vaults import Vault, organization_vault, personal_vault
 
 bp = Blueprint("transfer", __name__)
 LARGE_UPLOADS = {"transfer.import_items"}  # only import takes a whole vault
@@ -130,11 +130,13 @@ def _import(vault: Vault, items: list[dict], collection_id: str | None) -> int:
                                max_body=import_limits().sealed_bytes)["imported"]
 
 
+@bp.route("/vault/export", methods=["GET", "POST"], endpoint="export_my_items")
 @bp.route("/organizations/<organization_id>/vault/export", methods=["GET", "POST"])
 @login_required
-def export_items(organization_id: str):
-    """The Export vault page, and the file it makes: Bitwarden JSON, password-protected JSON, or CSV."""
-    vault = organization_vault(organization_id)
+def export_items(organization_id: str | None = None):
+    """The Export vault page (an organization's, or Password Manager → Tools → Export vault for one's
+    own), and the file it makes: Bitwarden JSON, password-protected JSON, or CSV."""
+    vault = personal_vault() if organization_id is None else organization_vault(organization_id)
     error = None
     if request.method == "POST":
         chosen = request.form.get("format", "json")
@@ -159,6 +161,24 @@ def export_items(organization_id: str):
 
 
 def _export_file(vault: Vault, chosen: str, password: str):
+    items, collections = _own_items(vault) if vault.personal else _organization_items(vault)
+    stamp, kind = date.today().isoformat(), "export" if vault.personal else "org_export"
+    if chosen == "csv":
+        content, _skipped = export_csv(items, organization=not vault.personal)
+        filename, mimetype = f"custodian_{kind}_{stamp}.csv", "text/csv"
+    else:
+        content = export_encrypted_json(items, collections, password) if chosen == "encrypted_json" \
+            else export_json(items, collections)
+        filename, mimetype = f"custodian_{kind}_{stamp}.json", "application/json"
+    response = make_response(content)
+    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _organization_items(vault: Vault) -> tuple[list[dict], list[str]]:
+    """The organization's items the reader may see, with their collections' names (the export is logged)."""
     found = orgs().export_items(vault.organization_id)
     names = {c["collection_id"]: opened_text(vault.key, c["encrypted_name"]) for c in found["collections"]}
     items = []
@@ -166,20 +186,18 @@ def _export_file(vault: Vault, chosen: str, password: str):
         item = open_item(vault.key, stored)
         item["collections"] = [names[c] for c in item["collection_ids"] if c in names]
         items.append(_without_unseen(item))
-    collections = sorted(names.values())
-    stamp = date.today().isoformat()
-    if chosen == "csv":
-        content, _skipped = export_csv(items, organization=True)
-        filename, mimetype = f"custodian_org_export_{stamp}.csv", "text/csv"
-    else:
-        content = export_encrypted_json(items, collections, password) if chosen == "encrypted_json" \
-            else export_json(items, collections)
-        filename, mimetype = f"custodian_org_export_{stamp}.json", "application/json"
-    response = make_response(content)
-    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return items, sorted(names.values())
+
+
+def _own_items(vault: Vault) -> tuple[list[dict], None]:
+    """One's own items (not the trash), each with its folder's name: a personal export has no collections."""
+    folders = dict(vault.groups())
+    items = []
+    for stored in orgs().items(vault.base, False)["items"]:
+        item = open_item(vault.key, stored)
+        item["folder"] = folders.get(stored.get("folder_id") or "", "")
+        items.append(item)
+    return items, None
 
 
 def _without_unseen(item: dict) -> dict:

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import create_engine, text
 
 from gateway.transfer import parse
+from tests.support import Visitor
 
 CANARY = "Canary-Imported-Passw0rd!"
 LASTPASS = ("url,username,password,totp,extra,name,grouping,fav\r\n"
@@ -152,3 +153,25 @@ def test_a_file_over_the_limits_gets_the_page_back_saying_so_and_imports_nothing
                             "import", format="lastpass_csv")
     assert too_many.status_code == 422 and f"more than {limits.items} items" in too_many.text
     assert _stored_items(system, organization_id) == 0
+
+
+def test_one_exports_ones_own_vault_with_its_folders_and_nothing_of_ones_organizations(system, unique_email):
+    person = Visitor(system.url)
+    email = unique_email("exporter")
+    person.register(email, "Ex Porter", "exporting-my-own-vault-9")
+    person.log_in(email, "exporting-my-own-vault-9")
+    person.submit("/vault/folders", {"name": "Home"})
+    folder_id = re.search(r'<option value="([\w\-]+)"[^>]*>Home</option>', person.get("/vault/new").text).group(1)
+    person.submit("/vault/new", {"type": "login", "name": "Home router", "login_username": "admin",
+                                 "login_password": "Canary-Own-Export-31", "folder_id": folder_id, "notes": ""})
+    page = person.get("/vault/export")
+    assert page.status_code == 200 and "Export vault" in page.text and 'action="/vault/export"' in page.text
+    exported = json.loads(person.submit("/vault/export", {"format": "json"}).content)
+    assert "collections" not in exported and [f["name"] for f in exported["folders"]] == ["Home"]
+    (item,) = exported["items"]
+    assert (item["name"], item["login"]["password"], item["folderId"]) == \
+        ("Home router", "Canary-Own-Export-31", exported["folders"][0]["id"])
+    csv_text = person.submit("/vault/export", {"format": "csv"}).content.decode()
+    assert csv_text.splitlines()[0].startswith("folder,favorite,type,name") and "Home router" in csv_text
+    refused = person.submit("/vault/export", {"format": "pdf"})
+    assert refused.status_code == 422

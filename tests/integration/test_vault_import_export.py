@@ -96,8 +96,6 @@ def test_an_export_imports_again_as_the_same_items_plain_or_password_protected(s
 
 
 def test_the_import_help_page_tells_each_source_how_to_export_without_logging_in(system):
-    from tests.support import Visitor
-
     page = Visitor(system.url).get("/help/import")
     assert page.status_code == 200
     for source in ("LastPass", "Chrome", "Firefox", "1Password", "KeePass", "Dashlane", "Bitwarden"):

@@ -306,9 +306,10 @@ class Orgs(BoundClient):
         """Delete a folder; its items are in no folder then."""
         self._delete(f"/me/folders/{folder_id}")
 
-    def import_items(self, organization_id: str, body: dict, timeout: float, max_body: int) -> dict:
-        """Store an import's sealed items in the organization, all or none."""
-        return self._post(f"/organizations/{organization_id}/items/import", body, timeout=timeout, max_body=max_body)
+    def import_items(self, organization_id: str | None, body: dict, timeout: float, max_body: int) -> dict:
+        """Store an import's sealed items in the organization (or one's own vault, for None), all or none."""
+        path = "/me/items/import" if organization_id is None else f"/organizations/{organization_id}/items/import"
+        return self._post(path, body, timeout=timeout, max_body=max_body)
 
     def export_items(self, organization_id: str) -> dict:
         """The organization's sealed items and collections, for an export (which is logged)."""

@@ -26,7 +26,7 @@ from ..vault_items import open_item, opened_text, sealed_import
 from ..vaults import Vault, organization_vault, personal_vault
 
 bp = Blueprint("transfer", __name__)
-LARGE_UPLOADS = {"transfer.import_items"}  # only import takes a whole vault
+LARGE_UPLOADS = {"transfer.import_items", "transfer.import_my_items"}  # only import takes a whole vault
 PREVIEW_ROWS = 50
 DRAIN_FACTOR = 4  # how many upload limits of a refused body are read (and dropped) before answering
 EXPORT_FORMATS = ("json", "encrypted_json", "csv")
@@ -93,11 +93,13 @@ def _drain(stream, size: int) -> None:
         size -= len(chunk)
 
 
+@bp.route("/vault/import", methods=["GET", "POST"], endpoint="import_my_items")
 @bp.route("/organizations/<organization_id>/vault/import", methods=["GET", "POST"])
 @login_required
-def import_items(organization_id: str):
-    """The Import data page: choose a destination, a format and a file; preview; import."""
-    vault = organization_vault(organization_id)
+def import_items(organization_id: str | None = None):
+    """The Import data page (an organization's, or Password Manager → Tools → Import data for one's
+    own): choose a destination, a format and a file; preview; import."""
+    vault = personal_vault() if organization_id is None else organization_vault(organization_id)
     if request.method == "GET":
         return _page(vault)
     if vault.key is None:

@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None):
     # at the import limits once sealed (the gateway checks the same bound before sending).
     app = create_service_app("orgs", settings, models, bp,
                              large_bodies={"orgs.import_items": settings.import_limits.sealed_bytes,
+                                           "orgs.import_my_items": settings.import_limits.sealed_bytes,
                                            "orgs.put_send_part": PART_BODY_BYTES})
     app.extensions["send_store"] = send_store_from(settings)
     app.extensions["clock"] = utcnow  # what the Send rules call "now"; tests replace it

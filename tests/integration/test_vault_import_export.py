@@ -173,3 +173,30 @@ def test_one_exports_ones_own_vault_with_its_folders_and_nothing_of_ones_organiz
     assert csv_text.splitlines()[0].startswith("folder,favorite,type,name") and "Home router" in csv_text
     refused = person.submit("/vault/export", {"format": "pdf"})
     assert refused.status_code == 422
+
+
+def test_one_imports_into_ones_own_vault_into_the_folders_the_file_names(system, unique_email):
+    person = Visitor(system.url)
+    email = unique_email("importer")
+    person.register(email, "Im Porter", "importing-my-own-vault-7")
+    person.log_in(email, "importing-my-own-vault-7")
+    page = person.get("/vault/import")
+    assert page.status_code == 200 and "Destination folder" in page.text
+    files = {"file": ("lastpass_export.csv", LASTPASS, "text/csv")}
+    token = person.csrf_token(page.text)
+    preview = person.http.post(f"{system.url}/vault/import", data={"csrf_token": token, "intent": "preview"},
+                               files=files)
+    assert preview.status_code == 200
+    imported = person.http.post(f"{system.url}/vault/import", data={"csrf_token": token, "intent": "import"},
+                                files={"file": ("lastpass_export.csv", LASTPASS, "text/csv")})
+    assert imported.status_code in (200, 303)
+    exported = json.loads(person.submit("/vault/export", {"format": "json"}).content)
+    folders = {f["id"]: f["name"] for f in exported["folders"]}
+    names = {item["name"]: folders.get(item["folderId"]) for item in exported["items"]}
+    assert names == {"Mail Zoë": "Clients/Acme", "Recipe 東京": "Internal"}
+    # Someone else's folder id as the destination is refused, and nothing more is imported.
+    refused = person.http.post(f"{system.url}/vault/import", data={
+        "csrf_token": token, "intent": "import", "collection_id": "00000000-0000-0000-0000-000000000000"},
+        files={"file": ("lastpass_export.csv", LASTPASS, "text/csv")})
+    assert refused.status_code == 422 and "Choose one of your folders." in refused.text
+    assert len(json.loads(person.submit("/vault/export", {"format": "json"}).content)["items"]) == len(names)

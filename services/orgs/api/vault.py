@@ -153,6 +153,17 @@ def import_items(organization_id: str, json_data: ImportIn):
     return {"imported": count}, 201
 
 
+@bp.post("/me/items/import")
+@bp.input(ImportIn)
+def import_my_items(json_data: ImportIn):
+    """Store every item of an import into the caller's own vault, or none (folders for collections)."""
+    items = [domain.ImportedItem(i.type, i.data, i.collection_ids, i.new_collections) for i in json_data.items]
+    with unit_of_work() as uow:
+        count = domain.import_personal_items(uow, acting_user(), json_data.collection_id, json_data.new_collections,
+                                             items, max_items=settings().import_limits.items)
+    return {"imported": count}, 201
+
+
 @bp.post("/organizations/<organization_id>/export")
 def export_items(organization_id: str):
     """The items the caller may see with their collections, for an export (which is logged)."""

@@ -28,7 +28,7 @@ from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, lis
 from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
 from .reports import CollectionReach, MemberAccess, member_access
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
-from .vault_transfer import ImportedItem, export_org_items, import_org_items
+from .vault_transfer import ImportedItem, export_org_items, import_org_items, import_personal_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
                         provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
@@ -68,6 +68,7 @@ __all__ = [
     "ImportedItem",
     "export_org_items",
     "import_org_items",
+    "import_personal_items",
     "TRASH_DAYS",
     "empty_trash",
     "editable_collections",

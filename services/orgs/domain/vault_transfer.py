@@ -1,4 +1,5 @@
-"""Importing many items into an organization at once, and exporting its vault.
+"""Importing many items into an organization, or into one's own vault, at once; exporting an
+organization's vault.
 
 The gateway reads the file, seals every field with the org key and sends the lot; orgs
 checks and stores it in one transaction, so a bad entry leaves the vault as it was. Both
@@ -17,7 +18,7 @@ from services.common.envelope import Event
 from services.common.errors import Invalid
 from services.common.validation import require_encstring
 
-from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Member, new_id
+from ..models import Cipher, CipherCollection, Collection, CollectionAccess, Folder, Member, new_id
 from .members import manager_of
 from .vault import VisibleItem, checked_item_type, collection_levels, require_editing, list_org_items, require_sealed
 
@@ -63,16 +64,56 @@ def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: 
     return created
 
 
+def _checked_count(items: list[ImportedItem], max_items: int) -> None:
+    if not items:
+        raise Invalid("The file holds no items.", "items")
+    if len(items) > max_items:
+        raise Invalid(f"An import holds at most {max_items:,} items.", "items")
+
+
+def import_personal_items(uow, actor_id: str, folder_id: str | None, new_folder_names: list[str],
+                          items: list[ImportedItem], max_items: int = ImportLimits.items) -> int:
+    """Store every item of an import into the actor's own vault, or none of them: each in the folder its
+    file names (an existing one, or one the import creates), else in `folder_id`; how many were stored.
+    The same body as an organization's import, folders standing for collections."""
+    _checked_count(items, max_items)
+    if len(new_folder_names) > MAX_NEW_COLLECTIONS:
+        raise Invalid(f"An import creates at most {MAX_NEW_COLLECTIONS} folders.", "new_collections")
+    named = {folder_id} if folder_id else set()
+    named |= {f for entry in items for f in entry.collection_ids}
+    owned = set(uow.scalars(select(Folder.id).where(Folder.user_id == actor_id, Folder.id.in_(named)))) \
+        if named else set()
+    if named - owned:
+        raise Invalid("Choose one of your folders.", "collection_id")
+    created = [Folder(user_id=actor_id, encrypted_name=require_encstring(name, 2, f"new_collections[{index}]"))
+               for index, name in enumerate(new_folder_names)]
+    for folder in created:
+        uow.add(folder)
+    uow.flush()
+    now, ciphers = utcnow(), []
+    for number, entry in enumerate(items, start=1):
+        try:
+            folders = [*entry.collection_ids, *(created[i].id for i in entry.new_collections)]
+            item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
+        except IndexError:
+            raise Invalid(f"Entry {number}: it names a folder the import does not create.", "items") from None
+        except Invalid as refusal:
+            raise Invalid(f"Entry {number}: {refusal.message}", "items") from None
+        ciphers.append({"id": new_id(), "organization_id": None, "user_id": actor_id, "type": item_type,
+                        "data": sealed, "favorite": False, "folder_id": folders[0] if folders else folder_id,
+                        "revision": 1, "created_at": now, "updated_at": now, "deleted_at": None})
+    uow.session.execute(insert(Cipher.__table__), ciphers)
+    uow.commit()
+    return len(ciphers)
+
+
 def import_org_items(uow, actor_id: str, organization_id: str, collection_id: str | None,
                      new_collection_names: list[str], items: list[ImportedItem], context: dict,
                      max_items: int = ImportLimits.items) -> int:
     """Store every item of an import (at most `max_items`, the configured import limit), or none of
     them; how many were stored."""
     manager_of(uow, actor_id, organization_id, "access_import_export")
-    if not items:
-        raise Invalid("The file holds no items.", "items")
-    if len(items) > max_items:
-        raise Invalid(f"An import holds at most {max_items:,} items.", "items")
+    _checked_count(items, max_items)
     chosen = [collection_id] if collection_id else []
     existing = sorted({c for entry in items for c in entry.collection_ids} | set(chosen))
     if existing:

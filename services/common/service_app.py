@@ -139,7 +139,7 @@ def ask(service: str, path: str, json: dict | None = None) -> dict:
             return clients[service].post(path, on_behalf, json)
         return clients[service].get(path, on_behalf)
     except ServiceUnavailable as error:
-        raise Unavailable(error.message, code="service.unavailable") from error
+        raise Unavailable(NOT_ANSWERING, code="service.unavailable") from error
     except ServiceError as error:
         refusal = {404: NotFound, 403: Forbidden, 401: Unauthenticated}.get(error.status, DomainError)
         raise refusal.relayed(error.message, error.field, error.code, error.params) from error

@@ -332,7 +332,7 @@ def second_step(uow, keys: ServiceKeys, challenge: str, method: str, code: str, 
         raise Invalid("This method of two-step login is not on for your account. Choose another.", "method",
                       code="two_factor.method_not_on")
     codes.require(uow, f"two-factor:{user.id}", now, lambda: _code_is_good(uow, user, method, code, keys, now),
-                  WrongCode("recovery_code" if method == RECOVERY_CODE else "code"),
+                  WrongCode(field="recovery_code" if method == RECOVERY_CODE else "code"),
                   _event("user.two_factor_failed", user, context, method=method))
     if uow.session.execute(delete(LoginChallenge).where(LoginChallenge.id == nonce)).rowcount != 1:
         raise ChallengeExpired()  # another request finished this log-in first; nothing is committed

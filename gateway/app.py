@@ -8,9 +8,10 @@ from pathlib import Path
 import requests
 
 from flask import Flask, Request, current_app, g, request
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -19,7 +20,9 @@ from services.common.bus import nats_probe
 from services.common.config import Settings
 from services.common.internal_http import ServiceError
 
+from . import labels
 from .backends import Backends
+from .refusals import elide, refusal_text
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
 from .views import (account, auth, billing, console, event_api, events, invitations, items, mailbox, members, policies,
@@ -92,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
         newstyle=True, pgettext=lambda c, s: _catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n))
+    app.jinja_env.globals.update(_=_eliding_gettext, gettext=_eliding_gettext)
+    labels.install(app)
     htmx.init_app(app)
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
@@ -125,6 +130,17 @@ def _answers(base_url: str):
         except requests.RequestException:
             return False
     return check
+
+
+@pass_context
+def _eliding_gettext(context, string: str, **variables):
+    """Jinja's `_()`: as installed above, and in French "de %(name)s" becomes "d'%(name)s" before a vowel."""
+    text = _catalogue().ugettext(string)
+    if variables and getattr(get_locale(), "language", "en") == "fr":
+        text = elide(text, variables)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables  # always a format string, as Jinja's own (a literal % is written %%)
 
 
 def _catalogue():
@@ -183,7 +199,7 @@ def _register_error_pages(app: Flask) -> None:
             return not_found(error)
         if error.status == 403:
             return forbidden(error)
-        return error_page(error.status if error.status >= 400 else 500, _("Something went wrong"), _(error.message))
+        return error_page(error.status if error.status >= 400 else 500, _("Something went wrong"), refusal_text(error))
 
     @app.errorhandler(SessionsUnavailable)
     def sessions_down(_error):

@@ -5,12 +5,13 @@ names) belong to the services, whose refusals are shown next to the field they n
 """
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from .refusals import refusal_text
 
 
 
@@ -116,7 +117,7 @@ class SubscriptionForm(FlaskForm):
 
 def show_refusal(form: FlaskForm, error, fallback_field: str | None = None) -> None:
     """Put a service's or domain's refusal next to the field it names (or on the form)."""
-    message = gettext(error.message)
+    message = refusal_text(error)
     field = getattr(form, error.field, None) if error.field else None
     if field is None and fallback_field:
         field = getattr(form, fallback_field)

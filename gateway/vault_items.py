@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 import regex
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from publicsuffixlist import PublicSuffixList
 
@@ -21,6 +20,7 @@ from services.common.errors import Invalid
 from services.common.validation import clean_name
 
 from .crypto import EncStringError, SymmetricKey
+from .refusals import refusal_text
 from .transfer.items import CARD_KEYS as CARD_PARTS
 from .transfer.items import FIELD_TYPES  # noqa: F401 - the item form takes it from here
 from .transfer.items import IDENTITY_KEYS as IDENTITY_PARTS
@@ -49,7 +49,7 @@ def name_to_seal(value: str, if_empty: str) -> tuple[str, str | None]:
     try:
         name = clean_name(value)
     except Invalid as refusal:
-        return value, _(refusal.message)
+        return value, refusal_text(refusal)
     return name, None if name else if_empty
 
 

@@ -15,6 +15,7 @@ from .. import keyring
 from ..access import login_required
 from ..backends import identity, orgs
 from ..master_password_rules import describe, problem_with, rules_with_floor
+from ..refusals import refusal_text
 from ..render import render, see_other
 from ..sessions import COOKIE
 from .auth import set_session_cookie
@@ -63,7 +64,7 @@ def change_master_password():
         identity().change_master_password(current_hash, replacement.master_password_hash,
                                           replacement.protected_user_key)
     except ServiceError as refusal:
-        return _page(422, _(refusal.message), rules)
+        return _page(422, refusal_text(refusal), rules)
     # A new session replaces this one (a new id after a new password); every other one ends.
     sessions = current_app.extensions["sessions"]
     session.must_change_password = False
@@ -96,7 +97,7 @@ def recovery(organization_id: str, action: str):
         else:
             orgs().leave_recovery(organization_id)
     except ServiceError as refusal:
-        return _page(422, _(refusal.message))
+        return _page(422, refusal_text(refusal))
     done = _("You are enrolled in the account recovery of %(name)s.", name=organization["name"]) \
         if action == "enrol" else _("You withdrew from the account recovery of %(name)s.", name=organization["name"])
     return see_other(url_for("account.account"), toast=done)

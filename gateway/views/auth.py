@@ -13,6 +13,7 @@ from ..backends import identity, orgs
 from ..crypto import EncStringError, KdfParams
 from ..forms import LoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
 from ..master_password_rules import STRENGTH_LABELS, describe, problem_with, rules_with_floor, strength
+from ..refusals import refusal_text
 from ..render import local_path, render, see_other
 from ..sessions import COOKIE, PENDING_COOKIE, PENDING_SECONDS, PendingLogin, VaultSession
 
@@ -193,7 +194,7 @@ def two_step():
             session = _unlock(passed, pending.master_key)
         except ServiceError as error:
             if error.error == "ChallengeExpired":
-                return _start_again(_(error.message))
+                return _start_again(refusal_text(error))
             show_refusal(form, error, "code")
         except (EncStringError, ValueError):
             form.form_errors.append(_("Your keys could not be opened. Contact your administrator."))
@@ -222,8 +223,8 @@ def mail_login_code():
         identity().mail_login_code(pending.challenge)
     except ServiceError as error:
         if error.error == "ChallengeExpired":
-            return _start_again(_(error.message))
-        return see_other(url_for("auth.two_step", method="email"), toast=_(error.message))
+            return _start_again(refusal_text(error))
+        return see_other(url_for("auth.two_step", method="email"), toast=refusal_text(error))
     return see_other(url_for("auth.two_step", method="email"),
                      toast=_("A code was sent to %(email)s. It works for 10 minutes.", email=pending.email))
 

@@ -16,6 +16,7 @@ from ..backends import audit, orgs
 from ..crypto import EncStringError
 from ..event_sentences import device_and_ip, group_labels, sentence, user_of
 from ..org_keys import OrgKeyUnavailable, organization_key
+from ..refusals import refusal_text
 from ..render import render
 from .portal import page_position
 
@@ -41,7 +42,7 @@ def _page(fetch, filters: dict) -> tuple[dict, dict, int]:
         if error.status != 422:
             raise
         field = error.field if error.field in (*FILTERS, "client") else "form"
-        return {"events": [], "newer": None, "older": None, "actors": []}, {field: _(error.message)}, 422
+        return {"events": [], "newer": None, "older": None, "actors": []}, {field: refusal_text(error)}, 422
 
 
 def _rows(found: dict, names: dict) -> list[dict]:

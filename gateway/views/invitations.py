@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from services.common.internal_http import ServiceError
 
 from ..backends import identity, orgs
+from ..refusals import refusal_text
 from ..render import render
 from . import account
 
@@ -24,7 +25,7 @@ def accept():
         invitation = identity().preview_invitation(token)
     except ServiceError as error:
         return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
-                      error=_(error.message), invitation=None)
+                      error=refusal_text(error), invitation=None)
     session = g.get("vault_session")
     if session is None:
         return render("pages/invitation.html", invitation=invitation, token=token,
@@ -40,7 +41,7 @@ def accept():
                           session.name)
         except ServiceError as error:
             return render("pages/invitation.html", status=error.status if error.status < 500 else 503,
-                          error=_(error.message), invitation=invitation, token=token)
+                          error=refusal_text(error), invitation=invitation, token=token)
         if redeemed["kind"] != "provider":
             _enrol_if_required(redeemed["organization_id"])
         return render("pages/invitation.html", invitation=invitation, accepted=True)

@@ -18,6 +18,7 @@ from ..backends import orgs
 from ..item_form import (CARD_LABELS, FIELD_TYPE_LABELS, IDENTITY_LABELS, MATCH_LABELS, TYPE_LABELS,
                          item_from_form, problem_with, without_empty_rows)
 from ..password_generator import GeneratorOptions, generate
+from ..refusals import refusal_text
 from ..render import render, see_other
 from ..vault_filters import VaultFilter, collection_tree, select_items
 from ..vault_items import keep_hidden_parts, new_item, open_item, seal_item, totp_code
@@ -178,7 +179,7 @@ def _edit(organization_id: str | None, item_id: str | None, mode: str):
     except ServiceError as refusal:
         if isinstance(refusal, NotFound):
             raise
-        return _form_page(vault, item, mode, item_id, _(refusal.message))
+        return _form_page(vault, item, mode, item_id, refusal_text(refusal))
     return see_other(vault.url("vault"), toast=_("%(name)s was saved.", name=item["name"].strip()))
 
 
@@ -221,7 +222,7 @@ def act(item_id: str, action: str, organization_id: str | None = None):
     except ServiceError as error:
         if isinstance(error, NotFound):
             raise
-        return see_other(back, toast=_(error.message))
+        return see_other(back, toast=refusal_text(error))
     return see_other(back, toast=_(done))
 
 

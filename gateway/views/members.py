@@ -14,6 +14,7 @@ from ..backends import identity, orgs
 from ..crypto import EncStringError
 from ..forms import InviteForm, RoleForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key
+from ..refusals import refusal_text
 from ..render import htmx, render, see_other
 from .portal import page_position
 
@@ -139,7 +140,7 @@ def confirm(organization_id: str, member_id: str):
             except OrgKeyUnavailable:
                 error = _("You hold no key of this organization, so you cannot confirm members.")
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 toast = _("%(email)s is confirmed.", email=member["email"])
                 if htmx:
@@ -208,7 +209,7 @@ def bulk(organization_id: str):
                 orgs().act_on_member(organization_id, member["member_id"], action)
             done += 1
         except ServiceError as error:
-            refused.append(f"{member['email']}: {_(error.message)}")
+            refused.append(f"{member['email']}: {refusal_text(error)}")
     toast = _("%(done)s of %(selected)s members updated.", done=done, selected=len(selected))
     if refused:
         toast += " " + " ".join(refused)
@@ -237,7 +238,7 @@ def act(organization_id: str, member_id: str, action: str):
     except ServiceError as error:
         if isinstance(error, NotFound):
             raise
-        message = _(error.message)
+        message = refusal_text(error)
         # htmx swaps only successful answers: the refusal travels as a toast over an unchanged table.
         return render("pages/members.html", "partials/members_table.html", status=200 if htmx else error.status,
                       toast=message, alert=message, **_context(organization_id, _current_query() if htmx

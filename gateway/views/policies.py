@@ -15,6 +15,7 @@ from services.common.internal_http import NotFound, ServiceError
 from ..access import login_required, provider_through
 from ..backends import orgs
 from ..master_password_rules import STRENGTH_LABELS
+from ..refusals import refusal_text
 from ..render import render, see_other
 
 bp = Blueprint("policies", __name__)
@@ -79,7 +80,7 @@ def edit(organization_id: str, policy_type: str):
         except ServiceError as refusal:
             if isinstance(refusal, NotFound):
                 raise
-            error = _(refusal.message)
+            error = refusal_text(refusal)
         else:
             return see_other(url_for("policies.policies", organization_id=organization_id),
                              toast=_("The policy %(name)s was saved.", name=POLICIES[policy_type][0]))

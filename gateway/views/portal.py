@@ -14,6 +14,7 @@ from ..access import current_provider, login_required, provider_allowing
 from ..backends import orgs
 from ..forms import ClientForm, SubscriptionForm, show_refusal
 from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
+from ..refusals import refusal_text
 from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
@@ -121,7 +122,7 @@ def add_existing(provider_id: str):
             except OrgKeyUnavailable:
                 error = _("Your key of this organization could not be opened.")
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 toast = _("%(name)s was added.", name=added["name"])
                 if htmx:
@@ -172,7 +173,7 @@ def unlink(provider_id: str, organization_id: str):
     except ServiceError as error:
         if isinstance(error, NotFound):
             abort(404)
-        message = _(error.message)
+        message = refusal_text(error)
         table = _clients_table(provider_id, _query_of_current_page() if htmx else _table_query({}))
         # htmx swaps only successful answers: the refusal travels as a toast over an unchanged table.
         return render("pages/clients.html", "partials/clients_table.html", status=200 if htmx else error.status,

@@ -19,6 +19,7 @@ from ..backends import identity, orgs
 from ..crypto import EncStringError
 from ..master_password_rules import describe, problem_with, rules_with_floor
 from ..org_keys import OrgKeyUnavailable, organization_key
+from ..refusals import refusal_text
 from ..render import render, see_other
 
 bp = Blueprint("recovery", __name__)
@@ -30,7 +31,7 @@ def _target(organization_id: str, member_id: str) -> tuple[dict | None, str | No
     except ServiceError as refusal:
         if isinstance(refusal, NotFound):
             raise
-        return None, _(refusal.message)
+        return None, refusal_text(refusal)
 
 
 def _recover(organization_id: str, target: dict, password: str) -> None:
@@ -69,7 +70,7 @@ def recover(organization_id: str, member_id: str):
             except ServiceError as refusal:
                 if isinstance(refusal, NotFound):
                     raise
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 return see_other(url_for("members.members", organization_id=organization_id),
                                  toast=_("The master password of %(email)s was reset. Give them the new one "

@@ -20,6 +20,7 @@ from ..health.analysis import WEAK_REASONS
 from ..health.report import REPORTS, member_rows, organization_health, provider_summary
 from ..health.runs import Runs, session_key
 from ..health.two_factor_directory import directory
+from ..labels import member_status
 from ..render import render, see_other
 from ..vaults import organization_vault
 
@@ -126,7 +127,7 @@ def export_member_access(organization_id: str):
             collections = _("All collections") if row["sees_all"] else "; ".join(
                 f"{c['name']} ({labels['levels'].get(c['permission'], c['permission'])})" for c in row["collections"])
             writer.writerow([csv_safe(v) for v in (
-                row["name"] or "", row["email"], labels["roles"].get(row["role"], row["role"]), _(row["status"].capitalize()),
+                row["name"] or "", row["email"], labels["roles"].get(row["role"], row["role"]), member_status(row["status"]),
                 ", ".join(row["groups"]), collections, row["item_count"])])
             yield buffer.getvalue()
             buffer.seek(0)

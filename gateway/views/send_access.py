@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from services.common.internal_http import NotAuthenticated, ServiceError, ServiceUnavailable
 
 from ..backends import sends_anonymously
+from ..refusals import refusal_text
 from ..render import render
 from ..sends import SEND_ID
 
@@ -57,7 +58,7 @@ def _presented(send_id: str) -> tuple[tuple[str, str | None] | None, Response | 
 
 def _refusal(error: ServiceError):
     if isinstance(error, ServiceUnavailable):
-        return jsonify(message=_(error.message)), 503
+        return jsonify(message=refusal_text(error)), 503
     if isinstance(error, NotAuthenticated) and error.error == "PasswordRequired":
         return jsonify(password_required=True), 401
     return jsonify(NOT_AVAILABLE), 404

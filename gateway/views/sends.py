@@ -18,6 +18,7 @@ from ..access import login_required
 from ..backends import orgs, sends
 from ..crypto import EncStringError
 from ..forms import show_refusal
+from ..refusals import refusal_text
 from ..render import render, see_other
 from ..send_form import SendForm, file_size_text
 from ..sends import SEND_ID, FileSizeMismatch, new_send_key, opened_send, read_blocks, sealed_parts, sealed_send
@@ -79,7 +80,7 @@ def list_sends():
                              after=None if query["q"] else after, all="true" if query["q"] else None)
     except ServiceError as error:
         return render("pages/error.html", "partials/error.html", status=error.status if error.status < 500 else 503,
-                      title=_("Something went wrong"), message=_(error.message))
+                      title=_("Something went wrong"), message=refusal_text(error))
     rows = [row for row in (_opened(stored, names) for stored in found["sends"]) if row]
     if query["q"]:
         needle = query["q"].casefold()
@@ -250,7 +251,7 @@ def upload_file(send_id: str):
     except (FileSizeMismatch, ServiceError, OSError) as error:
         _discard(client, send_id)
         if isinstance(error, ServiceUnavailable):
-            return jsonify(message=_(error.message)), 503
+            return jsonify(message=refusal_text(error)), 503
         return jsonify(message=_("The file did not arrive whole, so the Send was not created. Try again.")), 422
     flash(_("Send created."))
     return jsonify(done=url_for("sends.edit_send", send_id=send_id)), 200

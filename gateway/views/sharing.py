@@ -15,6 +15,7 @@ from ..access import login_required, provider_through
 from ..backends import orgs
 from ..crypto import EncStringError
 from ..org_keys import OrgKeyUnavailable, organization_key
+from ..refusals import refusal_text
 from ..render import htmx, render, see_other
 from ..vault_items import name_to_seal
 
@@ -66,7 +67,7 @@ def group(organization_id: str, group_id: str | None):
         try:
             orgs().save_group(organization_id, group_id, values)
         except ServiceError as refusal:
-            error, field = _(refusal.message), refusal.field or "name"
+            error, field = refusal_text(refusal), refusal.field or "name"
         else:
             return _done(url_for("sharing.groups", organization_id=organization_id),
                          _("The group %(name)s was saved.", name=" ".join(values["name"].split())))
@@ -148,7 +149,7 @@ def collection(organization_id: str, collection_id: str | None):
             try:
                 orgs().save_collection(organization_id, collection_id, body)
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 return _done(url_for("sharing.collections", organization_id=organization_id),
                              _("The collection %(name)s was saved.", name=name))

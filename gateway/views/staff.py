@@ -11,6 +11,7 @@ from ..access import login_required, provider_allowing
 from ..backends import identity, orgs
 from ..forms import StaffInviteForm, show_refusal
 from ..org_keys import provider_key
+from ..refusals import refusal_text
 from ..render import htmx, render, see_other
 
 bp = Blueprint("staff", __name__)
@@ -74,7 +75,7 @@ def confirm(provider_id: str, provider_user_id: str):
                 orgs().confirm_staff(provider_id, provider_user_id,
                                      keyring.wrap_provider_key(provider_key(provider_id), public_key))
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 toast = _("%(email)s is confirmed.", email=person["email"])
                 if htmx:
@@ -120,7 +121,7 @@ def act(provider_id: str, provider_user_id: str, action: str):
     except ServiceError as error:
         if isinstance(error, NotFound):
             raise
-        message = _(error.message)
+        message = refusal_text(error)
         return _page(provider_id, status=200 if htmx else error.status, toast=message, alert=message)
     if htmx:
         return _page(provider_id, toast=done)

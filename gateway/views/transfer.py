@@ -18,6 +18,7 @@ from services.common.internal_http import BodyTooLarge, NotFound, ServiceError
 
 from ..access import login_required
 from ..backends import orgs
+from ..refusals import refusal_text
 from ..render import render, see_other
 from ..transfer import FORMATS, ImportRefused, PasswordNeeded, check_size, detect_format, export_csv, \
     export_encrypted_json, export_json, parse, too_large
@@ -118,7 +119,7 @@ def import_items(organization_id: str | None = None):
     except ServiceError as refusal:
         if isinstance(refusal, NotFound):
             raise
-        return _page(vault, 422, error=_(refusal.message))
+        return _page(vault, 422, error=refusal_text(refusal))
     return see_other(vault.url("vault"), toast=_("%(count)s items were imported.", count=count))
 
 
@@ -157,7 +158,7 @@ def export_items(organization_id: str | None = None):
             except ServiceError as refusal:
                 if isinstance(refusal, NotFound):
                     raise
-                error = _(refusal.message)
+                error = refusal_text(refusal)
     return render("pages/export.html", "pages/export.html", status=422 if error else 200, vault=vault,
                   error=error, **vault.context)
 

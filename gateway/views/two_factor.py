@@ -16,6 +16,7 @@ from .. import keyring
 from ..access import login_required
 from ..backends import identity
 from ..forms import MasterPasswordForm, VerificationCodeForm, show_refusal
+from ..refusals import refusal_text
 from ..render import render, see_other
 from .auth import DEVICE_COOKIE
 
@@ -67,7 +68,7 @@ def start_authenticator():
     try:
         setup = identity().start_authenticator()
     except ServiceError as error:
-        return _settings_again(_(error.message))
+        return _settings_again(refusal_text(error))
     return _authenticator_dialog(setup, VerificationCodeForm(formdata=None))
 
 
@@ -78,7 +79,7 @@ def authenticator():
     try:
         setup = identity().authenticator_setup()
     except ServiceError as error:
-        return _settings_again(_(error.message))
+        return _settings_again(refusal_text(error))
     form = VerificationCodeForm()
     if form.validate_on_submit():
         try:
@@ -104,9 +105,9 @@ def start_email():
         sent = identity().start_email_codes()
     except ServiceError as error:
         if error.status == 409:
-            return _settings_again(_(error.message))
+            return _settings_again(refusal_text(error))
         form = VerificationCodeForm(formdata=None)
-        form.form_errors.append(_(error.message))
+        form.form_errors.append(refusal_text(error))
         # Asked again too soon: the code mailed before still works, so the dialog stays usable.
         return _dialog("two_factor_email.html", 200 if error.status == 429 else error.status, form=form,
                        email=g.vault_session.email)

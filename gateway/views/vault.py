@@ -14,6 +14,7 @@ from .. import keyring
 from ..access import login_required
 from ..backends import orgs
 from ..crypto import EncStringError, SymmetricKey
+from ..refusals import refusal_text
 from ..render import render, see_other
 from ..vault_items import name_to_seal, open_item, reseal
 from ..vaults import personal_vault
@@ -65,7 +66,7 @@ def share(item_id: str):
                 orgs().share_item(item_id, organization_id, reseal(item["data"], user_key, org_key),
                                   [c[1] for c in chosen])
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 return see_other(url_for("items.my_vault"), toast=_("%(name)s is now shared.", name=name))
     return render("pages/share_item.html", "partials/share_dialog.html", status=422 if error else 200,
@@ -91,7 +92,7 @@ def folder(folder_id: str | None):
             try:
                 orgs().save_folder(folder_id, body)
             except ServiceError as refusal:
-                error = _(refusal.message)
+                error = refusal_text(refusal)
             else:
                 return see_other(url_for("items.my_vault"), toast=_("The folder %(name)s was saved.", name=name))
     return render("pages/folder.html", "partials/folder_dialog.html", status=422 if error else 200,

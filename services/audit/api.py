@@ -70,7 +70,7 @@ def _may_read_organization_log(organization_id: str) -> None:
     access = ask("orgs", f"/organizations/{organization_id}/access")
     if "read_event_logs" not in access.get("may", ()):
         raise Forbidden("Only owners, admins, members allowed to access event logs and the provider's staff can "
-                        "read this event log.")
+                        "read this event log.", code="event_log.read_forbidden")
 
 
 @bp.get("/organizations/<organization_id>/events")
@@ -90,7 +90,8 @@ def provider_events(provider_id: str, query_data: ProviderFilterFields):
     `client` is "all" (each as it happened while the organization was its client), or one client's."""
     access = ask("orgs", f"/providers/{provider_id}/access")
     if access["role"] != "admin":
-        raise Forbidden("Only a provider admin can read the provider's event log.")
+        raise Forbidden("Only a provider admin can read the provider's event log.",
+                        code="event_log.provider_admin_only")
     log = domain.Log(provider_id=provider_id)
     if query_data.client:
         clients = tuple(c["organization_id"] for c in ask("orgs", f"/providers/{provider_id}/log-clients")["clients"])
@@ -99,7 +100,7 @@ def provider_events(provider_id: str, query_data: ProviderFilterFields):
         elif query_data.client in clients:
             log = domain.Log(organization_id=query_data.client)
         else:
-            raise domain.BadFilter("Choose a client from the list.", "client")
+            raise domain.BadFilter("Choose a client from the list.", "client", code="event_log.unknown_client")
     with unit_of_work() as uow:
         return _answer(uow, log, query_data)
 
@@ -108,7 +109,7 @@ def _may_manage_settings(organization_id: str) -> None:
     access = ask("orgs", f"/organizations/{organization_id}/access")
     if "manage_event_log_settings" not in access.get("may", ()):
         raise Forbidden("Only the organization's owners and its provider's staff can manage its API key and "
-                        "how long its events are kept.")
+                        "how long its events are kept.", code="event_log.settings_forbidden")
 
 
 def _key_json(row) -> dict:

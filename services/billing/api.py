@@ -44,7 +44,7 @@ def now():
 def provider_admin(provider_id: str) -> None:
     """Go on only for a Provider Admin of `provider_id`: 403 for its other staff, 404 for anyone else."""
     if ask("orgs", f"/providers/{provider_id}/access")["role"] != "admin":
-        raise Forbidden("Only Provider Admins manage billing.")
+        raise Forbidden("Only Provider Admins manage billing.", code="billing.provider_admin_only")
 
 
 def _bill_json(bill) -> dict | None:

@@ -16,16 +16,19 @@ NOT_ANSWERING = "Part of Custodian is not answering right now. Nothing was chang
 
 
 class ServiceError(Exception):
-    """A service refused the call; `message` is meant for the person who asked."""
+    """A service refused the call. `code` and `params` say which refusal it is (the gateway shows it in the
+    user's language from them, see gateway/refusals.py); `message` is its English text, for logs."""
 
     def __init__(self, status: int, message: str, field: str | None = None, error: str = "",
-                 retry_after: int | None = None):
+                 retry_after: int | None = None, code: str = "", params: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.field = field
         self.error = error
         self.retry_after = retry_after
+        self.code = code
+        self.params = dict(params or {})
 
 
 class Refused(ServiceError):
@@ -60,7 +63,7 @@ class BodyTooLarge(ServiceError):
     """A call whose body is larger than the service would accept: not sent at all."""
 
     def __init__(self, service: str):
-        super().__init__(413, "The request is too large.", error="BodyTooLarge")
+        super().__init__(413, "The request is too large.", error="BodyTooLarge", code="request.too_large")
         self.service = service
 
 
@@ -68,7 +71,7 @@ class ServiceUnavailable(ServiceError):
     """The service did not answer (down, overloaded or unreachable)."""
 
     def __init__(self, service: str):
-        super().__init__(503, NOT_ANSWERING, error="ServiceUnavailable")
+        super().__init__(503, NOT_ANSWERING, error="ServiceUnavailable", code="service.unavailable")
         self.service = service
 
 
@@ -115,14 +118,16 @@ class ServiceClient:
                 raise ServiceUnavailable(self.service)
             body = (response.json() if response.content else None) or {}
         message = body.get("message") or "The request was refused."
+        code, params = body.get("code") or "", body.get("params") or {}
         detail = body.get("detail")
         if detail and not body.get("field"):
             message, field = _first_validation_problem(detail, message)
+            code, params = _validation_code(message, field), {"field": field}
         else:
             field = body.get("field")
         refusal = _REFUSALS.get(response.status_code, ServiceError)
         raise refusal(response.status_code, message, field, body.get("error", ""),
-                      int(response.headers.get("Retry-After", "0")) or None)
+                      int(response.headers.get("Retry-After", "0")) or None, code=code, params=params)
 
     def call(self, method: str, path: str, caller: Caller, json=None, params=None, timeout: float | None = None,
              max_body: int | None = None):
@@ -166,3 +171,10 @@ def _first_validation_problem(detail: dict, fallback: str) -> tuple[str, str | N
                 text = messages[0] if isinstance(messages, list) and messages else str(messages)
                 return str(text), field
     return fallback, None
+
+
+def _validation_code(message: str, field: str | None) -> str:
+    """The code of a request-shape refusal (a 422 with `detail`): a field missing or not valid."""
+    if field is None:
+        return "request.invalid"
+    return "field.required" if "required" in message.lower() or "missing" in message.lower() else "field.invalid"

@@ -32,14 +32,19 @@ def encode_cursor(body: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, field: str, damaged: str = DAMAGED) -> list:
-    """What `encode_cursor` made; BadCursor(`damaged`) for anything that is not a cursor's list."""
+def damaged(field: str) -> BadCursor:
+    """The refusal of a page link that is not one of ours."""
+    return BadCursor(DAMAGED, field, code="page_link.damaged")
+
+
+def decode_cursor(cursor: str, field: str, damaged=damaged) -> list:
+    """What `encode_cursor` made; `damaged(field)` (a BadCursor) for anything that is not a cursor's list."""
     try:
         body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-        raise BadCursor(damaged, field) from error
+        raise damaged(field) from error
     if not isinstance(body, list):
-        raise BadCursor(damaged, field)
+        raise damaged(field)
     return body
 
 
@@ -62,14 +67,14 @@ class Ordering:
         """The sort key a cursor points at; BadCursor when it is malformed or made for another list."""
         body = decode_cursor(cursor, field)
         if len(body) < 4:
-            raise BadCursor(DAMAGED, field)
+            raise damaged(field)
         expected = [self.table, self.scope, self.sort, "desc" if self.descending else "asc"]
         if body[:4] != expected:
             raise BadCursor("This page link belongs to another list or sort: start again from the first page.",
-                            field)
+                            field, code="page_link.other_list")
         values = tuple(body[4:])
         if len(values) != len(self.types) or not all(type(v) is kind for v, kind in zip(values, self.types)):
-            raise BadCursor(DAMAGED, field)
+            raise damaged(field)
         return values
 
 
@@ -106,7 +111,8 @@ def window(uow, statement, ordering: Ordering, size: int, after: str = "", befor
     that comes back short (rows were deleted meanwhile) is replaced by the first page.
     """
     if after and before:
-        raise BadCursor("Ask for the page after a row or before one, not both.", "before")
+        raise BadCursor("Ask for the page after a row or before one, not both.", "before",
+                        code="page_link.after_and_before")
     backwards = bool(before)
     position = ordering.position(before, "before") if backwards else (
         ordering.position(after, "after") if after else None)

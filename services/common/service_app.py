@@ -38,7 +38,8 @@ class BoundedJSON(DefaultJSONProvider):
 
     def loads(self, s, **kwargs):
         """The parsed body; BodyTooDeep when it is nested more than MAX_JSON_DEPTH levels."""
-        refusal = BodyTooDeep(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep.")
+        refusal = BodyTooDeep("The request body is nested more than %(depth)s levels deep.", code="request.too_deep",
+                              depth=MAX_JSON_DEPTH)
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
@@ -101,11 +102,11 @@ def create_service_app(name: str, settings: Settings, models, blueprint, version
         except NotSigned as error:
             log.warning("refused an unsigned call to %s: %s", request.path, error)
             return jsonify(message="This service only answers signed internal calls, each once.",
-                           error="NotSigned"), 401
+                           error="NotSigned", code="request.not_signed", params={}), 401
         except NoncesUnavailable:
             # Fail closed: without the shared nonces a replay cannot be told from a first call.
             # 503 (not 401): the call may be genuine, and the gateway says "try again" for it.
-            raise Unavailable(NOT_ANSWERING) from None
+            raise Unavailable(NOT_ANSWERING, code="service.unavailable") from None
         return None
 
     @app.errorhandler(DomainError)
@@ -138,10 +139,10 @@ def ask(service: str, path: str, json: dict | None = None) -> dict:
             return clients[service].post(path, on_behalf, json)
         return clients[service].get(path, on_behalf)
     except ServiceUnavailable as error:
-        raise Unavailable(error.message) from error
+        raise Unavailable(NOT_ANSWERING, code="service.unavailable") from error
     except ServiceError as error:
         refusal = {404: NotFound, 403: Forbidden, 401: Unauthenticated}.get(error.status, DomainError)
-        raise refusal(error.message, error.field) from error
+        raise refusal.relayed(error.message, error.field, error.code, error.params) from error
 
 
 def _database_answers(engine) -> bool:
@@ -162,7 +163,7 @@ def acting_user() -> str:
     """The id of the user the current request acts for; 401 if it acts for nobody."""
     actor = g.caller.actor_id
     if not actor:
-        raise Unauthenticated("Log in first.")
+        raise Unauthenticated("Log in first.", code="session.log_in_first")
     return actor
 
 

@@ -33,7 +33,8 @@ def clean_name(value: str, field: str = "name") -> str:
     control, zero-width, bidi-override or other invisible character. Length is the caller's rule."""
     name = unicodedata.normalize("NFC", value or "")
     if any(unicodedata.category(c) in _UNSEEN and c not in _LINE_BREAKS for c in name):
-        raise Invalid("A name cannot contain control, invisible or text-direction characters.", field)
+        raise Invalid("A name cannot contain control, invisible or text-direction characters.", field,
+                      code="name.invalid_characters")
     return " ".join(name.split())
 
 
@@ -47,21 +48,22 @@ def normalize_email(value: str, field: str = "email") -> str:
     """`value` trimmed and lower-cased; Invalid if it is not an e-mail address."""
     email = (value or "").strip().lower()
     if not email:
-        raise Invalid("Enter an email address.", field)
+        raise Invalid("Enter an email address.", field, code="email.missing")
     if len(email) > 254 or not _EMAIL.match(email):
-        raise Invalid("Enter a valid email address, like name@example.com.", field)
+        raise Invalid("Enter a valid email address, like name@example.com.", field, code="email.invalid")
     return email
 
 
 def require_encstring(value: str, kind: int, field: str) -> str:
     """`value` if it is an EncString of type `kind`; Invalid otherwise."""
     if not isinstance(value, str) or len(value) > MAX_ENCSTRING_LENGTH or not _ENCSTRING[kind].match(value):
-        raise Invalid(f"{field} must be an encrypted value (EncString type {kind}).", field)
+        raise Invalid("%(name)s must be an encrypted value (EncString type %(kind)s).", field,
+                      code="encstring.invalid", name=field, kind=kind)
     return value
 
 
 def require_public_key(value: str, field: str = "public_key") -> str:
     """`value` if it looks like a base64 DER public key; Invalid otherwise."""
     if not isinstance(value, str) or not (200 <= len(value) <= 1000) or not _PUBLIC_KEY.match(value):
-        raise Invalid("public_key must be a base64 DER public key.", field)
+        raise Invalid("public_key must be a base64 DER public key.", field, code="public_key.invalid")
     return value

@@ -43,12 +43,14 @@ MAX_BLOCK_SECONDS = 15 * 60
 class EmailTaken(Conflict):
     """An account already uses this email."""
 
+    code = "account.email_taken"
+
 
 class WrongCredentials(Unauthenticated):
     """Wrong email or master password (which of the two is never said)."""
 
-    def __init__(self):
-        super().__init__("Wrong email address or master password.")
+    code = "login.wrong_credentials"
+    template = "Wrong email address or master password."
 
 
 @dataclass(frozen=True)
@@ -70,25 +72,27 @@ class Registration:
 def _kdf_params(registration: Registration, min_iterations: int) -> dict:
     if registration.kdf == "pbkdf2":
         if not min_iterations <= registration.kdf_iterations <= 2_000_000:
-            raise Invalid(f"PBKDF2 needs {min_iterations:,} to 2,000,000 iterations.", "kdf_iterations")
+            raise Invalid("PBKDF2 needs %(least)s to %(most)s iterations.", "kdf_iterations",
+                          code="kdf.pbkdf2_out_of_range", least=min_iterations, most=2_000_000)
         return {"kdf": "pbkdf2", "kdf_iterations": registration.kdf_iterations,
                 "kdf_memory_mib": None, "kdf_parallelism": None}
     if registration.kdf == "argon2id":
         if not (1 <= registration.kdf_iterations <= 10 and 16 <= (registration.kdf_memory_mib or 0) <= 1024
                 and 1 <= (registration.kdf_parallelism or 0) <= 16):
-            raise Invalid("Argon2id needs 1-10 iterations, 16-1024 MiB and parallelism 1-16.", "kdf")
+            raise Invalid("Argon2id needs 1-10 iterations, 16-1024 MiB and parallelism 1-16.", "kdf",
+                          code="kdf.argon2_out_of_range")
         return {"kdf": "argon2id", "kdf_iterations": registration.kdf_iterations,
                 "kdf_memory_mib": registration.kdf_memory_mib, "kdf_parallelism": registration.kdf_parallelism}
-    raise Invalid("The key derivation function must be pbkdf2 or argon2id.", "kdf")
+    raise Invalid("The key derivation function must be pbkdf2 or argon2id.", "kdf", code="kdf.unknown")
 
 
 def person_name(value: str) -> str:
     """A person's display name, cleaned (see `clean_name`); Invalid when empty or too long."""
     name = clean_name(value)
     if not name:
-        raise Invalid("Enter your name.", "name")
+        raise Invalid("Enter your name.", "name", code="account.name_missing")
     if len(name) > 50:
-        raise Invalid("Your name must be 50 characters or fewer.", "name")
+        raise Invalid("Your name must be 50 characters or fewer.", "name", code="account.name_too_long")
     return name
 
 
@@ -98,9 +102,10 @@ def register(uow, registration: Registration, min_iterations: int, context: dict
     name = person_name(registration.name)
     params = _kdf_params(registration, min_iterations)
     if not registration.master_password_hash or len(registration.master_password_hash) > 200:
-        raise Invalid("master_password_hash is missing.", "master_password_hash")
+        raise Invalid("master_password_hash is missing.", "master_password_hash", code="master_password.hash_missing")
     if uow.first(select(User.id).where(User.email == email)) is not None:
-        raise EmailTaken("An account with this email address already exists. Log in instead.", "email")
+        raise EmailTaken("An account with this email address already exists. Log in instead.", "email",
+                         code="account.email_taken")
     user = User(email=email, name=name, auth_hash=_HASHER.hash(registration.master_password_hash),
                 protected_user_key=require_encstring(registration.protected_user_key, 2, "protected_user_key"),
                 public_key=require_public_key(registration.public_key),
@@ -113,7 +118,8 @@ def register(uow, registration: Registration, min_iterations: int, context: dict
     try:
         uow.commit()
     except IntegrityError as error:
-        raise EmailTaken("An account with this email address already exists. Log in instead.", "email") from error
+        raise EmailTaken("An account with this email address already exists. Log in instead.", "email",
+                         code="account.email_taken") from error
     return user
 
 
@@ -182,7 +188,8 @@ def _refuse_if_blocked(uow, throttle: _Throttle, now: datetime) -> None:
             waits.append(address_wait)
     if any(waits):
         wait = max(waits)
-        raise TooManyAttempts(f"Too many failed log-in attempts. Try again in {wait} seconds.", wait)
+        raise TooManyAttempts("Too many failed log-in attempts. Try again in %(wait)s seconds.", wait,
+                              code="login.too_many_attempts", wait=wait)
 
 
 def _record_failure(uow, throttle: _Throttle, now: datetime) -> None:
@@ -243,7 +250,7 @@ def user_by_id(uow, user_id: str) -> User:
     """The account with this id; NotFound otherwise."""
     user = uow.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("No such user.", code="user.not_found")
     return user
 
 
@@ -251,7 +258,7 @@ def user_by_email(uow, email: str) -> User:
     """The account with this email; NotFound otherwise."""
     user = uow.first(select(User).where(User.email == normalize_email(email)))
     if user is None:
-        raise NotFound("No account uses this email address yet.", "email")
+        raise NotFound("No account uses this email address yet.", "email", code="account.no_such_email")
     return user
 
 

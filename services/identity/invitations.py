@@ -27,6 +27,8 @@ LIFETIME = timedelta(days=5)
 class InvitationExpired(DomainError):
     """The link is older than its lifetime."""
 
+    code = "invitation.expired"
+
     status = 410
 
 
@@ -54,10 +56,11 @@ def _valid(uow, token: str) -> InvitationToken:
     found = uow.get(InvitationToken, _hash(token or ""))
     if found is None:
         raise NotFound("This invitation link is not valid. It may have been used, cancelled, or replaced by a "
-                       "newer one.")
+                       "newer one.", code="invitation.link_invalid")
     expires_at = found.expires_at if found.expires_at.tzinfo else found.expires_at.replace(tzinfo=timezone.utc)
     if expires_at < utcnow():
-        raise InvitationExpired("This invitation has expired. Ask an administrator to send it again.")
+        raise InvitationExpired("This invitation has expired. Ask an administrator to send it again.",
+                                code="invitation.expired")
     return found
 
 
@@ -71,7 +74,8 @@ def redeem(uow, token: str, user_id: str, signer: ClaimSigner) -> tuple[Invitati
     invitation = _valid(uow, token)
     user = uow.get(User, user_id)
     if user is None or user.email != invitation.email:
-        raise Forbidden(f"This invitation was sent to {invitation.email}. Log in with that account to accept it.")
+        raise Forbidden("This invitation was sent to %(email)s. Log in with that account to accept it.",
+                        code="invitation.sent_to_other", email=invitation.email)
     proof = signer.sign({"member_id": invitation.member_id, "user_id": user_id, "email": invitation.email})
     return invitation, proof
 

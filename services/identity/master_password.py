@@ -22,7 +22,8 @@ MAX_HASH = 200
 
 def _require_hash(value: str) -> str:
     if not value or len(value) > MAX_HASH:
-        raise Invalid("The master password hash is missing or malformed.", "master_password_hash")
+        raise Invalid("The master password hash is missing or malformed.", "master_password_hash",
+                      code="master_password.hash_malformed")
     return value
 
 
@@ -38,9 +39,11 @@ def change_master_password(uow, user_id: str, current_hash: str, new_hash: str, 
     try:
         _HASHER.verify(user.auth_hash, current_hash or "")
     except (VerificationError, InvalidHashError):
-        raise Unauthenticated("Your current master password is not right.", "current_master_password") from None
+        raise Unauthenticated("Your current master password is not right.", "current_master_password",
+                              code="master_password.current_wrong") from None
     if current_hash == new_hash:
-        raise Invalid("Choose a master password different from the current one.", "master_password")
+        raise Invalid("Choose a master password different from the current one.", "master_password",
+                      code="master_password.unchanged")
     _store(user, new_hash, protected_user_key)
     # A member replacing the password an administrator set is Bitwarden's "updated temp password".
     changed = "user.temp_password_updated" if user.force_password_reset else "user.password_changed"
@@ -57,7 +60,8 @@ def recover_account(uow, target: dict, organization_id: str, new_hash: str, prot
     "may this actor recover this member" (it refuses otherwise, and nothing reaches here)."""
     user = user_by_id(uow, target["user_id"])
     if user.id == context.get("actorid"):
-        raise Forbidden("You cannot recover your own account: change your master password instead.")
+        raise Forbidden("You cannot recover your own account: change your master password instead.",
+                        code="recovery.own_account")
     _store(user, new_hash, protected_user_key)
     user.two_factor_epoch += 1  # devices remembered before the reset ask for the second step again
     user.force_password_reset = True  # the administrator knows this one: the member chooses their own

@@ -36,22 +36,28 @@ _HASHER = PasswordHashing.from_env().hasher()  # only verifies: a hash carries i
 class WrongCode(Unauthenticated):
     """The code is wrong, expired or already used (which of these is never said)."""
 
+    code = "two_factor.wrong_code"
+    template = "This code is not right, has expired or was already used. Try again."
+
     def __init__(self, field: str = "code"):
-        super().__init__("This code is not right, has expired or was already used. Try again.", field)
+        super().__init__(field=field)
 
 
 class ChallengeExpired(Unauthenticated):
     """The log-in waiting for its second step is unknown, expired or already finished."""
 
-    def __init__(self):
-        super().__init__("This log-in has expired. Log in again with your master password.")
+    code = "login.challenge_expired"
+    template = "This log-in has expired. Log in again with your master password."
 
 
 class WrongMasterPassword(Unauthenticated):
     """A change of two-step login was asked with a wrong master password."""
 
+    code = "master_password.wrong"
+    template = "This is not your master password."
+
     def __init__(self):
-        super().__init__("This is not your master password.", "master_password")
+        super().__init__(field="master_password")
 
 
 class MethodNotOn(Conflict):
@@ -154,7 +160,8 @@ def _check_master_password(uow, user: User, master_password_hash: str, now: date
 def start_authenticator(uow, user: User, keys: ServiceKeys) -> AuthenticatorSetup:
     """A new seed, kept sealed and off until a code of it is entered."""
     if AUTHENTICATOR in methods_on(user):
-        raise AlreadyOn("The authenticator app is already on. Turn it off first to use another one.")
+        raise AlreadyOn("The authenticator app is already on. Turn it off first to use another one.",
+                        code="two_factor.authenticator_already_on_setup")
     seed = secret.new_seed()
     _with(user, AUTHENTICATOR, {"enabled": False, "seed": secret.seal_seed(keys, user.id, seed)})
     user.authenticator_last_step = None
@@ -167,7 +174,8 @@ def authenticator_setup(user: User, keys: ServiceKeys) -> AuthenticatorSetup:
     """The setup under way (its seed is shown until it is turned on, never after)."""
     entry = _entry(user, AUTHENTICATOR)
     if entry.get("enabled") or not entry.get("seed"):
-        raise MethodNotOn("No authenticator app setup is under way. Start again from Two-step login.")
+        raise MethodNotOn("No authenticator app setup is under way. Start again from Two-step login.",
+                          code="two_factor.no_setup_under_way")
     return _setup(user, secret.open_seed(keys, user.id, entry["seed"]))
 
 
@@ -178,7 +186,7 @@ def _setup(user: User, seed: bytes) -> AuthenticatorSetup:
 def turn_on_authenticator(uow, user: User, code: str, keys: ServiceKeys, now: datetime, context: dict) -> str | None:
     """Turn the app on once it shows a right code; the recovery code if this is the first method."""
     if AUTHENTICATOR in methods_on(user):
-        raise AlreadyOn("The authenticator app is already on.")
+        raise AlreadyOn("The authenticator app is already on.", code="two_factor.authenticator_already_on")
     authenticator_setup(user, keys)
     entry = _entry(user, AUTHENTICATOR)
     codes.require(uow, _settings_key(user), now,
@@ -189,14 +197,14 @@ def turn_on_authenticator(uow, user: User, code: str, keys: ServiceKeys, now: da
 def start_email(uow, user: User, keys: ServiceKeys, now: datetime, send: Callable[[str], None]) -> None:
     """Mail a code to the account's address: entering it proves the mail arrives."""
     if EMAIL in methods_on(user):
-        raise AlreadyOn("Codes by email are already on.")
+        raise AlreadyOn("Codes by email are already on.", code="two_factor.email_already_on")
     codes.mail_code(uow, user, "setup", keys, now, send)
 
 
 def turn_on_email(uow, user: User, code: str, keys: ServiceKeys, now: datetime, context: dict) -> str | None:
     """Turn codes by email on with the code just mailed; the recovery code if this is the first method."""
     if EMAIL in methods_on(user):
-        raise AlreadyOn("Codes by email are already on.")
+        raise AlreadyOn("Codes by email are already on.", code="two_factor.email_already_on")
     codes.require(uow, _settings_key(user), now,
                   lambda: codes.email_code_is_good(uow, user, "setup", code, keys, now), WrongCode())
     return _turned_on(uow, user, EMAIL, {"enabled": True}, context)
@@ -214,11 +222,12 @@ def _turned_on(uow, user: User, method: str, entry: dict, context: dict) -> str 
 def turn_off(uow, user: User, method: str, master_password_hash: str, now: datetime, context: dict) -> None:
     """Turn a method off (the master password again); remembered devices are forgotten."""
     if method not in METHODS:
-        raise Invalid("Choose the authenticator app or codes by email.", "method")
+        raise Invalid("Choose the authenticator app or codes by email.", "method", code="two_factor.method_invalid")
     _check_master_password(uow, user, master_password_hash, now)
     if method not in methods_on(user):
-        raise MethodNotOn("The authenticator app is already off." if method == AUTHENTICATOR
-                          else "Codes by email are already off.")
+        raise (MethodNotOn("The authenticator app is already off.", code="two_factor.authenticator_already_off")
+               if method == AUTHENTICATOR else
+               MethodNotOn("Codes by email are already off.", code="two_factor.email_already_off"))
     _with(user, method, None)
     if method == AUTHENTICATOR:
         user.authenticator_last_step = None
@@ -234,7 +243,8 @@ def new_recovery_code(uow, user: User, master_password_hash: str, now: datetime,
     """A new recovery code (the master password again); the old one stops working."""
     _check_master_password(uow, user, master_password_hash, now)
     if not methods_on(user):
-        raise MethodNotOn("Turn on a two-step login method first: the recovery code is what turns it off.")
+        raise MethodNotOn("Turn on a two-step login method first: the recovery code is what turns it off.",
+                          code="two_factor.recovery_code_needs_method")
     code = secret.new_recovery_code()
     user.recovery_code_hash = secret.recovery_code_hash(code)
     uow.add(user)
@@ -294,7 +304,8 @@ def mail_login_code(uow, keys: ServiceKeys, challenge: str, now: datetime, send:
     """Mail a log-in code to the challenged user, whose codes by email are on."""
     user, _nonce = _challenged(uow, keys, challenge, now)
     if EMAIL not in methods_on(user):
-        raise MethodNotOn("Codes by email are off for this account. Choose another method.")
+        raise MethodNotOn("Codes by email are off for this account. Choose another method.",
+                          code="two_factor.email_off")
     codes.mail_code(uow, user, "login", keys, now, lambda code: send(user.email, code))
 
 
@@ -318,9 +329,10 @@ def second_step(uow, keys: ServiceKeys, challenge: str, method: str, code: str, 
     """Finish a log-in with its second step; a wrong code is counted, published and refused."""
     user, nonce = _challenged(uow, keys, challenge, now)
     if method not in login_methods(user):
-        raise Invalid("This method of two-step login is not on for your account. Choose another.", "method")
+        raise Invalid("This method of two-step login is not on for your account. Choose another.", "method",
+                      code="two_factor.method_not_on")
     codes.require(uow, f"two-factor:{user.id}", now, lambda: _code_is_good(uow, user, method, code, keys, now),
-                  WrongCode("recovery_code" if method == RECOVERY_CODE else "code"),
+                  WrongCode(field="recovery_code" if method == RECOVERY_CODE else "code"),
                   _event("user.two_factor_failed", user, context, method=method))
     if uow.session.execute(delete(LoginChallenge).where(LoginChallenge.id == nonce)).rowcount != 1:
         raise ChallengeExpired()  # another request finished this log-in first; nothing is committed

@@ -39,7 +39,8 @@ def refuse_if_locked(uow, key: str, now: datetime) -> None:
     until = aware(row.blocked_until) if row else None
     if until and until > now:
         wait = int((until - now).total_seconds() + 0.999)
-        raise TooManyAttempts(f"Too many wrong attempts. Try again in {-(-wait // 60)} minutes.", wait)
+        raise TooManyAttempts("Too many wrong attempts. Try again in %(minutes)s minutes.", wait,
+                              code="code.too_many_attempts", minutes=-(-wait // 60))
 
 
 def count_failure(uow, key: str, now: datetime) -> None:
@@ -101,7 +102,8 @@ def mail_code(uow, user: User, purpose: str, keys: ServiceKeys, now: datetime, s
     row = uow.get(EmailCode, (user.id, purpose))
     if row is not None and now - aware(row.sent_at) < RESEND_AFTER:
         wait = int((aware(row.sent_at) + RESEND_AFTER - now).total_seconds() + 0.999)
-        raise TooManyAttempts(f"A code was just sent. Check your inbox, or ask again in {wait} seconds.", wait)
+        raise TooManyAttempts("A code was just sent. Check your inbox, or ask again in %(wait)s seconds.", wait,
+                              code="code.just_sent", wait=wait)
     code = secret.new_email_code()
     row = row or EmailCode(user_id=user.id, purpose=purpose)
     row.code_hash = secret.code_hash(keys, user.id, purpose, code)
@@ -111,7 +113,8 @@ def mail_code(uow, user: User, purpose: str, keys: ServiceKeys, now: datetime, s
     try:
         send(code)  # before the commit: a code nobody received is never stored
     except OSError as error:
-        raise Unavailable("The mail server is not answering. Nothing was sent; try again in a moment.") from error
+        raise Unavailable("The mail server is not answering. Nothing was sent; try again in a moment.",
+                          code="mail.unavailable") from error
     uow.commit()
 
 

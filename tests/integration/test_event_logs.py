@@ -76,7 +76,7 @@ def test_the_log_names_who_invited_whom_and_narrows_by_its_filters(world):
 
 @pytest.mark.parametrize("params, field, message", [
     ({"start": "2026-12-01", "end": "2026-11-01"}, "end", "To must be on or after From."),
-    ({"start": "1999-01-01"}, "start", "No event is kept longer than 3650 days"),
+    ({"start": "1999-01-01"}, "start", "No event is kept longer than 3,650 days"),
     ({"group": "internal"}, "group", "Choose an event group from the list."),
     ({"text": "x" * 201}, "text", "Search for at most 200 characters."),
     ({"user": str(uuid.uuid4())}, "user", "Choose a user from the list."),
@@ -224,7 +224,7 @@ def test_retention_is_changed_within_its_bounds_only(world):
                                                             "org.log_settings.updated", group="organization")
                 if e["data"]["setting"] == "retention"]
     refused = reader.submit(path + "/api-key", {"retention_days": "29"}, action=path + "/event-retention")
-    assert refused.status_code == 422 and "Keep events from 30 to 3650 days." in refused.text
+    assert refused.status_code == 422 and "Keep events from 30 to 3,650 days." in refused.text
     assert 'value="365"' in reader.get(path + "/api-key").text
     changed = reader.submit(path + "/api-key", {"retention_days": "90"}, action=path + "/event-retention")
     assert changed.status_code == 200 and 'value="90"' in reader.get(path + "/api-key").text

@@ -205,7 +205,7 @@ def test_a_key_answers_at_most_its_calls_a_minute(uow):
 @pytest.mark.parametrize("days", [29, 3651, -1])
 def test_a_retention_out_of_bounds_is_refused_and_changes_nothing(uow, days):
     org = str(uuid.uuid4())
-    with uow() as unit, pytest.raises(Invalid, match="from 30 to 3650 days"):
+    with uow() as unit, pytest.raises(Invalid, match="from 30 to 3,650 days"):
         domain.set_retention(unit, org, days)
     with uow() as unit:
         assert domain.retention_days(unit, org, 365) == 365

@@ -53,7 +53,8 @@ def test_disabled_expired_and_deleted_sends_give_the_same_answer_as_unknown_ones
     for send_id, proof in ((made.id, None), (made.id, sealed_send().proof("x")), ("C" * 22, None), ("../x", None)):
         with pytest.raises(sends.SendNotAvailable) as error:
             access(uow, send_id, proof, now=NOW + later)
-        assert error.value.as_json() == {"message": sends.NOT_AVAILABLE, "field": None, "error": "SendNotAvailable"}
+        assert error.value.as_json() == {"message": sends.NOT_AVAILABLE, "field": None, "error": "SendNotAvailable",
+                                             "code": "send.not_available", "params": {}}
     assert accessed_events(uow) == []
 
 

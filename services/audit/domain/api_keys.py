@@ -66,7 +66,7 @@ def authenticate(uow, client_id: str, client_secret: str, now: datetime | None =
     # Compared even without a key, so an unknown client id takes as long as a wrong secret.
     expected = row.secret_hash if row is not None else _digest(secrets.token_urlsafe(SECRET_BYTES))
     if not hmac.compare_digest(expected, _digest(client_secret)) or row is None or row.client_id != client_id:
-        raise Unauthenticated(WRONG_KEY)
+        raise Unauthenticated(WRONG_KEY, code="api_key.wrong")
     now = now or utcnow()
     # Only calls with the right secret count: anyone may know a client id (it holds the organization's id),
     # and must not be able to use up its owner's allowance.
@@ -74,8 +74,8 @@ def authenticate(uow, client_id: str, client_secret: str, now: datetime | None =
         row.window_start, row.window_calls = now, 0
     if row.window_calls >= CALLS_PER_MINUTE:
         wait = 60 - int((now - row.window_start).total_seconds())
-        raise TooManyAttempts(f"At most {CALLS_PER_MINUTE} calls a minute per key: try again in {wait} s.",
-                              max(wait, 1))
+        raise TooManyAttempts("At most %(calls)s calls a minute per key: try again in %(wait)s s.", max(wait, 1),
+                              code="api_key.too_many_calls", calls=CALLS_PER_MINUTE, wait=wait)
     row.window_calls += 1
     uow.add(row)
     uow.commit()

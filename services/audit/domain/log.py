@@ -104,20 +104,21 @@ class EventFilter:
         end_day = _day(end, "end") if end else today
         start_day = _day(start, "start") if start else min(end_day, today) - timedelta(days=DEFAULT_DAYS - 1)
         if end_day > today + timedelta(days=1):  # a day ahead at most: a reader's today may be UTC's tomorrow
-            raise BadFilter("To cannot be later than tomorrow.", "end")
+            raise BadFilter("To cannot be later than tomorrow.", "end", code="event_log.end_after_tomorrow")
         if end_day < start_day:
-            raise BadFilter("To must be on or after From.", "end")
+            raise BadFilter("To must be on or after From.", "end", code="event_log.end_before_start")
         if start_day < today - timedelta(days=MAX_DAYS_BACK):
-            raise BadFilter(f"No event is kept longer than {MAX_DAYS_BACK} days: choose a later From date.",
-                            "start")
+            raise BadFilter("No event is kept longer than %(days)s days: choose a later From date.", "start",
+                            code="event_log.start_too_early", days=MAX_DAYS_BACK)
         allowed = GROUPS if every_group else SHOWN_GROUPS
         if group and group not in allowed:
-            raise BadFilter("Choose an event group from the list.", "group")
+            raise BadFilter("Choose an event group from the list.", "group", code="event_log.unknown_group")
         if len(actor_id) > 36:
-            raise BadFilter("Choose a user from the list.", "user")
+            raise BadFilter("Choose a user from the list.", "user", code="event_log.unknown_user")
         text = " ".join(text.split())
         if len(text) > MAX_TEXT:
-            raise BadFilter(f"Search for at most {MAX_TEXT} characters.", "text")
+            raise BadFilter("Search for at most %(most)s characters.", "text", code="event_log.text_too_long",
+                            most=MAX_TEXT)
         return cls(start_day, end_day, group, actor_id, text.lower(), every_group)
 
     @cached_property
@@ -137,7 +138,7 @@ def _day(value: str, field_name: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadFilter("Enter a date as YYYY-MM-DD.", field_name) from None
+        raise BadFilter("Enter a date as YYYY-MM-DD.", field_name, code="date.invalid") from None
 
 
 @dataclass(frozen=True)
@@ -183,21 +184,26 @@ def cursor_at(log: Log, event_filter: EventFilter, event) -> str:
     return encode_cursor([log.scope, event_filter.key, _iso(event.time), event.id])
 
 
+def _damaged(field_name: str) -> BadCursor:
+    return BadCursor(DAMAGED, field_name, code="page_link.damaged_log")
+
+
 def _position(log: Log, event_filter: EventFilter, cursor: str, field_name: str) -> tuple[datetime, str]:
     """The (time, id) a cursor points at; BadCursor when damaged, of another log, or of another filter."""
-    body = decode_cursor(cursor, field_name, DAMAGED)
+    body = decode_cursor(cursor, field_name, _damaged)
     try:
         found_scope, found_filter, when, event_id = body
         when = datetime.fromisoformat(when)
     except (ValueError, TypeError) as error:
-        raise BadCursor(DAMAGED, field_name) from error
+        raise _damaged(field_name) from error
     if found_scope != log.scope:
         raise BadCursor("This page link belongs to another event log: start again from the newest events.",
-                        field_name)
+                        field_name, code="page_link.other_log")
     if found_filter != event_filter.key:
-        raise BadCursor("This page link belongs to other filters: start again from the newest events.", field_name)
+        raise BadCursor("This page link belongs to other filters: start again from the newest events.", field_name,
+                        code="page_link.other_filters")
     if not isinstance(event_id, str) or when.utcoffset() is None:
-        raise BadCursor(DAMAGED, field_name)
+        raise _damaged(field_name)
     return when, event_id
 
 
@@ -205,7 +211,7 @@ def check_actor(uow, log: Log, event_filter: EventFilter) -> None:
     """Refuse a User filter naming someone who never acted in this log (someone else's user id)."""
     if event_filter.actor_id and uow.session.exec(select(LogActor.user_id).where(
             LogActor.log.in_(log.actor_logs), LogActor.user_id == event_filter.actor_id).limit(1)).first() is None:
-        raise BadFilter("Choose a user from the list.", "user")
+        raise BadFilter("Choose a user from the list.", "user", code="event_log.unknown_user")
 
 
 _TIME, _ID = LoggedEvent.time, LoggedEvent.id
@@ -269,9 +275,10 @@ def events_page(uow, log: Log, event_filter: EventFilter, after: str = "", befor
     the way: a page among a million events costs what it costs among ten thousand. Nothing is counted.
     """
     if after and before:
-        raise BadCursor("Ask for the older or the newer page, not both.", "before")
+        raise BadCursor("Ask for the older or the newer page, not both.", "before", code="page_link.older_and_newer")
     if not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadFilter(f"Ask for 1 to {MAX_PAGE_SIZE} events a page.", "page_size")
+        raise BadFilter("Ask for 1 to %(most)s events a page.", "page_size", code="event_log.page_size_invalid",
+                        most=MAX_PAGE_SIZE)
     if before:
         rows = _rows(uow, log, event_filter, None, _position(log, event_filter, before, "before"), size + 1)
         if len(rows) <= size:  # back at the newest: the first page, whole

@@ -28,7 +28,8 @@ def retention_days(uow, organization_id: str, default_days: int) -> int:
 def set_retention(uow, organization_id: str, days: int) -> int:
     """Keep the organization's events `days` days (MIN_RETENTION_DAYS to MAX_RETENTION_DAYS)."""
     if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
-        raise Invalid(f"Keep events from {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days.", "retention_days")
+        raise Invalid("Keep events from %(low)s to %(high)s days.", "retention_days", code="retention.out_of_range",
+                      low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS)
     row = uow.get(LogSettings, organization_id) or LogSettings(organization_id=organization_id, retention_days=days)
     row.retention_days = days
     uow.add(row)

@@ -22,8 +22,7 @@ COUNTRIES = frozenset(code for code in Locale("en").territories
 TAX_ID = re.compile(r"[A-Z0-9-]{4,20}")
 POSTAL_CODE = re.compile(r"[A-Z0-9][A-Z0-9 -]{0,18}[A-Z0-9]|[A-Z0-9]")
 # field: (its longest, whether it must be given, what it is called in a message)
-TEXTS = {"name": (100, True, "The name"), "address_line1": (100, True, "The address"),
-         "address_line2": (100, False, "The second address line"), "city": (60, True, "The city")}
+TEXTS = {"name": (100, True), "address_line1": (100, True), "address_line2": (100, False), "city": (60, True)}
 
 
 @dataclass(frozen=True)
@@ -40,26 +39,45 @@ class BillingInformation:
     billing_email: str = ""
 
 
+def _missing(name: str) -> Invalid:
+    return {"name": Invalid("The name is required.", name, code="billing.name_missing"),
+            "address_line1": Invalid("The address is required.", name, code="billing.address_missing"),
+            "city": Invalid("The city is required.", name, code="billing.city_missing")}[name]
+
+
+def _too_long(name: str, longest: int) -> Invalid:
+    return {"name": Invalid("The name must be at most %(most)s characters.", name, code="billing.name_too_long",
+                            most=longest),
+            "address_line1": Invalid("The address must be at most %(most)s characters.", name,
+                                     code="billing.address_too_long", most=longest),
+            "address_line2": Invalid("The second address line must be at most %(most)s characters.", name,
+                                     code="billing.address_line2_too_long", most=longest),
+            "city": Invalid("The city must be at most %(most)s characters.", name, code="billing.city_too_long",
+                            most=longest)}[name]
+
+
 def cleaned(draft: BillingInformation) -> BillingInformation:
     """`draft` with each field cleaned; Invalid naming the first field that breaks its rule."""
     values = {}
-    for name, (longest, required, called) in TEXTS.items():
+    for name, (longest, required) in TEXTS.items():
         value = clean_name(getattr(draft, name), name)
         if required and not value:
-            raise Invalid(f"{called} is required.", name)
+            raise _missing(name)
         if len(value) > longest:
-            raise Invalid(f"{called} must be at most {longest} characters.", name)
+            raise _too_long(name, longest)
         values[name] = value
     postal_code = " ".join(draft.postal_code.split()).upper()
     if postal_code and not POSTAL_CODE.fullmatch(postal_code):
-        raise Invalid("A postal code is 1 to 20 letters, digits, spaces or hyphens.", "postal_code")
+        raise Invalid("A postal code is 1 to 20 letters, digits, spaces or hyphens.", "postal_code",
+                      code="billing.postal_code_invalid")
     country = draft.country.strip().upper()
     if country not in COUNTRIES:
-        raise Invalid("Choose the country by its two-letter ISO code, such as FR, DE or US.", "country")
+        raise Invalid("Choose the country by its two-letter ISO code, such as FR, DE or US.", "country",
+                      code="billing.country_invalid")
     tax_id = re.sub(r"[\s.]", "", draft.tax_id).upper()
     if tax_id and not TAX_ID.fullmatch(tax_id):
         raise Invalid("A tax id is 4 to 20 letters, digits or hyphens, such as FR40303265045; leave it empty if "
-                      "you have none.", "tax_id")
+                      "you have none.", "tax_id", code="billing.tax_id_invalid")
     return BillingInformation(**values, postal_code=postal_code, country=country, tax_id=tax_id,
                               billing_email=normalize_email(draft.billing_email, "billing_email"))
 

@@ -229,9 +229,9 @@ def invoices_page(uow, provider_id: str, sort: str = "issued_at", direction: str
                   before: str = "") -> tuple[list[Invoice], str | None, str | None]:
     """A page of the provider's invoices, sorted, after or before a cursor, with the cursors around it."""
     if sort not in INVOICE_SORTS:
-        raise Invalid("Sort by issued_at, number, total or status.", "sort")
+        raise Invalid("Sort by issued_at, number, total or status.", "sort", code="invoices.sort_invalid")
     if direction not in ("asc", "desc"):
-        raise Invalid("Sort direction must be asc or desc.", "dir")
+        raise Invalid("Sort direction must be asc or desc.", "dir", code="sort.direction_invalid")
     columns, types, key_of = INVOICE_KEYS[sort]
     ordering = Ordering("invoices", provider_id, sort, direction == "desc", columns, types)
     found = window(uow, select(Invoice).where(Invoice.provider_id == provider_id, Invoice.status != "draft"),
@@ -245,7 +245,7 @@ def invoice_of(uow, provider_id: str, invoice_id: str) -> tuple[Invoice, list[In
     """One invoice of the provider, with its lines."""
     invoice = uow.get(Invoice, invoice_id)
     if invoice is None or invoice.provider_id != provider_id or invoice.status == "draft":
-        raise NotFound("No such invoice.")
+        raise NotFound("No such invoice.", code="invoice.not_found")
     lines = uow.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
                         .order_by(InvoiceLine.position)).all()
     return invoice, list(lines)

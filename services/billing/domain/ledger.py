@@ -98,7 +98,7 @@ def minimum_at(rows, plan: str, until: datetime) -> tuple[int, str | None]:
 
 def _cleaned_plan(value) -> str:
     if value not in PLANS:
-        raise Invalid(f"Unknown plan {value!r}.", "plan")
+        raise Invalid("Unknown plan '%(plan)s'.", "plan", code="plan.unknown", plan=str(value))
     return value
 
 
@@ -211,9 +211,11 @@ def set_minimums(uow, provider_id: str, wanted: dict, now: datetime) -> dict[str
     for plan, value in wanted.items():
         _cleaned_plan(plan)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MINIMUM:
-            raise Invalid(f"A seat minimum is a whole number from 0 to {MAX_MINIMUM:,}.", plan)
+            raise Invalid("A seat minimum is a whole number from 0 to %(most)s.", plan, code="billing.minimum_invalid",
+                          most=MAX_MINIMUM)
     if uow.get(BillingAccount, provider_id) is None:
-        raise NotFound(f"No provider {provider_id!r} is known to billing.", "provider_id")
+        raise NotFound("No provider '%(provider)s' is known to billing.", "provider_id",
+                       code="billing.provider_unknown", provider=provider_id)
     previous = minimums_of(uow, provider_id, now)
     changed = {plan: value for plan, value in wanted.items() if previous[plan] != value}
     if not changed:

@@ -21,6 +21,8 @@ REFERENCE = re.compile(r"[\w ./:#-]{1,100}")
 class InvoiceNotOpen(Conflict):
     """The invoice is already paid or void."""
 
+    code = "invoice.not_open"
+
 
 class PaymentProvider(Protocol):
     """How a provider pays its invoices."""
@@ -58,7 +60,7 @@ def invoice_numbered(uow, number: str) -> Invoice:
     """The invoice of that number; NotFound otherwise."""
     found = list(uow.scalars(select(Invoice).where(Invoice.number == number.strip(), Invoice.status != "draft")))
     if len(found) != 1:
-        raise NotFound(f"No invoice is numbered {number!r}.", "number")
+        raise NotFound("No invoice is numbered '%(number)s'.", "number", code="invoice.number_unknown", number=number)
     return found[0]
 
 
@@ -66,10 +68,12 @@ def mark_paid(uow, payments: PaymentProvider, number: str, reference: str, now: 
     """Record that an open invoice was paid."""
     reference = " ".join((reference or "").split())
     if not REFERENCE.fullmatch(reference):
-        raise Invalid("Give the payment's reference: 1 to 100 letters, digits, spaces or . / : # -", "reference")
+        raise Invalid("Give the payment's reference: 1 to 100 letters, digits, spaces or . / : # -", "reference",
+                      code="payment.reference_invalid")
     invoice = invoice_numbered(uow, number)
     if invoice.status != "open":
-        raise InvoiceNotOpen(f"Invoice {invoice.number} is {invoice.status}, not open.", "number")
+        raise InvoiceNotOpen("Invoice %(number)s is %(status)s, not open.", "number", number=invoice.number,
+                             status=invoice.status)
     payments.record(invoice, reference, now)
     uow.add(invoice)
     uow.publish(invoice_event("invoice.paid", invoice, reference=reference))
@@ -81,7 +85,8 @@ def void(uow, number: str) -> Invoice:
     """Void an open invoice (a paid one stays paid: a refund is a matter for the books)."""
     invoice = invoice_numbered(uow, number)
     if invoice.status != "open":
-        raise InvoiceNotOpen(f"Invoice {invoice.number} is {invoice.status}, not open.", "number")
+        raise InvoiceNotOpen("Invoice %(number)s is %(status)s, not open.", "number", number=invoice.number,
+                             status=invoice.status)
     invoice.status = "void"
     uow.add(invoice)
     uow.publish(invoice_event("invoice.voided", invoice))

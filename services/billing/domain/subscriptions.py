@@ -27,7 +27,7 @@ def subscription_of(uow, organization_id: str) -> Subscription:
     """The organization's subscription."""
     subscription = uow.first(select(Subscription).where(Subscription.organization_id == organization_id))
     if subscription is None:
-        raise NotFound("This organization has no subscription yet.")
+        raise NotFound("This organization has no subscription yet.", code="subscription.not_found")
     return subscription
 
 

@@ -22,7 +22,9 @@ def verified_invitation(proof: str, invited_id: str, actor: str) -> dict:
     try:
         claims = ClaimSigner(settings().internal_secret, "invitation").verify(proof, INVITATION_PROOF_SECONDS)
     except NotSigned as error:
-        raise Forbidden("This invitation could not be verified. Open the link from the email again.") from error
+        raise Forbidden("This invitation could not be verified. Open the link from the email again.",
+                        code="invitation.unverified") from error
     if claims.get("member_id") != invited_id or claims.get("user_id") != actor:
-        raise Forbidden("This invitation could not be verified. Open the link from the email again.")
+        raise Forbidden("This invitation could not be verified. Open the link from the email again.",
+                        code="invitation.unverified")
     return claims

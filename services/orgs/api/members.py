@@ -162,4 +162,5 @@ def _require_two_factor_if_the_policy_says(organization_id: str, user_id: str) -
     with unit_of_work() as uow:
         required = domain.requires_two_factor(uow, organization_id)
     if required and user_id not in users_with_two_factor([user_id]):
-        raise Forbidden("This organization requires two-step login: turn it on in your account first.")
+        raise Forbidden("This organization requires two-step login: turn it on in your account first.",
+                        code="policy.two_factor_required")

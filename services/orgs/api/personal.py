@@ -74,7 +74,7 @@ def update_my_item(item_id: str, json_data: PersonalItemIn):
 def act_on_my_item(item_id: str, action: str):
     """Trash or restore one of the caller's items."""
     if action not in ("trash", "restore"):
-        raise NotFound("No such action.")
+        raise NotFound("No such action.", code="action.not_found")
     with unit_of_work() as uow:
         domain.trash_personal_item(uow, acting_user(), item_id, restore=action == "restore")
     return "", 204

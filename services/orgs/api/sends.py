@@ -144,7 +144,7 @@ def delete_send(send_id: str):
 def put_send_part(send_id: str, number: int):
     """One sealed part of the file, as raw bytes, in order (a large-body endpoint: see app.py)."""
     if request.mimetype != "application/octet-stream":
-        raise Invalid("Send a part as application/octet-stream.", "part")
+        raise Invalid("Send a part as application/octet-stream.", "part", code="send.part_content_type")
     with unit_of_work() as uow:
         send_files.put_part(uow, store(), sends.own_send(uow, acting_user(), send_id), number,
                             request.get_data(cache=True))

@@ -39,7 +39,7 @@ def organization_access(uow, actor_id: str, organization_id: str) -> Organizatio
                                             Member.status == "confirmed"))
     if member is not None and administers(member):
         return OrganizationAccess(None, member.wrapped_org_key, Standing.of(member.role, member.permissions or ()))
-    raise NotFound("No such organization.")
+    raise NotFound("No such organization.", code="organization.not_found")
 
 
 def administers(member: Member) -> bool:

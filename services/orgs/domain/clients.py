@@ -28,13 +28,19 @@ CLIENT_SORTS = ("name", "assigned", "used", "remaining", "plan")
 class ClientNameTaken(Conflict):
     """The provider already has a client of that name."""
 
+    code = "client.name_taken"
+
 
 class NoConfirmedOwner(Conflict):
     """Unlinking would leave a client nobody can run."""
 
+    code = "client.no_confirmed_owner"
+
 
 class SeatsBelowUsed(Invalid):
     """Fewer seats than members already placed."""
+
+    code = "seats.below_used"
 
 
 @dataclass(frozen=True)
@@ -55,25 +61,27 @@ def client_name(value: str) -> str:
     """A client's name, cleaned (see `clean_name`); Invalid when empty or too long."""
     name = clean_name(value)
     if not name:
-        raise Invalid("Enter the organization's name.", "name")
+        raise Invalid("Enter the organization's name.", "name", code="organization.name_missing")
     if len(name) > MAX_NAME_LENGTH:
-        raise Invalid("The organization name must be shorter than 100 characters.", "name")
+        raise Invalid("The organization name must be shorter than 100 characters.", "name",
+                      code="organization.name_too_long")
     return name
 
 
 def seat_count(value: int, plan: str | None = None) -> int:
     """`value` if it is an allowed number of seats (for `plan`); Invalid otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_SEATS <= value <= MAX_SEATS:
-        raise Invalid("Seats must be a whole number from 1 to 10,000.", "seats")
+        raise Invalid("Seats must be a whole number from 1 to 10,000.", "seats", code="seats.out_of_range")
     if plan in PLAN_MAX_SEATS and value > PLAN_MAX_SEATS[plan]:
-        raise Invalid(f"The {plan} plan allows at most {PLAN_MAX_SEATS[plan]:,} seats.", "seats")
+        raise Invalid("The %(plan)s plan allows at most %(most)s seats.", "seats", code="seats.above_plan",
+                      plan=plan, most=PLAN_MAX_SEATS[plan])
     return value
 
 
 def plan_name(value: str) -> str:
     """`value` if it is a plan we sell; Invalid otherwise."""
     if value not in PLANS:
-        raise Invalid("Choose the Teams or Enterprise plan.", "plan")
+        raise Invalid("Choose the Teams or Enterprise plan.", "plan", code="plan.invalid")
     return value
 
 
@@ -125,9 +133,9 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
     """
     provider_user(uow, actor_id, provider_id)
     if sort not in CLIENT_SORTS:
-        raise Invalid("Sort by name, assigned, used, remaining or plan.", "sort")
+        raise Invalid("Sort by name, assigned, used, remaining or plan.", "sort", code="clients.sort_invalid")
     if direction not in ("asc", "desc"):
-        raise Invalid("Sort direction must be asc or desc.", "direction")
+        raise Invalid("Sort direction must be asc or desc.", "direction", code="sort.direction_invalid")
     columns, types, key_of = CLIENT_KEYS[sort]
     ordering = Ordering("clients", provider_id, sort, direction == "desc", columns, types)
     # The name sort walks the links' (provider, name key) index, the others the organizations' own.
@@ -232,7 +240,8 @@ def add_existing(uow, actor_id: str, provider_id: str, organization_id: str, enc
                  context: dict) -> Organization:
     """Attach an organization the provider admin owns as a client (its org key sealed under the provider key)."""
     if organization_id not in {o.id for o in attachable(uow, actor_id, provider_id)}:
-        raise NotFound("Choose an organization you own that no provider manages yet.", "organization_id")
+        raise NotFound("Choose an organization you own that no provider manages yet.", "organization_id",
+                       code="client.organization_not_linkable")
     organization = uow.get(Organization, organization_id)
     _require_free_name(uow, provider_id, organization.name)
     uow.add(ProviderOrganization(provider_id=provider_id, organization_id=organization_id,
@@ -258,7 +267,7 @@ def _require_free_name(uow, provider_id: str, name: str) -> None:
         ProviderOrganization.provider_id == provider_id,
         ProviderOrganization.client_name_key == name_key(name, KEY_SIZE)))
     if taken is not None:
-        raise ClientNameTaken("You already have a client with this name.", "name")
+        raise ClientNameTaken("You already have a client with this name.", "name", code="client.name_taken")
 
 
 def client_of(uow, actor_id: str, provider_id: str, organization_id: str) -> tuple[Organization, ProviderOrganization]:
@@ -268,7 +277,7 @@ def client_of(uow, actor_id: str, provider_id: str, organization_id: str) -> tup
                       .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
                       .where(Organization.id == organization_id, ProviderOrganization.provider_id == provider_id))
     if found is None:
-        raise NotFound("No such client organization.")
+        raise NotFound("No such client organization.", code="client.not_found")
     return found
 
 
@@ -284,11 +293,12 @@ def change_seats(uow, actor_id: str, provider_id: str, organization_id: str, sea
     if autoscale_max_seats is not None:
         autoscale_max_seats = seat_count(autoscale_max_seats, organization.plan)
         if autoscale_max_seats < seats:
-            raise Invalid("The autoscaling limit cannot be below the seats.", "autoscale_max_seats")
+            raise Invalid("The autoscaling limit cannot be below the seats.", "autoscale_max_seats",
+                          code="seats.autoscale_below_seats")
     organization = _lock(uow, organization_id)  # no invitation takes a seat between the count and the change
     used = organization.used_seats
     if seats < used:
-        raise SeatsBelowUsed("Seats cannot be fewer than the members already placed.", "seats")
+        raise SeatsBelowUsed("Seats cannot be fewer than the members who use a seat (%(used)s).", "seats", used=used)
     previous = organization.seats
     if (seats, autoscale_max_seats) == (previous, organization.autoscale_max_seats):
         return organization
@@ -308,7 +318,8 @@ def change_plan(uow, actor_id: str, provider_id: str, organization_id: str, plan
     organization = _lock(uow, organization_id)
     wanted = max(organization.seats, organization.autoscale_max_seats or 0)
     if wanted > PLAN_MAX_SEATS[plan]:
-        raise Invalid(f"The {plan} plan allows at most {PLAN_MAX_SEATS[plan]:,} seats: lower the seats first.", "plan")
+        raise Invalid("The %(plan)s plan allows at most %(most)s seats: lower the seats first.", "plan",
+                      code="plan.seats_above_plan", plan=plan, most=PLAN_MAX_SEATS[plan])
     previous = organization.plan
     if plan == previous:
         return organization
@@ -328,7 +339,8 @@ def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, co
     confirmed_owner = uow.first(select(Member.id).where(Member.organization_id == organization_id,
                                                         Member.role == "owner", Member.status == "confirmed"))
     if confirmed_owner is None:
-        raise NoConfirmedOwner("A client can be unlinked only once it has a confirmed owner to run it.")
+        raise NoConfirmedOwner("A client can be unlinked only once it has a confirmed owner to run it.",
+                               code="client.no_confirmed_owner")
     uow.session.delete(link)  # and with it the provider's copy of the org key
     organization.provider_id = None
     uow.add(organization)

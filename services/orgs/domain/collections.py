@@ -21,9 +21,9 @@ KEY_SIZE = 100  # the groups' name_key column
 def _group_name(value: str) -> str:
     name = clean_name(value)
     if not name:
-        raise Invalid("Enter the group's name.", "name")
+        raise Invalid("Enter the group's name.", "name", code="group.name_missing")
     if len(name) > 100:
-        raise Invalid("A group name must be 100 characters or fewer.", "name")
+        raise Invalid("A group name must be 100 characters or fewer.", "name", code="group.name_too_long")
     return name
 
 
@@ -32,14 +32,15 @@ def _members_of_organization(uow, organization_id: str, member_ids: list[str]) -
     found = uow.scalars(select(Member.id).where(Member.organization_id == organization_id, Member.id.in_(wanted),
                                                 Member.status.in_(SEATED))).all() if wanted else []
     if len(found) != len(wanted):
-        raise Invalid("Choose members of this organization (revoked members cannot be added).", "member_ids")
+        raise Invalid("Choose members of this organization (revoked members cannot be added).", "member_ids",
+                      code="group.members_invalid")
     return wanted
 
 
 def _group(uow, organization_id: str, group_id: str) -> Group:
     group = uow.get(Group, group_id)
     if group is None or group.organization_id != organization_id:
-        raise NotFound("No such group.")
+        raise NotFound("No such group.", code="group.not_found")
     return group
 
 
@@ -69,7 +70,7 @@ def save_group(uow, actor_id: str, organization_id: str, group_id: str | None, n
     clash = uow.first(select(Group.id).where(Group.organization_id == organization_id,
                                              Group.name_key == name_key(name, KEY_SIZE)))
     if clash is not None and clash != group_id:
-        raise Conflict("This organization already has a group with this name.", "name")
+        raise Conflict("This organization already has a group with this name.", "name", code="group.name_taken")
     before: set[str] = set()
     if group_id is None:
         group = Group(organization_id=organization_id, name=name, name_key=name_key(name, KEY_SIZE))
@@ -114,7 +115,7 @@ def delete_group(uow, actor_id: str, organization_id: str, group_id: str, contex
 def _collection(uow, organization_id: str, collection_id: str) -> Collection:
     collection = uow.get(Collection, collection_id)
     if collection is None or collection.organization_id != organization_id:
-        raise NotFound("No such collection.")
+        raise NotFound("No such collection.", code="collection.not_found")
     return collection
 
 
@@ -125,17 +126,17 @@ def _access_rows(uow, organization_id: str, collection_id: str, access: list[dic
         permission = grant.get("permission")
         if permission not in ACCESS_LEVELS:
             raise Invalid("Choose can view, can view except passwords, can edit, can edit except passwords "
-                          "or can manage.", "access")
+                          "or can manage.", "access", code="access.level_invalid")
         group_id, member_id = grant.get("group_id"), grant.get("member_id")
         if bool(group_id) == bool(member_id):
-            raise Invalid("Each access is for one member or one group.", "access")
+            raise Invalid("Each access is for one member or one group.", "access", code="access.member_or_group")
         if group_id and group_id not in group_ids:
-            raise Invalid("Choose groups of this organization.", "access")
+            raise Invalid("Choose groups of this organization.", "access", code="groups.not_in_organization")
         if member_id:
             _members_of_organization(uow, organization_id, [member_id])
         key = (group_id, member_id)
         if key in seen:
-            raise Invalid("Each member or group appears once.", "access")
+            raise Invalid("Each member or group appears once.", "access", code="access.duplicate")
         seen.add(key)
         rows.append(CollectionAccess(collection_id=collection_id, group_id=group_id, member_id=member_id,
                                      permission=permission))

@@ -16,7 +16,7 @@ def log_exported(uow, actor_id: str, organization_id: str, filters: dict, contex
     """Log that the actor exported the organization's event log (they must be allowed to read it)."""
     access = organization_access(uow, actor_id, organization_id)
     if not access.standing.may("read_event_logs"):
-        raise Forbidden("Only members allowed to access event logs can export them.")
+        raise Forbidden("Only members allowed to access event logs can export them.", code="event_log.export_forbidden")
     uow.publish(Event("org.events.exported", {"organization_id": organization_id, **filters},
                       subject=organization_id, orgid=organization_id, providerid=access.provider_id, **context))
     uow.commit()
@@ -28,7 +28,7 @@ def log_settings_updated(uow, actor_id: str, organization_id: str, change: dict,
     access = organization_access(uow, actor_id, organization_id)
     if not access.standing.may("manage_event_log_settings"):
         raise Forbidden("Only the organization's owners and its provider's staff can manage its API key and how "
-                        "long its events are kept.")
+                        "long its events are kept.", code="event_log.settings_forbidden")
     uow.publish(Event("org.log_settings.updated", {"organization_id": organization_id, "setting": change["setting"],
                                                    "rotated": change.get("rotated"),
                                                    "retention_days": change.get("retention_days")},

@@ -33,9 +33,13 @@ ACCESS_LEVELS = ("view", "view_except_passwords", "edit", "edit_except_passwords
 class SeatLimitReached(Invalid):
     """More members than the organization has seats for."""
 
+    code = "seats.not_enough"
+
 
 class LastOwner(Conflict):
     """The organization would be left without an owner."""
+
+    code = "member.last_owner"
 
 
 def standing_of(member: Member) -> Standing:
@@ -73,7 +77,7 @@ def manager_of(uow, actor_id: str, organization_id: str, permission: str = "mana
     """
     organization = uow.get(Organization, organization_id)
     if organization is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", code="organization.not_found")
     staff = uow.first(select(ProviderUser).join(ProviderOrganization,
                                                 ProviderOrganization.provider_id == ProviderUser.provider_id)
                       .where(ProviderOrganization.organization_id == organization_id,
@@ -83,11 +87,11 @@ def manager_of(uow, actor_id: str, organization_id: str, permission: str = "mana
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status == "confirmed"))
     if member is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", code="organization.not_found")
     standing = standing_of(member)
     if standing.holds(permission):
         return Manager(actor_id, standing, organization, member.id)
-    raise Forbidden(REFUSALS.get(permission, "Your role does not allow this."))
+    raise REFUSALS.get(permission, _not_allowed)()
 
 
 def managed_collection_ids(uow, manager: Manager) -> set[str] | None:
@@ -110,19 +114,28 @@ def require_managed_collections(uow, manager: Manager, collection_ids, group_ids
         reached |= set(uow.scalars(select(CollectionAccess.collection_id).where(
             CollectionAccess.group_id.in_(list(group_ids)))).all())
     if not reached <= managed:
-        raise Forbidden("You can give access only to collections you manage.", "collections")
+        raise Forbidden("You can give access only to collections you manage.", "collections",
+                        code="collections.not_managed")
 
 
-REFUSALS = {"manage_users": "Your role does not allow managing members.",
-            "manage_groups": "Your role does not allow managing groups.",
-            "create_collections": "Your role does not allow creating collections.",
-            "manage_all_collections": "Your role does not allow managing collections."}
+REFUSALS = {
+    "manage_users": lambda: Forbidden("Your role does not allow managing members.", code="role.cannot_manage_members"),
+    "manage_groups": lambda: Forbidden("Your role does not allow managing groups.", code="role.cannot_manage_groups"),
+    "create_collections": lambda: Forbidden("Your role does not allow creating collections.",
+                                            code="role.cannot_create_collections"),
+    "manage_all_collections": lambda: Forbidden("Your role does not allow managing collections.",
+                                                code="role.cannot_manage_collections"),
+}
+
+
+def _not_allowed() -> Forbidden:
+    return Forbidden("Your role does not allow this.", code="role.not_allowed")
 
 
 def _member(uow, organization_id: str, member_id: str) -> Member:
     member = uow.get(Member, member_id)
     if member is None or member.organization_id != organization_id:
-        raise NotFound("No such member.")
+        raise NotFound("No such member.", code="member.not_found")
     return member
 
 
@@ -174,16 +187,17 @@ def _require_seats(uow, organization: Organization, wanted: int, context: dict) 
         uow.publish(seats_changed(organization, previous,
                                   {"providerid": link.provider_id if link else None, **context}))
         return
-    raise SeatLimitReached(
-        f"Not enough seats: {max(remaining, 0)} remaining, {wanted} needed. Add seats first.", "emails")
+    raise SeatLimitReached("Not enough seats: %(remaining)s remaining, %(needed)s needed. Add seats first.", "emails",
+                           remaining=max(remaining, 0), needed=wanted)
 
 
 def _role_and_permissions(role: str, permissions: list[str]) -> tuple[str, list[str]]:
     if role not in ROLES:
-        raise Invalid("Choose the Owner, Admin, User or Custom type.", "role")
+        raise Invalid("Choose the Owner, Admin, User or Custom type.", "role", code="member.role_invalid")
     unknown = [p for p in permissions if p not in PERMISSIONS]
     if unknown:
-        raise Invalid(f"Unknown permission: {unknown[0]}.", "permissions")
+        raise Invalid("Unknown permission: %(permission)s.", "permissions", code="member.permission_unknown",
+                      permission=unknown[0])
     return role, sorted(set(permissions)) if role == "custom" else []
 
 
@@ -195,13 +209,14 @@ def parse_emails(text: str) -> list[str]:
         try:
             email = normalize_email(candidate, "emails")
         except Invalid as error:
-            raise Invalid(f"{candidate[:60]} is not a valid email address.", "emails") from error
+            raise Invalid("%(email)s is not a valid email address.", "emails", code="email.not_valid",
+                          email=candidate[:60]) from error
         if email not in emails:
             emails.append(email)
     if not emails:
-        raise Invalid("Enter at least one email address.", "emails")
+        raise Invalid("Enter at least one email address.", "emails", code="emails.missing")
     if len(emails) > MAX_INVITES:
-        raise Invalid(f"Invite at most {MAX_INVITES} people at a time.", "emails")
+        raise Invalid("Invite at most %(most)s people at a time.", "emails", code="emails.too_many", most=MAX_INVITES)
     return emails
 
 
@@ -220,19 +235,24 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
     manager = manager_of(uow, actor_id, organization_id)
     addresses = parse_emails(emails)
     role, permissions = _role_and_permissions(role, permissions)
-    _require_grantable(manager, role, permissions, f"Your role cannot invite someone as {role}.")
+    _require_grantable(manager, role, permissions,
+                       Forbidden("Your role cannot invite someone as %(role)s.", "role", code="role.cannot_invite_as",
+                                 role=role))
     organization = _lock(uow, organization_id)
     already = uow.scalars(select(Member.email).where(Member.organization_id == organization_id,
                                                      Member.email.in_(addresses))).all()
     if already:
-        raise Conflict(f"{already[0]} is already a member of this organization.", "emails")
+        raise Conflict("%(email)s is already a member of this organization.", "emails", code="member.already_member",
+                       email=already[0])
     _require_seats(uow, organization, len(addresses), context)
-    groups = _own(uow, Group, organization_id, group_ids, "Choose groups of this organization.", "groups")
+    groups = _own(uow, Group, organization_id, group_ids,
+                  Invalid("Choose groups of this organization.", "groups", code="groups.not_in_organization"))
     grants = [(grant["collection_id"], grant["permission"]) for grant in collection_access]
-    _own(uow, Collection, organization_id, [c for c, _ in grants], "Choose collections of this organization.",
-         "collections")
+    _own(uow, Collection, organization_id, [c for c, _ in grants],
+         Invalid("Choose collections of this organization.", "collections", code="collections.not_in_organization"))
     if any(permission not in ACCESS_LEVELS for _, permission in grants):
-        raise Invalid("Choose an access level for the collections.", "collections")
+        raise Invalid("Choose an access level for the collections.", "collections",
+                      code="collections.access_level_missing")
     require_managed_collections(uow, manager, [c for c, _ in grants], groups)
     members = [Member(organization_id=organization_id, email=email, role=role, permissions=permissions,
                       status="invited") for email in addresses]
@@ -253,21 +273,22 @@ def invite(uow, actor_id: str, organization_id: str, emails: str, role: str, per
     return members
 
 
-def _require_grantable(manager: Manager, role: str, permissions: list[str], refusal: str) -> None:
+def _require_grantable(manager: Manager, role: str, permissions: list[str], refusal: Forbidden) -> None:
     if manager.may_grant(role):
         if not manager.may_grant(role, permissions):
-            raise Forbidden("You can grant only permissions you hold yourself.", "permissions")
+            raise Forbidden("You can grant only permissions you hold yourself.", "permissions",
+                            code="member.permissions_not_held")
         return
-    raise Forbidden(refusal, "role")
+    raise refusal
 
 
-def _own(uow, model, organization_id: str, ids, message: str, field: str) -> list[str]:
+def _own(uow, model, organization_id: str, ids, refusal: Invalid) -> list[str]:
     wanted = sorted(set(ids))
     if not wanted:
         return []
     found = uow.scalars(select(model.id).where(model.organization_id == organization_id, model.id.in_(wanted))).all()
     if len(found) != len(wanted):
-        raise Invalid(message, field)
+        raise refusal
     return wanted
 
 
@@ -277,9 +298,11 @@ def reinvite(uow, actor_id: str, organization_id: str, member_ids: list[str], co
     members = [_member(uow, organization_id, member_id) for member_id in member_ids]
     for member in members:
         if not manager.may_manage(member):
-            raise Forbidden(f"Your role cannot invite someone as {member.role}.", "member")
+            raise Forbidden("Your role cannot invite someone as %(role)s.", "member", code="role.cannot_invite_as",
+                            role=member.role)
         if member.status != "invited":
-            raise Conflict(f"{member.email} has already accepted.", "member")
+            raise Conflict("%(email)s has already accepted.", "member", code="member.already_accepted",
+                           email=member.email)
         uow.publish(member_event("org.member.reinvited", member, context,
                            organization_name=manager.organization.name))
     uow.commit()
@@ -293,7 +316,7 @@ def accept(uow, actor_id: str, organization_id: str, member_id: str, actor_email
     already_in = uow.first(select(Member.id).where(Member.organization_id == organization_id,
                                                    Member.user_id == actor_id)) is not None
     require_acceptable(member.status, member.email, actor_email, already_in,
-                       "You are already a member of this organization.")
+                       Conflict("You are already a member of this organization.", code="member.already_in"))
     member.user_id, member.name, member.status, member.updated_at = actor_id, actor_name[:100], "accepted", utcnow()
     uow.add(member)
     uow.publish(member_event("org.member.accepted", member, {**context, "actorid": actor_id}))
@@ -307,9 +330,9 @@ def confirm(uow, actor_id: str, organization_id: str, member_id: str, wrapped_or
     manager = manager_of(uow, actor_id, organization_id)
     member = _member(uow, organization_id, member_id)
     if not manager.may_manage(member):
-        raise Forbidden("Your role cannot confirm this member.")
+        raise Forbidden("Your role cannot confirm this member.", code="member.cannot_confirm")
     if member.status != "accepted":
-        raise Conflict("Only accepted members can be confirmed.")
+        raise Conflict("Only accepted members can be confirmed.", code="member.not_accepted")
     member.wrapped_org_key = require_encstring(wrapped_org_key, 4, "wrapped_org_key")
     member.status, member.updated_at = "confirmed", utcnow()
     uow.add(member)
@@ -325,7 +348,7 @@ def _require_other_owner(uow, member: Member) -> None:
         Member.organization_id == member.organization_id, Member.role == "owner", Member.id != member.id,
         Member.status.in_(SEATED))).one()
     if not others:
-        raise LastOwner("An organization needs an owner: make someone else owner first.")
+        raise LastOwner("An organization needs an owner: make someone else owner first.", code="member.last_owner")
 
 
 def _managed(uow, actor_id: str, organization_id: str, member_id: str) -> tuple[Manager, Member]:
@@ -335,9 +358,10 @@ def _managed(uow, actor_id: str, organization_id: str, member_id: str) -> tuple[
     _lock(uow, organization_id)
     member = _member(uow, organization_id, member_id)
     if member.user_id == actor_id:
-        raise Forbidden("You cannot change your own membership.")
+        raise Forbidden("You cannot change your own membership.", code="member.own_membership")
     if not manager.may_manage(member):
-        raise Forbidden(f"Your role cannot change a member who is {member.role}.")
+        raise Forbidden("Your role cannot change a member who is %(role)s.", code="role.cannot_change_member",
+                        role=member.role)
     return manager, member
 
 
@@ -346,7 +370,8 @@ def change_role(uow, actor_id: str, organization_id: str, member_id: str, role: 
     """Give a member another type (and, for Custom, its permissions)."""
     manager, member = _managed(uow, actor_id, organization_id, member_id)
     role, permissions = _role_and_permissions(role, permissions)
-    _require_grantable(manager, role, permissions, f"Your role cannot make someone {role}.")
+    _require_grantable(manager, role, permissions,
+                       Forbidden("Your role cannot make someone %(role)s.", "role", code="role.cannot_make", role=role))
     if role != "owner":
         _require_other_owner(uow, member)
     member.role, member.permissions, member.updated_at = role, permissions, utcnow()
@@ -360,7 +385,7 @@ def revoke(uow, actor_id: str, organization_id: str, member_id: str, context: di
     """Cut a member's access and free their seat, keeping them listed."""
     _manager, member = _managed(uow, actor_id, organization_id, member_id)
     if member.status == "revoked":
-        raise Conflict("This member is already revoked.")
+        raise Conflict("This member is already revoked.", code="member.already_revoked")
     _require_other_owner(uow, member)
     member.status_before_revoke, member.status, member.updated_at = member.status, "revoked", utcnow()
     uow.add(member)
@@ -374,7 +399,7 @@ def restore(uow, actor_id: str, organization_id: str, member_id: str, context: d
     """Give a revoked member back their access, if a seat is free."""
     _manager, member = _managed(uow, actor_id, organization_id, member_id)
     if member.status != "revoked":
-        raise Conflict("Only revoked members can be restored.")
+        raise Conflict("Only revoked members can be restored.", code="member.not_revoked")
     _require_seats(uow, _lock(uow, organization_id), 1, context)
     member.status, member.status_before_revoke = member.status_before_revoke or "invited", None
     member.updated_at = utcnow()

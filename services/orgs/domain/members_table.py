@@ -47,15 +47,16 @@ def list_members(uow, actor_id: str, organization_id: str, search: str = "", sta
     """A page of the organization's members, filtered, searched and sorted, after or before a cursor."""
     manager = manager_of(uow, actor_id, organization_id)
     if sort not in MEMBER_SORTS or direction not in ("asc", "desc"):
-        raise Invalid("Sort by email, name, role or status, ascending or descending.", "sort")
+        raise Invalid("Sort by email, name, role or status, ascending or descending.", "sort",
+                      code="members.sort_invalid")
     statement = select(Member).where(Member.organization_id == organization_id)
     if status:
         if status not in STATUSES:
-            raise Invalid("Unknown status.", "status")
+            raise Invalid("Unknown status.", "status", code="members.status_invalid")
         statement = statement.where(Member.status == status)
     if role:
         if role not in ROLES:
-            raise Invalid("Unknown member type.", "role")
+            raise Invalid("Unknown member type.", "role", code="members.role_invalid")
         statement = statement.where(Member.role == role)
     needle = " ".join((search or "").split())[:100].lower()
     if needle:

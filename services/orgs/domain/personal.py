@@ -32,7 +32,7 @@ class PersonalItem:
 def _personal(uow, actor_id: str, item_id: str) -> Cipher:
     item = uow.get(Cipher, item_id)
     if item is None or item.user_id != actor_id or item.organization_id is not None:
-        raise NotFound("No such item.")
+        raise NotFound("No such item.", code="item.not_found")
     return item
 
 
@@ -41,7 +41,7 @@ def _folder_id(uow, actor_id: str, folder_id: str | None) -> str | None:
         return None
     folder = uow.get(Folder, folder_id)
     if folder is None or folder.user_id != actor_id:
-        raise Invalid("Choose one of your folders.", "folder_id")
+        raise Invalid("Choose one of your folders.", "folder_id", code="folder.not_yours")
     return folder.id
 
 
@@ -88,7 +88,7 @@ def purge_personal_item(uow, actor_id: str, item_id: str) -> None:
     """Delete one of the actor's trashed items for good."""
     item = _personal(uow, actor_id, item_id)
     if item.deleted_at is None:
-        raise Invalid("Move the item to the trash first.")
+        raise Invalid("Move the item to the trash first.", code="item.not_in_trash")
     forget_item(uow, item.id)
     uow.session.delete(item)
     uow.commit()
@@ -115,7 +115,7 @@ def mark_favorite(uow, actor_id: str, item_id: str, favorite: bool) -> None:
     """Mark an item the actor can see as one of their favourites, or not."""
     item = uow.get(Cipher, item_id)
     if item is None:
-        raise NotFound("No such item.")
+        raise NotFound("No such item.", code="item.not_found")
     if item.organization_id is None:
         _personal(uow, actor_id, item_id)
     else:
@@ -138,12 +138,13 @@ def save_folder(uow, actor_id: str, folder_id: str | None, encrypted_name: str) 
     encrypted_name = require_encstring(encrypted_name, 2, "encrypted_name")
     if folder_id is None:
         if len(list_folders(uow, actor_id)) >= MAX_FOLDERS:
-            raise Invalid(f"You can have at most {MAX_FOLDERS} folders.", "encrypted_name")
+            raise Invalid("You can have at most %(most)s folders.", "encrypted_name", code="folders.too_many",
+                          most=MAX_FOLDERS)
         folder = Folder(user_id=actor_id, encrypted_name=encrypted_name)
     else:
         folder = uow.get(Folder, folder_id)
         if folder is None or folder.user_id != actor_id:
-            raise NotFound("No such folder.")
+            raise NotFound("No such folder.", code="folder.not_found")
         folder.encrypted_name = encrypted_name
     uow.add(folder)
     uow.commit()
@@ -154,7 +155,7 @@ def delete_folder(uow, actor_id: str, folder_id: str) -> None:
     """Delete one of the actor's folders; its items stay, in no folder."""
     folder = uow.get(Folder, folder_id)
     if folder is None or folder.user_id != actor_id:
-        raise NotFound("No such folder.")
+        raise NotFound("No such folder.", code="folder.not_found")
     uow.session.exec(update(Cipher).where(Cipher.folder_id == folder.id).values(folder_id=None))
     uow.session.delete(folder)
     uow.commit()

@@ -29,36 +29,39 @@ def _checked_settings(policy_type: str, settings: dict) -> dict:
     if policy_type == "account_recovery":
         extra = set(settings) - {"auto_enroll"}
         if extra or not isinstance(settings.get("auto_enroll", False), bool):
-            raise Invalid("Account recovery takes only automatic enrolment (on or off).", "settings")
+            raise Invalid("Account recovery takes only automatic enrolment (on or off).", "settings",
+                          code="policy.recovery_settings_invalid")
         return {"auto_enroll": settings.get("auto_enroll", False)}
     if policy_type == "master_password":
         merged = {**MASTER_PASSWORD_DEFAULTS, **settings}
         if set(merged) != set(MASTER_PASSWORD_DEFAULTS):
-            raise Invalid("Unknown master password requirement.", "settings")
+            raise Invalid("Unknown master password requirement.", "settings",
+                          code="policy.master_password_setting_unknown")
         length, score = merged["min_length"], merged["min_score"]
         if not isinstance(length, int) or isinstance(length, bool) or not \
                 MIN_PASSWORD_LENGTH <= length <= MAX_PASSWORD_LENGTH:
-            raise Invalid(f"The minimum length is a number from {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH}.",
-                          "min_length")
+            raise Invalid("The minimum length is a number from %(low)s to %(high)s.", "min_length",
+                          code="policy.min_length_invalid", low=MIN_PASSWORD_LENGTH, high=MAX_PASSWORD_LENGTH)
         if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 4:
-            raise Invalid("The minimum strength is a number from 0 to 4.", "min_score")
+            raise Invalid("The minimum strength is a number from 0 to 4.", "min_score", code="policy.min_score_invalid")
         if not all(isinstance(merged[k], bool) for k in merged if k.startswith("require_")):
-            raise Invalid("Each character requirement is on or off.", "settings")
+            raise Invalid("Each character requirement is on or off.", "settings",
+                          code="policy.character_requirement_invalid")
         return merged
     if policy_type == "send_options":
         extra = set(settings) - {"disable_hide_email"}
         if extra or not isinstance(settings.get("disable_hide_email", False), bool):
             raise Invalid("Send options take only whether members may hide their email address (on or off).",
-                          "settings")
+                          "settings", code="policy.send_options_invalid")
         return {"disable_hide_email": settings.get("disable_hide_email", False)}
     if settings:
-        raise Invalid("This policy has no settings.", "settings")
+        raise Invalid("This policy has no settings.", "settings", code="policy.no_settings")
     return {}
 
 
 def _policy_type(value: str) -> str:
     if value not in POLICY_TYPES:
-        raise Invalid("Unknown policy.", "type")
+        raise Invalid("Unknown policy.", "type", code="policy.unknown")
     return value
 
 
@@ -106,7 +109,7 @@ def save_policy(uow, actor_id: str, organization_id: str, policy_type: str, enab
     uow.add(policy)
     if policy_type == "require_two_factor" and enabled and not was_enabled:
         if with_two_factor is None:
-            raise Invalid("Who has two-step login is not known: nothing was changed.")
+            raise Invalid("Who has two-step login is not known: nothing was changed.", code="policy.two_factor_unknown")
         organization = _lock(uow, organization_id)  # the members revoked are read, and their seats freed, under it
         impact = two_factor_impact(uow, organization_id, with_two_factor)
         for member in impact.revoked:

@@ -19,22 +19,22 @@ def provider_name(value: str) -> str:
     """A provider's name, cleaned (see `clean_name`); Invalid when empty or too long."""
     name = clean_name(value)
     if not name or len(name) > 99:
-        raise Invalid("The provider name must be 1 to 99 characters long.", "name")
+        raise Invalid("The provider name must be 1 to 99 characters long.", "name", code="provider.name_length")
     return name
 
 
 class NotAProviderUser(NotFound):
     """The actor is not a confirmed user of that provider (or it does not exist)."""
 
-    def __init__(self):
-        super().__init__("No such provider.")
+    code = "provider.not_found"
+    template = "No such provider."
 
 
 class NotAProviderAdmin(Forbidden):
     """Only a provider admin may do this."""
 
-    def __init__(self):
-        super().__init__("Only a provider admin can do this.")
+    code = "provider.admin_only"
+    template = "Only a provider admin can do this."
 
 
 
@@ -84,11 +84,11 @@ def add_confirmed_provider_user(uow, actor_id: str, provider_id: str, user_id: s
     """Add a provider user to whom the admin has already wrapped the provider key (the demo seed)."""
     provider_admin(uow, actor_id, provider_id)
     if role not in PROVIDER_ROLES:
-        raise Invalid("Choose the Provider Admin or Service User role.", "role")
+        raise Invalid("Choose the Provider Admin or Service User role.", "role", code="staff.role_invalid")
     existing = uow.first(select(ProviderUser).where(ProviderUser.provider_id == provider_id,
                                                     ProviderUser.user_id == user_id))
     if existing is not None:
-        raise Conflict("This person is already a user of the provider.", "email")
+        raise Conflict("This person is already a user of the provider.", "email", code="staff.already_user")
     row = ProviderUser(provider_id=provider_id, user_id=user_id, email=normalize_email(email), role=role,
                        status="confirmed",
                        wrapped_provider_key=require_encstring(wrapped_provider_key, 4, "wrapped_provider_key"))
@@ -121,7 +121,7 @@ def _staff_event(event_type: str, row: ProviderUser, context: dict, **data) -> E
 def _staff_row(uow, provider_id: str, provider_user_id: str) -> ProviderUser:
     row = uow.get(ProviderUser, provider_user_id)
     if row is None or row.provider_id != provider_id:
-        raise NotFound("No such provider user.")
+        raise NotFound("No such provider user.", code="staff.not_found")
     return row
 
 
@@ -142,12 +142,13 @@ def invite_staff(uow, actor_id: str, provider_id: str, emails: str, role: str, c
     """Invite up to 20 people to the provider's staff as Provider Admin or Service User."""
     provider_admin(uow, actor_id, provider_id)
     if role not in PROVIDER_ROLES:
-        raise Invalid("Choose the Provider Admin or Service User role.", "role")
+        raise Invalid("Choose the Provider Admin or Service User role.", "role", code="staff.role_invalid")
     emails = parse_emails(emails)
     taken = uow.scalars(select(ProviderUser.email).where(ProviderUser.provider_id == provider_id,
                                                          ProviderUser.email.in_(emails))).all()
     if taken:
-        raise Conflict(f"{taken[0]} is already on this provider's staff.", "emails")
+        raise Conflict("%(email)s is already on this provider's staff.", "emails", code="staff.already_on_staff",
+                           email=taken[0])
     provider = uow.get(Provider, provider_id)
     rows = [ProviderUser(provider_id=provider_id, email=email, role=role, status="invited") for email in emails]
     for row in rows:
@@ -162,7 +163,7 @@ def reinvite_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, 
     provider_admin(uow, actor_id, provider_id)
     row = _staff_row(uow, provider_id, provider_user_id)
     if row.status != "invited":
-        raise Conflict(f"{row.email} has already accepted.")
+        raise Conflict("%(email)s has already accepted.", code="staff.already_accepted", email=row.email)
     uow.publish(_staff_event("provider.user.reinvited", row, context,
                              provider_name=uow.get(Provider, provider_id).name))
     uow.commit()
@@ -175,7 +176,8 @@ def accept_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, ac
     row = _staff_row(uow, provider_id, provider_user_id)
     already_in = uow.first(select(ProviderUser.id).where(ProviderUser.provider_id == provider_id,
                                                          ProviderUser.user_id == actor_id)) is not None
-    require_acceptable(row.status, row.email, actor_email, already_in, "You are already on this provider's staff.")
+    require_acceptable(row.status, row.email, actor_email, already_in,
+                       Conflict("You are already on this provider's staff.", code="staff.already_in"))
     row.user_id, row.name, row.status = actor_id, actor_name[:100], "accepted"
     uow.add(row)
     uow.publish(_staff_event("provider.user.accepted", row, {**context, "actorid": actor_id}))
@@ -189,7 +191,7 @@ def confirm_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, w
     provider_admin(uow, actor_id, provider_id)
     row = _staff_row(uow, provider_id, provider_user_id)
     if row.status != "accepted":
-        raise Conflict("Only accepted provider users can be confirmed.")
+        raise Conflict("Only accepted provider users can be confirmed.", code="staff.not_accepted")
     row.wrapped_provider_key = require_encstring(wrapped_provider_key, 4, "wrapped_provider_key")
     row.status = "confirmed"
     uow.add(row)
@@ -203,7 +205,7 @@ def remove_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, co
     provider_admin(uow, actor_id, provider_id)
     row = _staff_row(uow, provider_id, provider_user_id)
     if row.user_id == actor_id:
-        raise Forbidden("You cannot remove yourself; another provider admin can.")
+        raise Forbidden("You cannot remove yourself; another provider admin can.", code="staff.remove_self")
     uow.session.delete(row)
     uow.publish(_staff_event("provider.user.removed", row, context))
     uow.commit()
@@ -215,9 +217,9 @@ def change_staff_role(uow, actor_id: str, provider_id: str, provider_user_id: st
     provider_admin(uow, actor_id, provider_id)
     row = _staff_row(uow, provider_id, provider_user_id)
     if role not in PROVIDER_ROLES:
-        raise Invalid("Choose the Provider Admin or Service User role.", "role")
+        raise Invalid("Choose the Provider Admin or Service User role.", "role", code="staff.role_invalid")
     if row.user_id == actor_id:
-        raise Forbidden("You cannot change your own role; another provider admin can.")
+        raise Forbidden("You cannot change your own role; another provider admin can.", code="staff.own_role")
     row.role = role
     uow.add(row)
     uow.publish(_staff_event("provider.user.updated", row, context))

@@ -22,7 +22,7 @@ def _own_membership(uow, actor_id: str, organization_id: str) -> Member:
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status.in_(("accepted", "confirmed"))))
     if member is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", code="organization.not_found")
     return member
 
 
@@ -30,7 +30,7 @@ def enrol(uow, actor_id: str, organization_id: str, reset_password_key: str, con
     """The actor enrols in the organization's account recovery with their user key wrapped to it."""
     member = _own_membership(uow, actor_id, organization_id)
     if not policy_of(uow, organization_id, "account_recovery").enabled:
-        raise Conflict("This organization does not use account recovery.")
+        raise Conflict("This organization does not use account recovery.", code="recovery.not_used")
     member.reset_password_key = require_encstring(reset_password_key, 4, "reset_password_key")
     member.updated_at = utcnow()
     uow.add(member)
@@ -43,10 +43,11 @@ def withdraw(uow, actor_id: str, organization_id: str, context: dict) -> Member:
     """The actor leaves account recovery, unless the organization enrols everyone automatically."""
     member = _own_membership(uow, actor_id, organization_id)
     if member.reset_password_key is None:
-        raise Conflict("You are not enrolled in account recovery.")
+        raise Conflict("You are not enrolled in account recovery.", code="recovery.not_enrolled_self")
     policy = policy_of(uow, organization_id, "account_recovery")
     if policy.enabled and policy.settings.get("auto_enroll"):
-        raise Forbidden("This organization requires every member to be enrolled in account recovery.")
+        raise Forbidden("This organization requires every member to be enrolled in account recovery.",
+                        code="recovery.enrolment_required")
     member.reset_password_key, member.updated_at = None, utcnow()
     uow.add(member)
     uow.publish(member_event("org.member.recovery_withdrawn", member, context))
@@ -61,21 +62,24 @@ def recovery_target(uow, actor_id: str, organization_id: str, member_id: str) ->
     manager = manager_of(uow, actor_id, organization_id, "manage_account_recovery")
     member = uow.get(Member, member_id)
     if member is None or member.organization_id != organization_id:
-        raise NotFound("No such member.")
+        raise NotFound("No such member.", code="member.not_found")
     if member.user_id == actor_id:
-        raise Forbidden("You cannot recover your own account: change your master password instead.")
+        raise Forbidden("You cannot recover your own account: change your master password instead.",
+                        code="recovery.own_account")
     if not manager.standing.may_recover(standing_of(member)):
         if member.role == "owner":
-            raise Forbidden("Only an owner can recover an owner's account.")
-        raise Forbidden("You cannot recover the account of a member whose role is above yours.")
+            raise Forbidden("Only an owner can recover an owner's account.", code="recovery.owner_only")
+        raise Forbidden("You cannot recover the account of a member whose role is above yours.",
+                        code="recovery.role_above")
     if member.status == "revoked":
-        raise Conflict("This member's access is revoked: restore it before recovering the account.")
+        raise Conflict("This member's access is revoked: restore it before recovering the account.",
+                       code="recovery.member_revoked")
     if member.status != "confirmed" or member.user_id is None:
-        raise Conflict("Only a confirmed member's account can be recovered.")
+        raise Conflict("Only a confirmed member's account can be recovered.", code="recovery.member_not_confirmed")
     if not policy_of(uow, organization_id, "account_recovery").enabled:
-        raise Conflict("Turn on the account recovery policy first.")
+        raise Conflict("Turn on the account recovery policy first.", code="recovery.policy_off")
     if member.reset_password_key is None:
-        raise Conflict("This member is not enrolled in account recovery.")
+        raise Conflict("This member is not enrolled in account recovery.", code="recovery.member_not_enrolled")
     return member, manager.organization
 
 

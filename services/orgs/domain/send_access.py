@@ -41,13 +41,13 @@ def open_send(uow, send_id: str, token: str | None, proof: str | None, context: 
     if not _available(send, token, now):
         if proof is not None:
             proof_matches(None, proof)
-        raise SendNotAvailable(NOT_AVAILABLE)
+        raise SendNotAvailable()
     if send.password_hash is not None:
         if proof is None:
-            raise PasswordRequired("This Send is protected by a password.")
+            raise PasswordRequired("This Send is protected by a password.", code="send.password_required")
         if not proof_matches(send.password_hash, proof):
             _count_failure(uow, send.id, now)
-            raise SendNotAvailable(NOT_AVAILABLE)
+            raise SendNotAvailable()
     if send.failed_passwords:
         uow.session.exec(update(Send).where(Send.id == send.id).values(failed_passwords=0))
     if counted:
@@ -59,7 +59,7 @@ def open_send(uow, send_id: str, token: str | None, proof: str | None, context: 
             .values(access_count=Send.access_count + 1).returning(Send.access_count)).first()
         if counted_now is None:
             uow.session.rollback()
-            raise SendNotAvailable(NOT_AVAILABLE)
+            raise SendNotAvailable()
         send.access_count = counted_now[0]
         uow.publish(send_event("accessed", send, {**context, "actorid": None}))
     uow.commit()
@@ -89,6 +89,6 @@ def download_send(uow, send_id: str, token: str | None, proof: str | None, conte
     if send is not None and send.type != "file":
         if proof is not None:
             proof_matches(None, proof)
-        raise SendNotAvailable(NOT_AVAILABLE)
+        raise SendNotAvailable()
     return open_send(uow, send_id, token, proof, context, now, counted=True)
 

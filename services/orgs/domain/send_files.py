@@ -50,12 +50,14 @@ def put_part(uow, store, send: Send, number: int, data: bytes) -> None:
     """Keep part `number` of an uploading file Send (already found to be the actor's): the next one, of
     exactly the size the declared file size implies."""
     if send.type != "file" or send.file_state != "uploading":
-        raise Invalid("This Send takes no more parts.", "part")
+        raise Invalid("This Send takes no more parts.", "part", code="send.no_more_parts")
     sizes = part_sizes(send.file_size or 0)
     if number != send.file_parts or number >= len(sizes):
-        raise Invalid(f"Send part {send.file_parts} next (of {len(sizes)}).", "part")
+        raise Invalid("Send part %(next)s next (of %(parts)s).", "part", code="send.part_out_of_order",
+                      next=send.file_parts, parts=len(sizes))
     if len(data) != sizes[number]:
-        raise Invalid(f"Part {number} must be {sizes[number]} bytes, not {len(data)}.", "part")
+        raise Invalid("Part %(number)s must be %(size)s bytes, not %(received)s.", "part", code="send.part_size",
+                      number=number, size=sizes[number], received=len(data))
     store.put_part(send.id, number, data)
     # Counted only if no other upload of this part got there first; a retry of the part rewrites the same bytes.
     uow.session.exec(update(Send).where(Send.id == send.id, Send.file_parts == number,
@@ -66,10 +68,11 @@ def put_part(uow, store, send: Send, number: int, data: bytes) -> None:
 def finish_upload(uow, store, send: Send, now: datetime) -> Send:
     """Mark an uploaded file `ready` once every part is kept with the size it must have."""
     if send.type != "file" or send.file_state != "uploading":
-        raise Invalid("This Send is not being uploaded.", "part")
+        raise Invalid("This Send is not being uploaded.", "part", code="send.not_uploading")
     sizes = part_sizes(send.file_size or 0)
     if send.file_parts != len(sizes) or store.part_sizes(send.id) != sizes:
-        raise Invalid(f"The file is incomplete: {send.file_parts} of {len(sizes)} parts were received.", "part")
+        raise Invalid("The file is incomplete: %(received)s of %(parts)s parts were received.", "part",
+                      code="send.file_incomplete", received=send.file_parts, parts=len(sizes))
     send.file_state = "ready"
     uow.add(send)
     uow.commit()

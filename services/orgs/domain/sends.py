@@ -50,12 +50,17 @@ HASHER = PasswordHashing.from_env().hasher()
 class SendNotAvailable(NotFound):
     """Wrong password, expired, disabled, used up, deleted, unknown or still uploading: one answer for all."""
 
+    code = "send.not_available"
+    template = "This Send does not exist or is no longer available."
+
 
 class PasswordRequired(Unauthenticated):
     """An available Send protected by a password, asked for without one."""
 
+    code = "send.password_required"
 
-NOT_AVAILABLE = "This Send does not exist or is no longer available."
+
+NOT_AVAILABLE = SendNotAvailable.template
 
 
 def new_send_id() -> str:
@@ -96,43 +101,46 @@ def parse_date(value: str | None, field: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise Invalid("Enter a date and time.", field)
+        raise Invalid("Enter a date and time.", field, code="date_time.missing")
     return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
 
 
 def check_dates(deletion_date: datetime | None, expiration_date: datetime | None, now: datetime) -> None:
     """Bitwarden's rules: deleted within 31 days and not in the past; expiring in the future, not after deletion."""
     if deletion_date is None:
-        raise Invalid("Choose a deletion date.", "deletion_date")
+        raise Invalid("Choose a deletion date.", "deletion_date", code="send.deletion_date_missing")
     if deletion_date <= now + LEEWAY:
-        raise Invalid("You cannot have a Send with a deletion date in the past.", "deletion_date")
+        raise Invalid("You cannot have a Send with a deletion date in the past.", "deletion_date",
+                      code="send.deletion_date_past")
     if deletion_date > now + MAX_LIFETIME:
         raise Invalid("You cannot have a Send with a deletion date that far into the future. Adjust the deletion "
-                      "date to a value less than 31 days from now and try again.", "deletion_date")
+                      "date to a value less than 31 days from now and try again.", "deletion_date",
+                      code="send.deletion_date_too_far")
     if expiration_date is None:
         return
     if expiration_date <= now + LEEWAY:
         raise Invalid("You cannot create a Send that is already expired. Set the expiration date to a date and "
-                      "time in the future.", "expiration_date")
+                      "time in the future.", "expiration_date", code="send.expiration_date_past")
     if expiration_date > deletion_date:
         raise Invalid("You cannot have a Send with an expiration date greater than the deletion date. Adjust the "
-                      "expiration date to a value earlier than the deletion date and try again.", "expiration_date")
+                      "expiration date to a value earlier than the deletion date and try again.", "expiration_date",
+                      code="send.expiration_after_deletion")
 
 
 def check_max_access_count(value: int | None) -> int | None:
     if value is not None and not (isinstance(value, int) and 1 <= value <= MAX_ACCESS_COUNT):
-        raise Invalid(f"The maximum access count is empty or a number from 1 to {MAX_ACCESS_COUNT:,}.",
-                      "max_access_count")
+        raise Invalid("The maximum access count is empty or a number from 1 to %(most)s.", "max_access_count",
+                      code="send.max_access_count_invalid", most=MAX_ACCESS_COUNT)
     return value
 
 
-def _decoded(value: str | None, size: int, field: str, message: str) -> str:
+def _decoded(value: str | None, size: int, field: str, refusal: Invalid) -> str:
     try:
         if isinstance(value, str) and len(base64.b64decode(value, validate=True)) == size:
             return value
     except (binascii.Error, ValueError):
         pass
-    raise Invalid(message, field)
+    raise refusal
 
 
 def access_token_hash(token: str | None) -> str | None:
@@ -150,7 +158,9 @@ DUMMY_HASH = HASHER.hash(base64.b64encode(bytes(PROOF_BYTES)).decode())
 
 def hash_proof(proof: str) -> str:
     """argon2id of the recipient's password proof (base64 of 32 PBKDF2 bytes); Invalid for anything else."""
-    return HASHER.hash(_decoded(proof, PROOF_BYTES, "password_proof", "The password proof must be 32 bytes in base64."))
+    return HASHER.hash(_decoded(proof, PROOF_BYTES, "password_proof",
+                               Invalid("The password proof must be 32 bytes in base64.", "password_proof",
+                                       code="send.password_proof_invalid")))
 
 
 def proof_matches(password_hash: str | None, proof: str) -> bool:
@@ -195,11 +205,11 @@ def _apply(send: Send, draft: SendDraft, now: datetime) -> None:
     if send.type == "text":
         send.text = require_encstring(draft.text, 2, "text")
         if draft.file_name:
-            raise Invalid("A text Send has no file.", "file_name")
+            raise Invalid("A text Send has no file.", "file_name", code="send.text_has_no_file")
     else:
         send.file_name = require_encstring(draft.file_name, 2, "file_name")
         if draft.text:
-            raise Invalid("A file Send has no text.", "text")
+            raise Invalid("A file Send has no text.", "text", code="send.file_has_no_text")
     send.text_hidden = bool(draft.text_hidden) and send.type == "text"
     send.max_access_count = check_max_access_count(draft.max_access_count)
     send.expiration_date, send.deletion_date = expiration, deletion
@@ -232,9 +242,9 @@ def send_policy(uow, user_id: str) -> dict:
 def _require_allowed(uow, user_id: str, hide_email: bool) -> None:
     policy = send_policy(uow, user_id)
     if policy["disable_send"]:
-        raise Forbidden(DISABLED_BY_POLICY)
+        raise Forbidden(DISABLED_BY_POLICY, code="policy.sends_disabled")
     if hide_email and policy["disable_hide_email"]:
-        raise Forbidden(HIDE_EMAIL_BY_POLICY, "hide_email")
+        raise Forbidden(HIDE_EMAIL_BY_POLICY, "hide_email", code="policy.send_hide_email")
 
 
 def sender_email(uow, user_id: str, organization_id: str) -> str:
@@ -249,7 +259,7 @@ def sender_email(uow, user_id: str, organization_id: str) -> str:
                       .where(ProviderOrganization.organization_id == organization_id, ProviderUser.user_id == user_id,
                              ProviderUser.status == "confirmed"))
     if staff is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", code="organization.not_found")
     return staff.email
 
 
@@ -269,24 +279,27 @@ def create_send(uow, actor_id: str, organization_id: str, draft: SendDraft, cont
     email = sender_email(uow, actor_id, organization_id)
     _require_allowed(uow, actor_id, draft.hide_email)
     if draft.type not in SEND_TYPES:
-        raise Invalid("A Send is a text or a file.", "type")
+        raise Invalid("A Send is a text or a file.", "type", code="send.type_invalid")
     live = uow.session.exec(select(func.count(Send.id)).where(Send.owner_user_id == actor_id,
                                                               Send.deletion_date > now)).one()
     if live >= MAX_LIVE_SENDS:
-        raise Invalid(f"You have {MAX_LIVE_SENDS} Sends, the most one person may keep: delete some first.")
+        raise Invalid("You have %(most)s Sends, the most one person may keep: delete some first.",
+                      code="sends.too_many", most=MAX_LIVE_SENDS)
     token_hash = access_token_hash(draft.access_token)
     if token_hash is None:
-        raise Invalid("The access token must be 32 bytes in base64.", "access_token")
+        raise Invalid("The access token must be 32 bytes in base64.", "access_token", code="send.access_token_invalid")
     send = Send(id=new_send_id(), owner_user_id=actor_id, organization_id=organization_id, type=draft.type,
                 creator_email=None if draft.hide_email else email, created_at=now, deletion_date=now,
                 access_token_hash=token_hash)
     if draft.type == "file":
         size = draft.file_size
         if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= max_file_bytes:
-            raise Invalid(f"A file Send is at most {max_file_bytes // (1024 * 1024)} MiB.", "file_size")
+            raise Invalid("A file Send is at most %(mib)s MiB.", "file_size", code="send.file_too_large",
+                          mib=max_file_bytes // (1024 * 1024))
         send.file_size, send.file_state = size, "uploading"
         send.file_prefix = _decoded(draft.file_prefix, PREFIX_BYTES, "file_prefix",
-                                    "The file's nonce prefix must be 8 bytes in base64.")
+                                    Invalid("The file's nonce prefix must be 8 bytes in base64.", "file_prefix",
+                                            code="send.file_prefix_invalid"))
     _apply(send, draft, now)
     uow.add(send)
     uow.publish(send_event("created", send, context))
@@ -298,7 +311,7 @@ def own_send(uow, actor_id: str, send_id: str) -> Send:
     """One of the actor's Sends; NotFound for a malformed id and for anyone else's."""
     send = uow.get(Send, send_id) if isinstance(send_id, str) and SEND_ID.match(send_id) else None
     if send is None or send.owner_user_id != actor_id:
-        raise NotFound("No such Send.")
+        raise NotFound("No such Send.", code="send.not_found")
     return send
 
 
@@ -345,9 +358,9 @@ def list_sends(uow, actor_id: str, now: datetime, after: str = "", send_type: st
                organization_id: str = "", every: bool = False) -> SendPage:
     """The actor's own Sends across organizations, 25 a page; `every`: all of them (at most 500), for search."""
     if send_type and send_type not in SEND_TYPES:
-        raise Invalid("Choose text or file.", "type")
+        raise Invalid("Choose text or file.", "type", code="sends.type_filter_invalid")
     if status and status not in STATUSES:
-        raise Invalid("Choose a status from the list.", "status")
+        raise Invalid("Choose a status from the list.", "status", code="sends.status_filter_invalid")
     statement = select(Send).where(Send.owner_user_id == actor_id)
     if send_type:
         statement = statement.where(Send.type == send_type)
@@ -362,7 +375,8 @@ def list_sends(uow, actor_id: str, now: datetime, after: str = "", send_type: st
         try:
             position = (datetime.fromisoformat(stamp), send_id)
         except ValueError:
-            raise BadCursor("This page link is damaged: start again from the first page.", "after") from None
+            raise BadCursor("This page link is damaged: start again from the first page.", "after",
+                            code="page_link.damaged") from None
         statement = statement.where(beyond(ordering.columns, position, True))
     size = MAX_LIVE_SENDS if every else PAGE_SIZE
     rows = list(uow.scalars(statement.order_by(Send.updated_at.desc(), Send.id.desc()).limit(size + 1)))

@@ -57,7 +57,7 @@ def _sealed(data, depth: int, counter: list) -> bool:
 
 def _refuse_unsealed(data, path: str, depth: int, counter: list) -> None:
     if depth > MAX_DEPTH:
-        raise Invalid("The item is nested too deeply.", "data")
+        raise Invalid("The item is nested too deeply.", "data", code="item.too_deep")
     if isinstance(data, dict):
         for key, value in data.items():
             if (key == "type" and value in FIELD_TYPES) or (key == "match" and value in URI_MATCHES):
@@ -69,15 +69,16 @@ def _refuse_unsealed(data, path: str, depth: int, counter: list) -> None:
     elif isinstance(data, str):
         counter[0] += 1
         if counter[0] > MAX_STRINGS:
-            raise Invalid("The item has too many fields.", "data")
+            raise Invalid("The item has too many fields.", "data", code="item.too_many_fields")
         require_encstring(data, 2, path)
     elif data is not None and not isinstance(data, bool):
-        raise Invalid(f"{path} must be encrypted text, true/false or empty.", "data")
+        raise Invalid("%(path)s must be encrypted text, true/false or empty.", "data", code="item.field_unsealed",
+                      path=path)
 
 
 def checked_item_type(value: str) -> str:
     if value not in ITEM_TYPES:
-        raise Invalid("The item type must be login, note, card or identity.", "type")
+        raise Invalid("The item type must be login, note, card or identity.", "type", code="item.type_invalid")
     return value
 
 
@@ -112,7 +113,7 @@ def collection_levels(uow, actor_id: str, organization_id: str) -> dict[str, str
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,
                                             Member.status == "confirmed"))
     if member is None:
-        raise NotFound("No such organization.")
+        raise NotFound("No such organization.", code="organization.not_found")
     groups = select(GroupMember.group_id).where(GroupMember.member_id == member.id)
     grants = uow.scalars(select(CollectionAccess).where(or_(CollectionAccess.member_id == member.id,
                                                             CollectionAccess.group_id.in_(groups)))).all()
@@ -177,10 +178,10 @@ def org_item(uow, actor_id: str, organization_id: str, item_id: str) -> VisibleI
     levels = collection_levels(uow, actor_id, organization_id)
     item = uow.get(Cipher, item_id)
     if item is None or item.organization_id != organization_id:
-        raise NotFound("No such item.")
+        raise NotFound("No such item.", code="item.not_found")
     visible = _visible(item, _links(uow, [item.id]).get(item.id, []), levels, favorites_of(uow, actor_id, [item.id]))
     if visible is None:
-        raise NotFound("No such item.")
+        raise NotFound("No such item.", code="item.not_found")
     return visible
 
 
@@ -216,13 +217,15 @@ def require_editing(uow, actor_id: str, organization_id: str, collection_ids: li
     known = set(uow.scalars(select(Collection.id).where(Collection.organization_id == organization_id,
                                                         Collection.id.in_(collection_ids))).all())
     if not collection_ids or known != set(collection_ids):
-        raise Invalid("Choose at least one collection of this organization.", "collection_ids")
+        raise Invalid("Choose at least one collection of this organization.", "collection_ids",
+                      code="item.collections_missing")
     allowed = FULL_EDITING_LEVELS if full else EDITING_LEVELS
     if levels is not None and any(levels.get(c) not in allowed for c in collection_ids):
         if full:
             raise Forbidden("Moving or sharing an item needs full edit access, passwords included, where it is "
-                            "and where it goes.", "collection_ids")
-        raise Forbidden("You may not add or change items in these collections.", "collection_ids")
+                            "and where it goes.", "collection_ids", code="item.move_needs_edit")
+        raise Forbidden("You may not add or change items in these collections.", "collection_ids",
+                        code="item.collections_not_editable")
 
 
 def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None, item_type: str, data: dict,
@@ -237,7 +240,7 @@ def save_org_item(uow, actor_id: str, organization_id: str, item_id: str | None,
     else:
         visible = org_item(uow, actor_id, organization_id, item_id)
         if visible.permission not in EDITING_LEVELS:
-            raise Forbidden("You may only view this item.")
+            raise Forbidden("You may only view this item.", code="item.view_only")
         moved = set(collection_ids) != set(visible.collection_ids)
         # Moving an item where its passwords show would undo "except passwords": full access on both sides.
         require_editing(uow, actor_id, organization_id, visible.collection_ids, full=moved)
@@ -262,7 +265,7 @@ def trash_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
     """Move an item to the trash (or back from it)."""
     visible = org_item(uow, actor_id, organization_id, item_id)
     if visible.permission not in EDITING_LEVELS:
-        raise Forbidden("You may only view this item.")
+        raise Forbidden("You may only view this item.", code="item.view_only")
     item = visible.item
     item.deleted_at, item.updated_at = (None if restore else utcnow()), utcnow()
     uow.add(item)
@@ -275,9 +278,9 @@ def purge_org_item(uow, actor_id: str, organization_id: str, item_id: str, conte
     """Delete a trashed item for good."""
     visible = org_item(uow, actor_id, organization_id, item_id)
     if visible.permission != "manage":
-        raise Forbidden("Only those who manage its collections delete an item for good.")
+        raise Forbidden("Only those who manage its collections delete an item for good.", code="item.purge_forbidden")
     if visible.item.deleted_at is None:
-        raise Invalid("Move the item to the trash first.")
+        raise Invalid("Move the item to the trash first.", code="item.not_in_trash")
     forget_item(uow, item_id)
     uow.session.delete(visible.item)
     uow.publish(item_event("org.item.deleted", visible.item, context))

@@ -41,7 +41,8 @@ def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: 
         return []
     manager_of(uow, actor_id, organization_id, "create_collections")
     if len(encrypted_names) > MAX_NEW_COLLECTIONS:
-        raise Invalid(f"An import creates at most {MAX_NEW_COLLECTIONS} collections.", "new_collections")
+        raise Invalid("An import creates at most %(most)s collections.", "new_collections",
+                      code="import.too_many_collections", most=MAX_NEW_COLLECTIONS)
     manages_all = collection_levels(uow, actor_id, organization_id) is None
     member = None if manages_all else uow.first(select(Member).where(
         Member.organization_id == organization_id, Member.user_id == actor_id, Member.status == "confirmed"))
@@ -66,9 +67,9 @@ def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: 
 
 def _checked_count(items: list[ImportedItem], max_items: int) -> None:
     if not items:
-        raise Invalid("The file holds no items.", "items")
+        raise Invalid("The file holds no items.", "items", code="import.no_items")
     if len(items) > max_items:
-        raise Invalid(f"An import holds at most {max_items:,} items.", "items")
+        raise Invalid("An import holds at most %(most)s items.", "items", code="import.too_many_items", most=max_items)
 
 
 def import_personal_items(uow, actor_id: str, folder_id: str | None, new_folder_names: list[str],
@@ -78,13 +79,14 @@ def import_personal_items(uow, actor_id: str, folder_id: str | None, new_folder_
     The same body as an organization's import, folders standing for collections."""
     _checked_count(items, max_items)
     if len(new_folder_names) > MAX_NEW_COLLECTIONS:
-        raise Invalid(f"An import creates at most {MAX_NEW_COLLECTIONS} folders.", "new_collections")
+        raise Invalid("An import creates at most %(most)s folders.", "new_collections",
+                      code="import.too_many_folders", most=MAX_NEW_COLLECTIONS)
     named = {folder_id} if folder_id else set()
     named |= {f for entry in items for f in entry.collection_ids}
     owned = set(uow.scalars(select(Folder.id).where(Folder.user_id == actor_id, Folder.id.in_(named)))) \
         if named else set()
     if named - owned:
-        raise Invalid("Choose one of your folders.", "collection_id")
+        raise Invalid("Choose one of your folders.", "collection_id", code="import.folder_not_yours")
     created = [Folder(user_id=actor_id, encrypted_name=require_encstring(name, 2, f"new_collections[{index}]"))
                for index, name in enumerate(new_folder_names)]
     for folder in created:
@@ -96,9 +98,11 @@ def import_personal_items(uow, actor_id: str, folder_id: str | None, new_folder_
             folders = [*entry.collection_ids, *(created[i].id for i in entry.new_collections)]
             item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
         except IndexError:
-            raise Invalid(f"Entry {number}: it names a folder the import does not create.", "items") from None
+            raise Invalid("Entry %(number)s: it names a folder the import does not create.", "items",
+                          code="import.entry_unknown_new_folder", number=number) from None
         except Invalid as refusal:
-            raise Invalid(f"Entry {number}: {refusal.message}", "items") from None
+            raise Invalid("Entry %(number)s: %(reason)s", "items", code="import.entry_refused", number=number,
+                          reason=refusal.as_reason()) from None
         ciphers.append({"id": new_id(), "organization_id": None, "user_id": actor_id, "type": item_type,
                         "data": sealed, "favorite": False, "folder_id": folders[0] if folders else folder_id,
                         "revision": 1, "created_at": now, "updated_at": now, "deleted_at": None})
@@ -126,11 +130,14 @@ def import_org_items(uow, actor_id: str, organization_id: str, collection_id: st
             targets = set(chosen) | set(entry.collection_ids) | {created[i].id for i in entry.new_collections}
             item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
         except IndexError:
-            raise Invalid(f"Entry {number}: it names a collection the import does not create.", "items") from None
+            raise Invalid("Entry %(number)s: it names a collection the import does not create.", "items",
+                          code="import.entry_unknown_new_collection", number=number) from None
         except Invalid as refusal:
-            raise Invalid(f"Entry {number}: {refusal.message}", "items") from None
+            raise Invalid("Entry %(number)s: %(reason)s", "items", code="import.entry_refused", number=number,
+                          reason=refusal.as_reason()) from None
         if not targets:
-            raise Invalid(f"Entry {number}: choose a collection for it.", "collection_id")
+            raise Invalid("Entry %(number)s: choose a collection for it.", "collection_id",
+                          code="import.entry_without_collection", number=number)
         cipher_id = new_id()
         ciphers.append({"id": cipher_id, "organization_id": organization_id, "user_id": None, "type": item_type,
                         "data": sealed, "favorite": False, "folder_id": None, "revision": 1,

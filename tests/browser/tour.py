@@ -7,7 +7,7 @@ default width where every link is in view; `overflow` says what sticks out sidew
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from playwright.sync_api import expect
 
@@ -41,8 +41,9 @@ def _link(page, scope: str, name: str) -> str:
     return _path(page, page.locator(scope).get_by_role("link", name=name, exact=True))
 
 
-def find_pages(page, send_name: str = "Layout tour Send") -> list[Stop]:
-    """The demo admin's pages, logged in, in English: every link is read off the page before it."""
+def find_pages(page, client: str = "My Client's Organization", send_name: str = "Layout tour Send") -> list[Stop]:
+    """The demo admin's pages, logged in, in English, with the Admin Console of the seeded `client`:
+    every link is read off the page before it."""
     stops: list[Stop] = []
 
     def visit(name: str, path: str) -> None:
@@ -59,7 +60,9 @@ def find_pages(page, send_name: str = "Layout tour Send") -> list[Stop]:
 
     # Provider Portal: Clients, then each entry of its side navigation and each Billing tab.
     visit("clients", clients)
-    manage = _path(page, page.locator("table.clients tbody tr td:first-child a"))
+    new_client = _link(page, "main", "+ Add new organization")
+    page.goto(clients + "?" + urlencode({"q": client}))
+    manage = _path(page, page.locator("table.clients tbody tr td:first-child a", has_text=client))
     provider_nav = "nav.side"
     for name, label in (("provider-members", "Members"), ("provider-event-logs", "Event logs"),
                         ("provider-reports", "Reports")):
@@ -68,8 +71,7 @@ def find_pages(page, send_name: str = "Layout tour Send") -> list[Stop]:
     for name, label in (("billing-history", "Billing history"), ("billing-payment-method", "Payment method"),
                         ("billing-information", "Billing information")):
         stops.append(Stop(name, _link(page, "nav.tabs", label)))
-    page.goto(clients + "/new")
-    stops.append(Stop("client-new", clients + "/new"))
+    stops.append(Stop("client-new", new_client))
 
     # A client's Admin Console: its overview and each entry of its side navigation.
     visit("client-overview", manage)

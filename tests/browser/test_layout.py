@@ -36,7 +36,7 @@ def choose_language(page, language: str) -> None:
 
 
 def phone(browser, system, errors: list):
-    """A context 390 px wide with axe-core in every page; what the page's scripts or its CSP refused goes to `errors`."""
+    """A context 390 px wide with axe-core in every page; what its scripts or its CSP refused goes to `errors`."""
     context = browser.new_context(base_url=system.url, locale="en-US", viewport=PHONE)
     context.set_default_timeout(15_000)
     context.add_init_script(path=str(AXE))
@@ -147,7 +147,7 @@ def test_the_login_card_is_centred_and_the_item_form_has_one_fieldset_style(page
     log_in(page, system.admin_email, system.password)
     page.goto(next(stop.path for stop in stops if stop.name == "client-new-item"))
     borders = page.locator("dialog fieldset").evaluate_all(
-        "sets => sets.map(set => { const s = getComputedStyle(set); return s.borderTopStyle + ' ' + s.borderTopWidth; })")
+        "sets => sets.map(set => getComputedStyle(set).borderTopStyle + ' ' + getComputedStyle(set).borderTopWidth)")
     assert len(borders) >= 2 and set(borders) == {"solid 1px"}, borders
 
 

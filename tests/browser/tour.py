@@ -130,7 +130,8 @@ OVERFLOW = """() => {
   // Inside a box that scrolls or clips sideways, unless it is positioned against something outside it.
   const clipped = element => {
     let node = element;
-    for (let parent = element.parentElement; parent && parent !== document.documentElement; parent = parent.parentElement) {
+    const root = document.documentElement;
+    for (let parent = element.parentElement; parent && parent !== root; parent = parent.parentElement) {
       const position = getComputedStyle(node).position;
       if (position === 'fixed') return false;
       const style = getComputedStyle(parent);

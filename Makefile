@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RANGE_STORE := $(VENV)/share/custodian/pwned-ranges.sqlite
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-db bench install chromium extract-messages clean
+.PHONY: run test test-db bench screenshots install chromium extract-messages clean
 
 run: install
 	$(PY) -m embedded
@@ -29,6 +29,10 @@ bench: install
 		if $(PY) -m bench.$$name >var/bench/$$name.log 2>&1; then tail -n 1 var/bench/$$name.log; \
 		else failed=1; echo "$$name: FAILED, see var/bench/$$name.log:"; tail -n 5 var/bench/$$name.log; fi; \
 	done; exit $$failed
+
+# Every page of the portal at 1366 and 390 px, in English and French, into var/screenshots/ (tests/screenshots.py).
+screenshots: install chromium
+	$(PY) -m tests.screenshots
 
 install: $(STAMP) $(CATALOGUES) $(RANGE_STORE)
 

@@ -60,6 +60,9 @@ class VaultSession:
     touched: float = field(default_factory=time.time)
     must_change_password: bool = False  # an administrator set it through account recovery
     opened_clients: list[str] = field(default_factory=list)  # clients whose opening was logged this session
+    # Whether the Admin Console has anything for them (an organization they help run, or a provider):
+    # a plain User is not shown a link that would only refuse them. Read at log-in.
+    administers: bool = True
 
     def remember_opening(self, organization_id: str) -> None:
         """Remember that this session's opening of a client was logged (at most MAX_OPENED_CLIENTS,
@@ -71,6 +74,7 @@ class VaultSession:
         return json.dumps({
             "user_id": self.user_id, "email": self.email, "name": self.name, "providers": self.providers,
             "must_change_password": self.must_change_password, "opened_clients": self.opened_clients,
+            "administers": self.administers,
             "user_key": base64.b64encode(self.keys.user_key.raw).decode(),
             "private_key": base64.b64encode(self.keys.private_key_der).decode(),
             "touched": self.touched,
@@ -83,7 +87,8 @@ class VaultSession:
         keys = UnlockedKeys(SymmetricKey.from_bytes(base64.b64decode(data["user_key"])),
                             base64.b64decode(data["private_key"]), open_key_pair)
         return cls(data["user_id"], data["email"], data["name"], keys, data["providers"], data["touched"],
-                   data.get("must_change_password", False), data.get("opened_clients", []))
+                   data.get("must_change_password", False), data.get("opened_clients", []),
+                   data.get("administers", True))
 
     def role_in(self, provider_id: str) -> str | None:
         """This user's role in a provider, or None."""

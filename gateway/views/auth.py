@@ -116,6 +116,7 @@ def _unlock(account: dict, master_key: bytes) -> VaultSession:
     g.vault_session = session
     session.providers = [{"provider_id": p["provider_id"], "name": p["name"], "role": p["role"], "may": p["may"]}
                          for p in orgs().my_providers()]
+    session.administers = bool(session.providers) or bool(orgs().my_organizations())
     return session
 
 

@@ -76,6 +76,9 @@ def new_organization():
         except ServiceError as error:
             show_refusal(form, error, "name")
         else:
+            if not session.administers:  # their first: the Admin Console now has it
+                session.administers = True
+                current_app.extensions["sessions"].save(request.cookies.get(COOKIE), session)
             return see_other(url_for("console.overview", organization_id=created["organization_id"]))
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/organization_new.html", status=status, form=form)

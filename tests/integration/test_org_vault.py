@@ -200,3 +200,16 @@ def test_the_vault_pages_by_next_and_previous_sorted_by_name_and_keeps_its_searc
     assert names.findall(visitor.get(back).text) == names.findall(first)
     damaged = visitor.get(f"{vault}?after=Note%2049")
     assert damaged.status_code == 422 and "This page link is damaged" in damaged.text
+
+
+def test_a_plain_user_is_not_shown_the_admin_console_until_they_run_an_organization(system, smtp, client_org,
+                                                                                  unique_email):
+    email = unique_email("plainuser")
+    confirmed_member(system, smtp, client_org, email)
+    person = Visitor(system.url)
+    vault = person.log_in(email, PASSWORD)
+    assert 'href="/organizations"' not in vault.text  # the Admin Console would only refuse them
+    assert 'href="/organizations/new"' in vault.text
+    created = person.submit("/organizations/new", {"name": f"Own Org {uuid.uuid4().hex[:6]}", "plan": "Teams",
+                                                   "seats": "3", "billing_email": email}, allow_redirects=True)
+    assert created.status_code == 200 and 'href="/organizations"' in created.text

@@ -51,5 +51,5 @@ def test_statuses_are_french_and_de_is_elided_before_a_vowel(system):
     page = html.unescape(visitor.get(f"/organizations/{organization_id}/members").text)
     assert "Invité" in page and ">Invited<" not in page
     assert "Administrateur" in page
-    assert f"Révoquer l'accès d'{alice} ?" in page
+    assert f"Révoquer l'accès d'{alice} à " in page
     assert f"de {alice}" not in page

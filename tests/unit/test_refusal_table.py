@@ -132,11 +132,12 @@ def test_de_and_que_elide_before_a_vowel_or_h(template, value, expected):
 
 
 def test_a_french_page_elides_de_before_an_address_starting_with_a_vowel(french):
-    page = render_template_string("{{ _('Revoke the access of %(email)s?', email=email) }}",
-                                  email="alice@acme.example")
-    assert page == "Révoquer l'accès d'alice@acme.example ?"
-    page = render_template_string("{{ _('Revoke the access of %(email)s?', email=email) }}", email="bob@acme.example")
-    assert page == "Révoquer l'accès de bob@acme.example ?"
+    question = ("{{ _('Revoke the access of %(email)s to %(organization)s? They keep their account; their seat "
+                "is freed until you restore them.', email=email, organization='Acme') }}")
+    page = render_template_string(question, email="alice@acme.example")
+    assert page.startswith("Révoquer l'accès d'alice@acme.example à Acme ?")
+    page = render_template_string(question, email="bob@acme.example")
+    assert page.startswith("Révoquer l'accès de bob@acme.example à Acme ?")
 
 
 @pytest.mark.parametrize(("status", "shown"), [("invited", "Invité"), ("accepted", "Accepté"),

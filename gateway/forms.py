@@ -5,7 +5,7 @@ names) belong to the services, whose refusals are shown next to the field they n
 """
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
@@ -76,7 +76,7 @@ def seats_within_plan(form, field) -> None:
     most = PLAN_MAX_SEATS.get(form.plan.data)
     if field.data is not None and most is not None and field.data > most:
         raise ValidationError(gettext("The %(plan)s plan allows at most %(most)s seats.", plan=form.plan.data,
-                                      most=f"{most:,}"))
+                                      most=format_number(most)))
 
 
 def plan_we_sell(_form, field) -> None:

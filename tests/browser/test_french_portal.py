@@ -87,3 +87,18 @@ def test_a_french_technician_runs_the_portal_in_french(browser, system):
     page.get_by_role("link", name="Exporter le coffre").click()
     expect(page.get_by_text("Exporte les éléments de votre propre coffre")).to_be_visible()
     context.close()
+
+
+def test_a_service_user_finds_the_clients_they_administer_in_the_admin_console(browser, system):
+    context = browser.new_context(base_url=system.url, locale="fr-FR")
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Adresse électronique").fill("service@demo-msp.example")
+    page.get_by_label("Mot de passe principal").fill(system.password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+    page.get_by_role("link", name="Console d'administration").first.click()
+    expect(page.get_by_role("heading", name="Clients de Demo MSP")).to_be_visible()
+    page.get_by_role("link", name="My Client's Organization").click()
+    expect(page.get_by_role("heading", name="My Client's Organization")).to_be_visible()
+    context.close()

@@ -65,6 +65,23 @@ def _new_collections(uow, actor_id: str, organization_id: str, encrypted_names: 
     return created
 
 
+def _opened_entry(entry: ImportedItem, number: int, created_ids: list[str],
+                  place: str) -> tuple[str, dict, list[str]]:
+    """An entry's checked type and sealed data, and the ids of the new collections (or folders) it goes
+    into; Invalid naming the entry."""
+    try:
+        return checked_item_type(entry.type), require_sealed(entry.data), [created_ids[i] for i in entry.new_collections]
+    except IndexError:
+        if place == "folder":
+            raise Invalid("Entry %(number)s: it names a folder the import does not create.", "items",
+                          code="import.entry_unknown_new_folder", number=number) from None
+        raise Invalid("Entry %(number)s: it names a collection the import does not create.", "items",
+                      code="import.entry_unknown_new_collection", number=number) from None
+    except Invalid as refusal:
+        raise Invalid("Entry %(number)s: %(reason)s", "items", code="import.entry_refused", number=number,
+                      reason=refusal.as_reason()) from None
+
+
 def _checked_count(items: list[ImportedItem], max_items: int) -> None:
     if not items:
         raise Invalid("The file holds no items.", "items", code="import.no_items")
@@ -94,15 +111,8 @@ def import_personal_items(uow, actor_id: str, folder_id: str | None, new_folder_
     uow.flush()
     now, ciphers = utcnow(), []
     for number, entry in enumerate(items, start=1):
-        try:
-            folders = [*entry.collection_ids, *(created[i].id for i in entry.new_collections)]
-            item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
-        except IndexError:
-            raise Invalid("Entry %(number)s: it names a folder the import does not create.", "items",
-                          code="import.entry_unknown_new_folder", number=number) from None
-        except Invalid as refusal:
-            raise Invalid("Entry %(number)s: %(reason)s", "items", code="import.entry_refused", number=number,
-                          reason=refusal.as_reason()) from None
+        item_type, sealed, new_folders = _opened_entry(entry, number, [f.id for f in created], "folder")
+        folders = [*entry.collection_ids, *new_folders]
         ciphers.append({"id": new_id(), "organization_id": None, "user_id": actor_id, "type": item_type,
                         "data": sealed, "favorite": False, "folder_id": folders[0] if folders else folder_id,
                         "revision": 1, "created_at": now, "updated_at": now, "deleted_at": None})
@@ -125,16 +135,10 @@ def import_org_items(uow, actor_id: str, organization_id: str, collection_id: st
     created = _new_collections(uow, actor_id, organization_id, new_collection_names, context)
     now = utcnow()
     ciphers, links = [], []
+    created_ids = [c.id for c in created]
     for number, entry in enumerate(items, start=1):
-        try:
-            targets = set(chosen) | set(entry.collection_ids) | {created[i].id for i in entry.new_collections}
-            item_type, sealed = checked_item_type(entry.type), require_sealed(entry.data)
-        except IndexError:
-            raise Invalid("Entry %(number)s: it names a collection the import does not create.", "items",
-                          code="import.entry_unknown_new_collection", number=number) from None
-        except Invalid as refusal:
-            raise Invalid("Entry %(number)s: %(reason)s", "items", code="import.entry_refused", number=number,
-                          reason=refusal.as_reason()) from None
+        item_type, sealed, new_targets = _opened_entry(entry, number, created_ids, "collection")
+        targets = set(chosen) | set(entry.collection_ids) | set(new_targets)
         if not targets:
             raise Invalid("Entry %(number)s: choose a collection for it.", "collection_id",
                           code="import.entry_without_collection", number=number)

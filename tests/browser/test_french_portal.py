@@ -52,11 +52,13 @@ def test_a_french_technician_runs_the_portal_in_french(browser, system):
     # Revoking asks in the portal's own dialog, in French, eliding "de" before a vowel.
     invited = f"alice-{uuid.uuid4().hex[:6]}@tests.example"
     page.get_by_role("link", name="Membres").click()
+    expect(page.locator("#seat-use")).to_have_text("1 siège utilisé sur 5")  # French agrees with the number
     page.get_by_role("link", name="Inviter un membre").click()
     invite = dialog(page, "Inviter un membre")
     invite.get_by_label("Adresses électroniques").fill(invited)
     invite.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".toast")).to_contain_text("Invitations envoyées : 1.")
+    expect(page.locator("#seat-use")).to_have_text("2 sièges utilisés sur 5")
     member = page.locator("table.members tbody tr", has_text=invited)
     member.get_by_label(f"Options pour {invited}").click()
     member.get_by_role("button", name="Révoquer l'accès").click()

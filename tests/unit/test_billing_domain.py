@@ -2,7 +2,6 @@
 cases, rounding and tax, issuing once with gapless numbers, billing information and payments."""
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -13,7 +12,6 @@ from services.billing.models import BillingTable, Invoice, InvoiceLine, SeatChan
 from services.common.config import BillingTerms
 from services.common.database import UnitOfWork, make_engine
 from services.common.errors import Conflict, Invalid, NotFound
-from tests.conftest import database_urls, drop_databases
 from tests.unit.billing_support import (PRICES, TERMS, added, apply_all, at, created, line_tuples, plan,
                                         provider_created, seats, standalone, unlinked)
 
@@ -137,35 +135,6 @@ def test_running_the_invoices_twice_issues_nothing_twice_and_numbers_have_no_gap
 def test_nothing_is_issued_before_a_period_ends(uow):
     apply_all(uow, [created(P, A, 10)])
     assert domain.issue_due(uow, TERMS, at(1, 31, 23)) == []
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """A fresh billing database: SQLite, and PostgreSQL when TEST_DATABASE_URL names a server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'race.db'}"
-        return
-    if not os.environ.get("TEST_DATABASE_URL"):
-        pytest.skip("TEST_DATABASE_URL is not set")
-    urls = database_urls(tmp_path, "race")
-    yield urls["billing"]
-    drop_databases(urls)
-
-
-def test_two_workers_at_once_issue_one_invoice(database_url):
-    # Two engines, as two worker processes have; each run waits at a barrier so both read before either writes.
-    url = database_url
-    setup = make_engine(url)
-    BillingTable.metadata.create_all(setup)
-    first = lambda: UnitOfWork(setup, models.OutboxMessage)  # noqa: E731
-    apply_all(first, [created(P, A, 10)])
-    engines = [make_engine(url), make_engine(url)]
-    assert race(engines) == 1
-    with first() as unit:
-        assert [i.sequence for i in unit.scalars(select(Invoice))] == [1]
-        assert unit.get(models.BillingAccount, P).last_invoice_number == 1
-    for engine in [setup, *engines]:
-        engine.dispose()
 
 
 def race(engines) -> int:

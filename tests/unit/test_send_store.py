@@ -14,10 +14,8 @@ SEND, OTHER = "A" * 22, "B-_" + "b" * 19
 @pytest.fixture(scope="module")
 def moto_endpoint():
     """moto's S3 in server mode on a free port of 127.0.0.1, for the module's tests."""
-    try:
-        from moto.server import ThreadedMotoServer
-    except ImportError as error:  # moto[server] is in requirements-test.txt: only a partial install lacks it
-        pytest.skip(f"moto[server] is not installed: {error}")
+    from moto.server import ThreadedMotoServer  # requirements-test.txt: `make test` installs it
+
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

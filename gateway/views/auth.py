@@ -153,8 +153,8 @@ def _logged_in(session: VaultSession, target: str, toast: str | None = None, rem
 
 def _recovery_asked_of(session: VaultSession) -> list[str]:
     """The organizations that enrol everyone in account recovery but not this member yet (they joined
-    before the policy): asked at this log-in, since enrolling needs their user key, which only now opens."""
-    g.vault_session = session
+    before the policy): asked at this log-in, since enrolling needs their user key, which only now opens.
+    `_unlock` has made `session` this request's, so orgs is asked as them."""
     try:
         return [o["name"] for o in orgs().my_recovery() if o["auto_enroll"] and not o["enrolled"]]
     except ServiceError:

@@ -138,7 +138,7 @@ def _logged_in(session: VaultSession, target: str, toast: str | None = None, rem
     if session.must_change_password:
         target, toast = url_for("account.account"), _("An administrator reset your master password. Choose a new "
                                                        "one that only you know before you go on.")
-    elif asking := _recovery_asked_of(session):
+    elif asking := _recovery_asked_of():
         target, toast = url_for("account.account"), _(
             "%(organizations)s asks you to enrol in account recovery: press Enrol in Account recovery below.",
             organizations=", ".join(asking))
@@ -151,10 +151,10 @@ def _logged_in(session: VaultSession, target: str, toast: str | None = None, rem
     return response
 
 
-def _recovery_asked_of(session: VaultSession) -> list[str]:
+def _recovery_asked_of() -> list[str]:
     """The organizations that enrol everyone in account recovery but not this member yet (they joined
     before the policy): asked at this log-in, since enrolling needs their user key, which only now opens.
-    `_unlock` has made `session` this request's, so orgs is asked as them."""
+    `_unlock` has made the new session this request's, so orgs is asked as them."""
     try:
         return [o["name"] for o in orgs().my_recovery() if o["auto_enroll"] and not o["enrolled"]]
     except ServiceError:

@@ -21,12 +21,13 @@ from services.common.config import Settings
 from services.common.internal_http import ServiceError
 
 from . import labels
+from . import training as training_hub
 from .backends import Backends
 from .refusals import elide, refusal_text
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
 from .views import (account, auth, billing, console, event_api, events, invitations, items, mailbox, members, policies,
-                    portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, two_factor,
+                    portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, training, two_factor,
                     vault)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
@@ -97,11 +98,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n))
     app.jinja_env.globals.update(_=_eliding_gettext, gettext=_eliding_gettext)
     labels.install(app)
+    training_hub.install(app)
     htmx.init_app(app)
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
-                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp):
+                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp):
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, make_response, request
+from flask import Blueprint, current_app, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -212,7 +212,13 @@ def _without_unseen(item: dict) -> dict:
     return item
 
 
-@bp.get("/help/import")
+@bp.get("/training/import")
 def import_help():
-    """How to get your data out of another password manager, per source."""
+    """How to get your data out of another password manager, per source: a page of the training hub."""
     return render("pages/import_help.html", sources=SOURCES)
+
+
+@bp.get("/help/import")
+def old_import_help():
+    """Where the import help was before the training hub: bookmarks and old mails still arrive."""
+    return redirect(url_for("transfer.import_help", **request.args), 301)

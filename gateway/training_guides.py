@@ -82,8 +82,8 @@ TWO_STEP_METHODS = (
                       "from your phone, then select I saved it.")),
               Step(_l("At your next log-in"),
                    _l("After your master password, the Two-step login page asks for the code of your "
-                      "authenticator app. Tick Remember this device to skip this step on this device for 30 "
-                      "days.")),
+                      "authenticator app. Tick Remember this device for 30 days to skip this step on this "
+                      "device.")),
           )),
     Guide("email", _l("Codes by email"),
           _l("A 6-digit code mailed to you each time you log in. Simple, but only as safe as your mailbox."),
@@ -156,7 +156,7 @@ APP_GUIDES = (
                   _l("Protect your account with two-step login, and join your organization's account recovery "
                      "if it asks you to."))),
               (_l("Good to know"), (
-                  _l("Your master password is never sent anywhere and cannot be recovered by Custodian. If your "
+                  _l("Your master password is never stored, and Custodian cannot recover it. If your "
                      "organization uses account recovery, an administrator can set a new one for you."),)),
           )),
     Guide("admin-console", _l("The Admin Console"),

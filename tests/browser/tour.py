@@ -56,7 +56,7 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     vault = _link(page, switcher, "Password Manager")
     console = _link(page, switcher, "Admin Console")
     account = _path(page, page.locator("header a[href$='/account']"))
-    help_page = _path(page, page.locator("footer a[href$='/help/import']"))
+    hub = _path(page, page.locator("footer nav").get_by_role("link", name="Training", exact=True))
 
     # Provider Portal: Clients, then each entry of its side navigation and each Billing tab.
     visit("clients", clients)
@@ -98,7 +98,18 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     stops.append(Stop("send-new", _link(page, "main", "New Send")))
     visit("account", account)
     stops.append(Stop("two-step-login", _link(page, "main", "Manage two-step login")))
-    stops.append(Stop("import-help", help_page))
+
+    # The training hub, each of its resources, and one page inside each that has some.
+    visit("training", hub)
+    hub_nav = "nav.side"
+    for name, label in (("training-registration", "Registration"), ("training-import", "Import your data")):
+        stops.append(Stop(name, _link(page, hub_nav, label)))
+    for name, label, inner_name, inner_label in (
+            ("training-videos", "Training videos", "training-video", "Use Send"),
+            ("training-two-step-login", "Two-step login setup", "training-passkey", "Passkey"),
+            ("training-guides", "Getting started guides", "training-apps", "The apps")):
+        visit(name, _link(page, hub_nav, label))
+        stops.append(Stop(inner_name, _link(page, "main", inner_label)))
 
     # Logged out: log-in, registration, and what someone opening a Send link sees.
     client_send = next(stop.path for stop in stops if stop.name == "client-send")

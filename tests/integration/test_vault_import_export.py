@@ -96,11 +96,17 @@ def test_an_export_imports_again_as_the_same_items_plain_or_password_protected(s
 
 
 def test_the_import_help_page_tells_each_source_how_to_export_without_logging_in(system):
-    page = Visitor(system.url).get("/help/import")
+    page = Visitor(system.url).get("/training/import")
     assert page.status_code == 200
     for source in ("LastPass", "Chrome", "Firefox", "1Password", "KeePass", "Dashlane", "Bitwarden"):
         assert source in page.text
     assert "not encrypted" in page.text
+
+
+def test_the_import_help_page_s_old_address_leads_to_its_place_in_the_training_hub(system):
+    moved = Visitor(system.url).get("/help/import?provider=0b6d1f7e-3f3a-4a57-9a55-1d9ac5f2b0a1", allow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith("/training/import?provider=0b6d1f7e-3f3a-4a57-9a55-1d9ac5f2b0a1")
 
 
 def _stored_items(system, organization_id: str) -> int:

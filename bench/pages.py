@@ -217,6 +217,10 @@ def main() -> None:
                                                                     cookie),
                 "Billing history page": (port, f"/providers/{provider_id}/billing/history", cookie),
                 "Sends page (issue 13)": (port, "/sends", cookie),
+                # Issue 16: the provider's training hub as a client's end user opens it (no session),
+                # and a video's page with its transcript.
+                "Training hub page (issue 16)": (port, f"/training?provider={provider_id}", {}),
+                "Training video page (issue 16)": (port, "/training/videos/use-send", {}),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from services.common.config import ConfigurationError, Settings
 from services.common.database import utcnow
 from services.common.errors import Conflict, Invalid, NotFound, TooManyAttempts
 from services.identity import domain, models, passkeys, two_factor
@@ -255,3 +256,27 @@ def test_the_recovery_code_removes_every_key(uow, ada):
         two_factor.second_step(unit, KEYS, challenge(uow).challenge, "recovery_code", recovery, False, utcnow(),
                                CONTEXT, RP)
     assert stored_keys(uow, ada) == [] and two_factor.methods_on(user(uow, ada)) == []
+
+
+# --- where passkeys work -------------------------------------------------------------------------
+
+SECRETS = {"CUSTODIAN_INTERNAL_SECRET": "s" * 40, "IDENTITY_SERVICE_KEY": "k" * 40}
+
+
+@pytest.mark.parametrize("public_url, rp_id, origin", [
+    ("https://vault.example.com", "vault.example.com", "https://vault.example.com"),
+    ("https://Vault.Example.com:8443/", "vault.example.com", "https://vault.example.com:8443"),
+    ("http://127.0.0.1:8000", "localhost", "http://localhost:8000"),  # browsers refuse an IP address
+    ("http://[::1]:8000", "localhost", "http://localhost:8000"),
+])
+def test_the_relying_party_is_the_public_urls_host_and_origin(public_url, rp_id, origin):
+    settings = Settings.from_env("identity", {**SECRETS, "CUSTODIAN_PUBLIC_URL": public_url})
+    assert (settings.webauthn_rp_id, settings.webauthn_origin) == (rp_id, origin)
+
+
+def test_the_relying_party_may_be_a_parent_domain_and_nothing_else():
+    env = {**SECRETS, "CUSTODIAN_PUBLIC_URL": "https://vault.example.com"}
+    assert Settings.from_env("identity", {**env, "WEBAUTHN_RP_ID": "Example.com"}).webauthn_rp_id == "example.com"
+    for other in ("ample.com", "other.example", "vault.example.com.evil"):
+        with pytest.raises(ConfigurationError, match="WEBAUTHN_RP_ID"):
+            Settings.from_env("identity", {**env, "WEBAUTHN_RP_ID": other})

@@ -29,6 +29,7 @@ from .sessions import COOKIE, SessionsUnavailable, SessionStore
 from .views import (account, auth, billing, console, event_api, events, invitations, items, mailbox, members, policies,
                     portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, training, two_factor,
                     vault)
+from .views import passkeys  # noqa: F401 - its views join two_factor.bp (the two-step login settings)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

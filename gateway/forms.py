@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, widgets)
+from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, widgets)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from .refusals import refusal_text
@@ -39,6 +39,23 @@ class SecondStepForm(FlaskForm):
 class RecoveryCodeLoginForm(FlaskForm):
     code = StringField(_l("Recovery code"), validators=[InputRequired(_l("Enter your recovery code.")),
                                                         Length(max=100)])
+
+
+class PasskeyLoginForm(FlaskForm):
+    """The second step with a passkey: the browser's assertion (passkeys.js fills it in) and Remember."""
+
+    assertion = HiddenField(validators=[InputRequired(_l("Press Use passkey, then follow your browser.")),
+                                        Length(max=16_000)])
+    remember = BooleanField(_l("Remember this device for 30 days"))
+
+
+class PasskeyForm(FlaskForm):
+    """A new passkey: the master password (asked by Read key), its name, and what the key answered."""
+
+    master_password = PasswordField(_l("Master password"), validators=[Optional(), Length(max=1024)])
+    name = StringField(_l("Name"), validators=[Length(max=1000)])
+    credential = HiddenField(validators=[InputRequired(_l("Press Read key first, then follow your browser.")),
+                                         Length(max=16_000)])
 
 
 class VerificationCodeForm(FlaskForm):

@@ -30,6 +30,10 @@ class Identity(BoundClient):
         return self._post("/sessions/two-factor",
                           {"challenge": challenge, "method": method, "code": code, "remember": remember})
 
+    def passkey_login_options(self, challenge: str) -> dict:
+        """The options of navigator.credentials.get() for the second step of the log-in under way."""
+        return self._post("/sessions/two-factor/webauthn", {"challenge": challenge})["options"]
+
     def mail_login_code(self, challenge: str) -> None:
         """Mail a code for the second step of the log-in under way."""
         self._post("/sessions/two-factor/email", {"challenge": challenge})
@@ -103,3 +107,21 @@ class Identity(BoundClient):
     def forget_devices(self) -> None:
         """Make every remembered device ask for the second step again."""
         self._post("/me/two-factor/forget-devices")
+
+    def passkeys(self) -> dict:
+        """The caller's passkeys (names and dates), how many an account may have, and the origin they work at."""
+        return self._get("/me/two-factor/webauthn")
+
+    def start_passkey(self, master_password_hash: str) -> dict:
+        """The options of navigator.credentials.create() for a new key (the master password proves the owner)."""
+        return self._post("/me/two-factor/webauthn/registration",
+                          {"master_password_hash": master_password_hash})["options"]
+
+    def add_passkey(self, name: str, credential: str) -> dict:
+        """Add the key the browser read (its answer as JSON) under `name`; the recovery code, the first time."""
+        return self._post("/me/two-factor/webauthn", {"name": name, "credential": credential})
+
+    def remove_passkey(self, key_id: str, master_password_hash: str) -> bool:
+        """Remove one of the caller's keys; whether passkeys are still on."""
+        return self._post(f"/me/two-factor/webauthn/{key_id}/remove",
+                          {"master_password_hash": master_password_hash})["on"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Blueprint, current_app, g, request, session, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, request, session, url_for
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -11,7 +11,7 @@ from services.common.internal_http import ServiceError
 from .. import keyring
 from ..backends import identity, orgs
 from ..crypto import EncStringError, KdfParams
-from ..forms import LoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
+from ..forms import LoginForm, PasskeyLoginForm, RecoveryCodeLoginForm, RegisterForm, SecondStepForm, show_refusal
 from ..master_password_rules import STRENGTH_LABELS, describe, problem_with, rules_with_floor, strength
 from ..refusals import refusal_text
 from ..render import local_path, render, see_other
@@ -180,23 +180,25 @@ def _start_again(message: str):
 
 @bp.route("/login/two-step", methods=["GET", "POST"])
 def two_step():
-    """The second step of a log-in: a code of the authenticator app, of an email, or the recovery code."""
+    """The second step of a log-in: a passkey, a code of the authenticator app or of an email, or the
+    recovery code. A passkey's assertion comes in the form's hidden field (web/static/passkeys.js)."""
     pending = current_app.extensions["sessions"].load_pending(request.cookies.get(PENDING_COOKIE))
     if pending is None:
         return _start_again(_("Your log-in took too long. Log in again."))
     method = request.values.get("method", "")
     if method not in pending.methods:
         method = pending.methods[0]
-    form = (RecoveryCodeLoginForm if method == "recovery_code" else SecondStepForm)()
+    form = {"recovery_code": RecoveryCodeLoginForm, "webauthn": PasskeyLoginForm}.get(method, SecondStepForm)()
     if form.validate_on_submit():
         try:
-            passed = identity().second_step(pending.challenge, method, form.code.data.strip(),
+            answer = form.assertion.data if method == "webauthn" else form.code.data.strip()
+            passed = identity().second_step(pending.challenge, method, answer,
                                             bool(getattr(form, "remember", None) and form.remember.data))
             session = _unlock(passed, pending.master_key)
         except ServiceError as error:
             if error.error == "ChallengeExpired":
                 return _start_again(refusal_text(error))
-            show_refusal(form, error, "code")
+            show_refusal(form, error, "assertion" if method == "webauthn" else "code")
         except (EncStringError, ValueError):
             form.form_errors.append(_("Your keys could not be opened. Contact your administrator."))
         else:
@@ -209,9 +211,36 @@ def two_step():
                                       remember_token=passed.get("remember_token"))
             response.delete_cookie(PENDING_COOKIE, path="/")
             return response
+    if method == "webauthn":  # a hidden field's refusal is said above the form
+        form.form_errors.extend(form.assertion.errors)
     status = 422 if form.errors or form.form_errors else 200
     return render("pages/login_two_step.html", "partials/login_two_step_form.html", status=status, form=form,
-                  method=method, pending=pending)
+                  method=method, pending=pending, origin=current_app.extensions["settings"].webauthn_origin)
+
+
+@bp.post("/login/two-step/passkey")
+def passkey_options():
+    """Use passkey: the options of navigator.credentials.get() for the log-in under way (JSON)."""
+    pending = current_app.extensions["sessions"].load_pending(request.cookies.get(PENDING_COOKIE))
+    if pending is None:
+        return _start_again_as_json(_("Your log-in took too long. Log in again."))
+    try:
+        options = identity().passkey_login_options(pending.challenge)
+    except ServiceError as error:
+        if error.error == "ChallengeExpired":
+            return _start_again_as_json(refusal_text(error))
+        return jsonify(message=refusal_text(error)), error.status
+    return jsonify(options=options)
+
+
+def _start_again_as_json(message: str):
+    """What `_start_again` does, said to a script: it goes to the log-in page, where the message waits."""
+    current_app.extensions["sessions"].end_pending(request.cookies.get(PENDING_COOKIE))
+    flash(message)
+    response = jsonify(message=message, restart=url_for("auth.login"))
+    response.status_code = 401
+    response.delete_cookie(PENDING_COOKIE, path="/")
+    return response
 
 
 @bp.post("/login/two-step/email")

@@ -55,13 +55,16 @@ CATALOGUE: dict[str, EventSpec] = {
                   "A member replaced the master password an administrator had set through account recovery.",
                   ("user_id",), "account"),
         EventSpec("identity", "user.two_factor_updated", 1002, "User_Updated2fa",
-                  "A user turned on or changed a two-step login method.", ("user_id", "method"), "account"),
+                  "A user turned on or changed a two-step login method (`method`: authenticator, email, webauthn for a "
+                  "passkey added or removed, recovery_code for a new one).", ("user_id", "method"), "account"),
         EventSpec("identity", "user.two_factor_disabled", 1003, "User_Disabled2fa",
-                  "A user turned off a two-step login method.", ("user_id", "method"), "account"),
+                  "A user turned off a two-step login method (`method`: authenticator, email, or webauthn when their "
+                  "last passkey was removed).", ("user_id", "method"), "account"),
         EventSpec("identity", "user.two_factor_recovered", 1004, "User_Recovered2fa",
                   "A user logged in with their recovery code, which turned two-step login off.", ("user_id",), "account"),
         EventSpec("identity", "user.two_factor_failed", 1006, "User_FailedLogIn2fa",
-                  "A log-in failed at the second step (wrong or replayed code).", ("user_id", "method"), "account"),
+                  "A log-in failed at the second step (a wrong or replayed code, or a passkey's signature refused; "
+                  "`method` says which).", ("user_id", "method"), "account"),
         EventSpec("identity", "user.recovered_by_admin", 1508, "OrganizationUser_AdminResetPassword",
                   "An administrator reset a member's master password through account recovery.",
                   ("user_id", "organization_id", "organization_name", "member_id", "email"), "members"),

@@ -6,11 +6,13 @@ variable, so a misconfigured production instance never starts half-secured.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -101,6 +103,28 @@ def _metrics_token(env: dict) -> str:
         raise ConfigurationError("METRICS_TOKEN must be empty (no metrics on the gateway) or a random secret of at "
                                  "least 32 characters.")
     return value
+
+
+def _webauthn(env: dict, public_url: str) -> tuple[str, str]:
+    """The relying party id and origin of passkeys (ADR 22): the public URL's host and origin.
+
+    Browsers refuse an IP address as relying party id, so a loopback address (`make run`'s
+    http://127.0.0.1:8000) becomes `localhost`: passkeys then work at http://localhost:8000.
+    WEBAUTHN_RP_ID may name a parent domain of the host instead (keys then work on its other
+    subdomains too)."""
+    parts = urlsplit(public_url)
+    host, origin = (parts.hostname or "").lower(), f"{parts.scheme}://{parts.netloc}".lower()
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            host = "localhost"
+            origin = f"{parts.scheme}://localhost" + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        pass  # a domain name, as it should be
+    rp_id = env.get("WEBAUTHN_RP_ID", "").strip().lower() or host
+    if rp_id != host and not host.endswith("." + rp_id):
+        raise ConfigurationError(f"WEBAUTHN_RP_ID must be the host of CUSTODIAN_PUBLIC_URL ({host}) or a parent "
+                                 f"domain of it (it is {rp_id!r}).")
+    return rp_id, origin
 
 
 def _service_url(env: dict, name: str) -> str:
@@ -234,6 +258,9 @@ class Settings:
     mail_sender: str = "Custodian <no-reply@custodian.localhost>"
     service_key: bytes = field(default=b"", repr=False)
     min_kdf_iterations: int = 600_000
+    # Passkeys (ADR 22): derived from public_url (a loopback address becomes localhost), WEBAUTHN_RP_ID.
+    webauthn_rp_id: str = "localhost"
+    webauthn_origin: str = "http://localhost:8000"
     password_hashing: PasswordHashing = PasswordHashing()
     # audit only: how long an organization's events are kept unless its owners chose otherwise
     event_retention_days: int = 365
@@ -254,6 +281,8 @@ class Settings:
         env = dict(os.environ if env is None else env)
         var_dir = Path(env.get("CUSTODIAN_VAR", ROOT / "var"))
         default_db = f"sqlite:///{var_dir / (process + '.db')}"
+        public_url = env.get("CUSTODIAN_PUBLIC_URL", f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}").rstrip("/")
+        rp_id, origin = _webauthn(env, public_url)
         values = dict(
             process=process,
             database_url=env.get(f"{process.upper()}_DATABASE_URL") or env.get("DATABASE_URL") or default_db,
@@ -262,7 +291,9 @@ class Settings:
             service_urls={name: _service_url(env, name) for name in SERVICES},
             var_dir=var_dir,
             log_level=env.get("LOG_LEVEL", "INFO"),
-            public_url=env.get("CUSTODIAN_PUBLIC_URL", f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}").rstrip("/"),
+            public_url=public_url,
+            webauthn_rp_id=rp_id,
+            webauthn_origin=origin,
             smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
             smtp_port=int(env.get("SMTP_PORT", "8025")),
             mail_sender=env.get("MAIL_SENDER", "Custodian <no-reply@custodian.localhost>"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, PrimaryKeyConstraint
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -100,4 +100,45 @@ class EmailCode(IdentityTable, table=True):
     purpose: str = Field(primary_key=True, max_length=20)
     code_hash: str = Field(max_length=64)
     sent_at: datetime
+    expires_at: datetime
+
+
+class PasskeyCredential(IdentityTable, table=True):
+    """A passkey or security key registered as a two-step login method (WebAuthn, ADR 22).
+
+    Only what verifies the key's signatures is kept: its credential id and public key (COSE),
+    both base64url, and the signature counter it last reported, which must grow.
+    """
+
+    __tablename__ = "passkey_credentials"
+    __table_args__ = (PrimaryKeyConstraint("id", name="pk_passkey_credentials"),
+                      UniqueConstraint("credential_id", name="uq_passkey_credentials_credential_id"),
+                      UniqueConstraint("user_id", "name", name="uq_passkey_credentials_user_id_name"),
+                      ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_passkey_credentials_user_id_users",
+                                           ondelete="CASCADE"))
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    user_id: str = Field(index=True, max_length=36)
+    credential_id: str = Field(max_length=1400)  # base64url of up to 1023 bytes, the most WebAuthn allows
+    public_key: str = Field(max_length=2000)  # base64url of the COSE key
+    sign_count: int = 0
+    name: str = Field(max_length=50)
+    transports: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class PasskeyChallenge(IdentityTable, table=True):
+    """The one live WebAuthn challenge of a user for a purpose ("register" or "login").
+
+    Asking for new options replaces it; the registration or assertion that answers it deletes it
+    by a conditional DELETE, so it is good once and for five minutes.
+    """
+
+    __tablename__ = "passkey_challenges"
+    __table_args__ = (PrimaryKeyConstraint("user_id", "purpose", name="pk_passkey_challenges"),
+                      ForeignKeyConstraint(["user_id"], ["users.id"], name="fk_passkey_challenges_user_id_users",
+                                           ondelete="CASCADE"))
+    user_id: str = Field(primary_key=True, max_length=36)
+    purpose: str = Field(primary_key=True, max_length=20)
+    challenge: str = Field(max_length=100)  # base64url of 32 random bytes
     expires_at: datetime

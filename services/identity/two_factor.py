@@ -2,8 +2,9 @@
 devices, and the second step of a log-in. No Flask here.
 
 The secrets themselves (TOTP, sealing, signing, hashing) are in two_factor_secrets; single-use
-codes and the throttle of wrong ones in two_factor_codes. A log-in challenge, like a code, is
-good once: the second step that succeeds deletes it by a conditional DELETE.
+codes and the throttle of wrong ones in two_factor_codes; what is particular to passkeys
+(WebAuthn options and verification, the keys' names and limit) in passkeys. A log-in challenge,
+like a code, is good once: the second step that succeeds deletes it by a conditional DELETE.
 """
 from __future__ import annotations
 
@@ -16,18 +17,22 @@ from typing import Callable
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.config import PasswordHashing
 from services.common.envelope import Event
-from services.common.errors import Conflict, Invalid, Unauthenticated
+from services.common.errors import Conflict, DomainError, Invalid, Unauthenticated
 
+from . import passkeys
 from . import two_factor_codes as codes
 from . import two_factor_secrets as secret
 from .models import LoginChallenge, User
 from .two_factor_secrets import ServiceKeys, service_keys  # noqa: F401 - the API builds keys from here
 
-AUTHENTICATOR, EMAIL, RECOVERY_CODE = "authenticator", "email", "recovery_code"
-METHODS = (AUTHENTICATOR, EMAIL)  # what a person turns on, in the order the second step offers them
+AUTHENTICATOR, EMAIL, RECOVERY_CODE, WEBAUTHN = "authenticator", "email", "recovery_code", "webauthn"
+# What a person turns on, in the order the second step offers them: a passkey first, as Bitwarden does.
+METHODS = (WEBAUTHN, AUTHENTICATOR, EMAIL)
+TURNED_OFF_AS_ONE = (AUTHENTICATOR, EMAIL)  # passkeys go off with their last key
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 REMEMBER_LIFETIME = timedelta(days=30)
 _HASHER = PasswordHashing.from_env().hasher()  # only verifies: a hash carries its own cost
@@ -146,7 +151,8 @@ def _settings_key(user: User) -> str:
     return f"two-factor-settings:{user.id}"
 
 
-def _check_master_password(uow, user: User, master_password_hash: str, now: datetime) -> None:
+def check_master_password(uow, user: User, master_password_hash: str, now: datetime) -> None:
+    """WrongMasterPassword unless the hash is the user's, counted under the settings' throttle."""
     def matches() -> bool:
         try:
             return _HASHER.verify(user.auth_hash, master_password_hash or "")
@@ -221,13 +227,17 @@ def _turned_on(uow, user: User, method: str, entry: dict, context: dict) -> str 
 
 def turn_off(uow, user: User, method: str, master_password_hash: str, now: datetime, context: dict) -> None:
     """Turn a method off (the master password again); remembered devices are forgotten."""
-    if method not in METHODS:
+    if method not in TURNED_OFF_AS_ONE:
         raise Invalid("Choose the authenticator app or codes by email.", "method", code="two_factor.method_invalid")
-    _check_master_password(uow, user, master_password_hash, now)
+    check_master_password(uow, user, master_password_hash, now)
     if method not in methods_on(user):
         raise (MethodNotOn("The authenticator app is already off.", code="two_factor.authenticator_already_off")
                if method == AUTHENTICATOR else
                MethodNotOn("Codes by email are already off.", code="two_factor.email_already_off"))
+    _turned_off(uow, user, method, context)
+
+
+def _turned_off(uow, user: User, method: str, context: dict) -> None:
     _with(user, method, None)
     if method == AUTHENTICATOR:
         user.authenticator_last_step = None
@@ -239,9 +249,58 @@ def turn_off(uow, user: User, method: str, master_password_hash: str, now: datet
     uow.commit()
 
 
+# --- passkeys -----------------------------------------------------------------------------------
+
+def start_passkey(uow, user: User, master_password_hash: str, rp: passkeys.RelyingParty, now: datetime) -> dict:
+    """The options of navigator.credentials.create() for a new key, once the master password is right."""
+    check_master_password(uow, user, master_password_hash, now)
+    options = passkeys.registration_options(uow, user, rp, now)
+    uow.commit()
+    return options
+
+
+def add_passkey(uow, user: User, name: str, credential: dict | str, rp: passkeys.RelyingParty, now: datetime,
+                context: dict) -> str | None:
+    """Add the key the browser just read (its challenge proves the master password was typed);
+    the recovery code if this turned two-step login on."""
+    try:
+        passkeys.register(uow, user, name, credential, rp, now)
+        uow.flush()
+    except IntegrityError as error:  # the same key saved by another request meanwhile
+        uow.session.rollback()
+        raise Conflict("This key is already registered. Use another key.", "credential",
+                       code="passkey.already_registered") from error
+    except DomainError:
+        uow.commit()  # a challenge that was answered stays used, even when the answer is refused
+        raise
+    return _turned_on(uow, user, WEBAUTHN, {"enabled": True}, context)
+
+
+def remove_passkey(uow, user: User, key_id: str, master_password_hash: str, now: datetime, context: dict) -> bool:
+    """Remove a key (the master password again); the last one turns passkeys off. Whether they are still on."""
+    check_master_password(uow, user, master_password_hash, now)
+    if passkeys.remove(uow, user, key_id):
+        uow.add(user)
+        uow.publish(_event("user.two_factor_updated", user, context, method=WEBAUTHN))
+        uow.commit()
+        return True
+    _turned_off(uow, user, WEBAUTHN, context)
+    return False
+
+
+def passkey_login_options(uow, keys: ServiceKeys, challenge: str, rp: passkeys.RelyingParty, now: datetime) -> dict:
+    """The options of navigator.credentials.get() for the log-in under way, whose account has passkeys on."""
+    user, _nonce = _challenged(uow, keys, challenge, now)
+    if WEBAUTHN not in methods_on(user):
+        raise MethodNotOn("Passkeys are off for this account. Choose another method.", code="two_factor.passkey_off")
+    options = passkeys.authentication_options(uow, user, rp, now)
+    uow.commit()
+    return options
+
+
 def new_recovery_code(uow, user: User, master_password_hash: str, now: datetime, context: dict) -> str:
     """A new recovery code (the master password again); the old one stops working."""
-    _check_master_password(uow, user, master_password_hash, now)
+    check_master_password(uow, user, master_password_hash, now)
     if not methods_on(user):
         raise MethodNotOn("Turn on a two-step login method first: the recovery code is what turns it off.",
                           code="two_factor.recovery_code_needs_method")
@@ -309,7 +368,10 @@ def mail_login_code(uow, keys: ServiceKeys, challenge: str, now: datetime, send:
     codes.mail_code(uow, user, "login", keys, now, lambda code: send(user.email, code))
 
 
-def _code_is_good(uow, user: User, method: str, code: str, keys: ServiceKeys, now: datetime) -> bool:
+def _code_is_good(uow, user: User, method: str, code: str, keys: ServiceKeys, now: datetime,
+                  rp: passkeys.RelyingParty | None) -> bool:
+    if method == WEBAUTHN:
+        return rp is not None and passkeys.assertion_is_good(uow, user, code, rp, now)
     if method == AUTHENTICATOR:
         return codes.authenticator_code_is_good(uow, user, code, keys, now, _entry(user, AUTHENTICATOR).get("seed"))
     if method == EMAIL:
@@ -318,22 +380,27 @@ def _code_is_good(uow, user: User, method: str, code: str, keys: ServiceKeys, no
     if not hmac.compare_digest(user.recovery_code_hash or "", typed):
         return False
     # Used once: everything of two-step login goes with it, and every remembered device.
-    return uow.session.execute(
-        update(User).where(User.id == user.id, User.recovery_code_hash == typed)
-        .values(recovery_code_hash=None, two_factor_providers={}, authenticator_last_step=None,
-                two_factor_epoch=User.two_factor_epoch + 1)).rowcount == 1
+    if uow.session.execute(
+            update(User).where(User.id == user.id, User.recovery_code_hash == typed)
+            .values(recovery_code_hash=None, two_factor_providers={}, authenticator_last_step=None,
+                    two_factor_epoch=User.two_factor_epoch + 1)).rowcount != 1:
+        return False
+    passkeys.forget_all(uow, user)
+    return True
 
 
 def second_step(uow, keys: ServiceKeys, challenge: str, method: str, code: str, remember: bool, now: datetime,
-                context: dict) -> SecondStepPassed:
-    """Finish a log-in with its second step; a wrong code is counted, published and refused."""
+                context: dict, rp: passkeys.RelyingParty | None = None) -> SecondStepPassed:
+    """Finish a log-in with its second step (for a passkey, `code` is the browser's assertion as JSON);
+    a wrong code or assertion is counted, published and refused."""
     user, nonce = _challenged(uow, keys, challenge, now)
     if method not in login_methods(user):
         raise Invalid("This method of two-step login is not on for your account. Choose another.", "method",
                       code="two_factor.method_not_on")
-    codes.require(uow, f"two-factor:{user.id}", now, lambda: _code_is_good(uow, user, method, code, keys, now),
-                  WrongCode(field="recovery_code" if method == RECOVERY_CODE else "code"),
-                  _event("user.two_factor_failed", user, context, method=method))
+    refusal = (passkeys.PasskeyRefused() if method == WEBAUTHN
+               else WrongCode(field="recovery_code" if method == RECOVERY_CODE else "code"))
+    codes.require(uow, f"two-factor:{user.id}", now, lambda: _code_is_good(uow, user, method, code, keys, now, rp),
+                  refusal, _event("user.two_factor_failed", user, context, method=method))
     if uow.session.execute(delete(LoginChallenge).where(LoginChallenge.id == nonce)).rowcount != 1:
         raise ChallengeExpired()  # another request finished this log-in first; nothing is committed
     as_user = {**context, "actorid": user.id}

@@ -9,7 +9,7 @@ from services.common.database import utcnow
 from services.common.schemas import StrictBody
 from services.common.service_app import acting_user, event_context, settings, unit_of_work
 
-from .. import domain, mail, two_factor
+from .. import domain, mail, passkeys, two_factor
 from . import bp
 from .accounts import _account_json
 
@@ -18,8 +18,8 @@ PURPOSES = {"login": "to finish logging in", "setup": "to turn on two-step login
 
 class SecondStepIn(StrictBody):
     challenge: str = Field(max_length=1000)
-    method: Literal["authenticator", "email", "recovery_code"]
-    code: str = Field(max_length=100)
+    method: Literal["authenticator", "email", "recovery_code", "webauthn"]
+    code: str = Field(max_length=16_000)  # a passkey's assertion is JSON of a few kilobytes
     remember: bool = False
 
 
@@ -39,6 +39,11 @@ def _keys() -> two_factor.ServiceKeys:
     return two_factor.service_keys(settings().service_key)
 
 
+def relying_party() -> passkeys.RelyingParty:
+    """The portal as passkeys know it, from this process's settings (CUSTODIAN_PUBLIC_URL, WEBAUTHN_RP_ID)."""
+    return passkeys.RelyingParty(settings().webauthn_rp_id, settings().webauthn_origin)
+
+
 def _mailer(purpose: str):
     """Send a code by the configured SMTP server; the code is in the mail and nowhere else."""
     def send(to: str, code: str) -> None:
@@ -54,11 +59,11 @@ def _mailer(purpose: str):
 @bp.post("/sessions/two-factor")
 @bp.input(SecondStepIn)
 def finish_log_in(json_data: SecondStepIn):
-    """Finish a log-in with a code: the account (as `POST /sessions` answers it), a remember token
+    """Finish a log-in with a code or a passkey's assertion: the account (as `POST /sessions` answers it), a remember token
     when asked, and whether the recovery code turned two-step login off."""
     with unit_of_work() as uow:
         passed = two_factor.second_step(uow, _keys(), json_data.challenge, json_data.method, json_data.code,
-                                        json_data.remember, utcnow(), event_context())
+                                        json_data.remember, utcnow(), event_context(), relying_party())
     return {**_account_json(passed.user), "remember_token": passed.remember_token,
             "two_factor_recovered": passed.recovered}
 

@@ -116,8 +116,8 @@ TWO_STEP_METHODS = (
                    _l("You can register up to five keys. Keep a second one somewhere safe: if you lose your only "
                       "key, only the recovery code lets you in.")),
               Step(_l("At your next log-in"),
-                   _l("After your master password, choose Passkey and follow your browser: touch the key or "
-                      "unlock the device.")),
+                   _l("After your master password, the Two-step login page offers your passkey first: select "
+                      "Use passkey, then touch the key or unlock the device.")),
               Step(_l("Remove a key"),
                    _l("In the same dialog, select Remove next to a key you lost or no longer use; it stops "
                       "working at once.")),

@@ -69,7 +69,7 @@ def running_portal(prefix: str) -> Iterator[Portal]:
 # A ring drawn over the page (not an outline on the element, which a parent's overflow could clip),
 # inside a modal dialog when the element is in one (the top layer hides anything outside it).
 RING = """(element) => {
-  element.scrollIntoView({block: 'nearest', inline: 'nearest'});
+  element.scrollIntoView({block: 'nearest', inline: 'nearest', behavior: 'instant'});
   document.getElementById('training-highlight')?.remove();
   const ring = document.createElement('div');
   ring.id = 'training-highlight';

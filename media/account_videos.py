@@ -189,6 +189,6 @@ TWO_STEP = Video(
              "…puis le code que l'application affiche à cet instant, et choisissez Continuer.",
              _enter_login_code),
         Step("You're in. Without your phone, a stolen master password is no longer enough.",
-             "Vous êtes connecté. Sans votre téléphone, un mot de passe principal volé ne suffit plus.",
+             "Vous voici dans votre coffre. Sans votre téléphone, un mot de passe principal volé ne suffit plus.",
              _in_vault),
     ))

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RANGE_STORE := $(VENV)/share/custodian/pwned-ranges.sqlite
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test test-db bench screenshots install chromium extract-messages clean
+.PHONY: run test test-db bench screenshots videos guide-screenshots install chromium ffmpeg extract-messages clean
 
 run: install
 	$(PY) -m embedded
@@ -34,6 +34,16 @@ bench: install
 screenshots: install chromium
 	$(PY) -m tests.screenshots
 
+# The training videos of the real portal (WebM, English and French WebVTT captions, posters, manifest)
+# into web/static/training/videos/ (media/videos.py); `make videos ONLY=use-send` redoes one.
+videos: install chromium ffmpeg
+	$(PY) -m media.videos $(if $(ONLY),--only $(ONLY))
+
+# The registration guide's screenshots, in English and French, into web/static/training/registration/
+# (media/guide_screenshots.py).
+guide-screenshots: install chromium
+	$(PY) -m media.guide_screenshots
+
 install: $(STAMP) $(CATALOGUES) $(RANGE_STORE)
 
 # The exposed-passwords report's local range store (PWNED_RANGE_SOURCE=local, the default): zxcvbn's
@@ -53,6 +63,10 @@ $(STAMP): requirements.txt requirements-test.txt
 # Debian's Chromium, for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+# Debian's ffmpeg, which encodes the training videos' frames as WebM (VP9).
+ffmpeg:
+	@command -v ffmpeg >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null)
 
 # Services' refusals are shown to people too: their messages are extracted from the error classes.
 ERROR_KEYWORDS := Invalid NotFound Conflict Forbidden Unauthenticated ClientNameTaken SeatsBelowUsed EmailTaken ImportRefused __init__

@@ -95,10 +95,9 @@ def videos() -> tuple[Video, ...]:
         entry = manifest.get(slug)
         if entry is None:
             continue
-        files = entry["files"]
         found.append(Video(slug, title, summary, float(entry["duration"]), int(entry["width"]), int(entry["height"]),
-                           f"training/videos/{files['webm']}", f"training/videos/{files['poster']}",
-                           {language: f"training/videos/{files['captions'][language]}" for language in LANGUAGES}))
+                           f"training/videos/{entry['webm']}", f"training/videos/{entry['poster']}",
+                           {language: f"training/videos/{entry['captions'][language]}" for language in LANGUAGES}))
     return tuple(found)
 
 

@@ -220,3 +220,26 @@ def test_the_browser_module_opens_what_the_gateway_seals(browser, system):
     assert result["name"] == "Zoë's diagram ✓"
     assert result["proof"] == send_password_proof("correct horse battery", send_key)
     context.close()
+
+
+def test_a_file_send_right_after_logging_in_is_not_refused_as_an_expired_form(page, system):
+    # Logging out and in renews the CSRF token; every step after the first log-in here is a boosted click,
+    # never a page load, so the upload must send the token of the page it is on, not the one <body> kept.
+    email = f"quick-{uuid.uuid4().hex[:8]}@tests.example"
+    new_provider_admin(system, email, PASSWORD)
+    page.goto("/login")
+    log_in(page, email)
+    add_client_and_manage(page, "Quick Co", 3, f"owner-{uuid.uuid4().hex[:6]}@tests.example")
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, email)
+    row = page.locator("table.clients tbody tr", has_text="Quick Co")
+    row.get_by_label("Options for Quick Co").click()
+    row.get_by_role("link", name="Manage", exact=True).click()
+    page.get_by_role("navigation", name="Admin Console").get_by_role("link", name="Send").click()
+    page.get_by_role("link", name="New Send").click()
+    page.get_by_role("radio", name="File").check()
+    page.get_by_label("Name").fill("Right after log-in")
+    page.locator("input[type=file]").set_input_files({"name": "note.txt", "mimeType": "text/plain",
+                                                      "buffer": b"hello"})
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text("Send created.", timeout=30_000)

@@ -27,6 +27,13 @@
     showToast(event.detail && event.detail.value);
   });
 
+  // Every htmx request carries the CSRF token of the page as last loaded, not the one <body> got at the
+  // first load: a log-in or log-out renews the token, and a boosted navigation keeps <body>'s attributes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var carrier = document.getElementById("csrf-token");
+    if (carrier) event.detail.headers["X-CSRFToken"] = carrier.getAttribute("data-token");
+  });
+
   // A dialog swapped in by htmx becomes modal, so focus stays inside it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var dialog = event.target.querySelector && event.target.querySelector("dialog[open]");

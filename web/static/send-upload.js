@@ -4,7 +4,10 @@
 
 let chosenFile = null;
 
+// The page's current token (base.html): <body>'s hx-headers may still hold the one of before a log-in.
 function csrfToken() {
+  const carrier = document.getElementById("csrf-token");
+  if (carrier) return carrier.dataset.token;
   try {
     return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
   } catch (error) {

@@ -149,7 +149,7 @@ def start_instant(day: str, clock: str, time_zone: str) -> datetime:
     try:
         local_day = date.fromisoformat(day or "")
     except ValueError:
-        raise Invalid("Enter the date as YYYY-MM-DD.", "date", code="demo.date_invalid") from None
+        raise Invalid("Enter a date as YYYY-MM-DD.", "date", code="date.invalid") from None
     try:
         local_time = time.fromisoformat(clock or "")
     except ValueError:

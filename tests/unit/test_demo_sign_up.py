@@ -76,7 +76,7 @@ def test_summer_time_is_the_zones_summer_offset(uow):
     ({"title": "t" * 101}, "title", "demo.title_too_long"),
     ({"time_zone": "Mars/Olympus_Mons"}, "time_zone", "demo.time_zone_unknown"),
     ({"time_zone": ""}, "time_zone", "demo.time_zone_unknown"),
-    ({"date": "10/12/2026"}, "date", "demo.date_invalid"),
+    ({"date": "10/12/2026"}, "date", "date.invalid"),
     ({"time": "2pm"}, "time", "demo.time_invalid"),
     ({"date": "2027-03-28", "time": "02:30"}, "time", "demo.time_skipped"),  # Paris skips 02:00-03:00
     ({"date": "2026-11-30"}, "date", "demo.start_in_past"),

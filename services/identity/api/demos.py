@@ -58,7 +58,7 @@ def _session_json(session, staff: bool = False) -> dict:
 
 @bp.post("/providers/<provider_id>/demo-sessions")
 @bp.input(SessionIn)
-def schedule_session(provider_id: str, json_data: SessionIn):
+def schedule_demo_session(provider_id: str, json_data: SessionIn):
     """Schedule a demo session of the provider."""
     staff = _staff(provider_id)
     with unit_of_work() as uow:
@@ -69,7 +69,7 @@ def schedule_session(provider_id: str, json_data: SessionIn):
 
 @bp.get("/providers/<provider_id>/demo-sessions")
 @bp.input(SessionsQuery, location="query")
-def list_sessions(provider_id: str, query_data: SessionsQuery):
+def list_demo_sessions(provider_id: str, query_data: SessionsQuery):
     """One page of the provider's sessions, upcoming (soonest first) or past (latest first), with the cursors
     of the pages around it and the time zone its staff last scheduled in."""
     _staff(provider_id)
@@ -82,7 +82,7 @@ def list_sessions(provider_id: str, query_data: SessionsQuery):
 
 
 @bp.get("/providers/<provider_id>/demo-sessions/<session_id>")
-def session_detail(provider_id: str, session_id: str):
+def demo_session_detail(provider_id: str, session_id: str):
     """A session of the provider with everyone registered for it."""
     _staff(provider_id)
     with unit_of_work() as uow:
@@ -95,7 +95,7 @@ def session_detail(provider_id: str, session_id: str):
 
 
 @bp.post("/providers/<provider_id>/demo-sessions/<session_id>/cancel")
-def cancel_session(provider_id: str, session_id: str):
+def cancel_demo_session(provider_id: str, session_id: str):
     """Cancel a session; everyone registered is mailed the cancellation."""
     _staff(provider_id)
     with unit_of_work() as uow:
@@ -104,7 +104,7 @@ def cancel_session(provider_id: str, session_id: str):
 
 
 @bp.get("/providers/<provider_id>/demo-sessions/open")
-def open_sessions(provider_id: str):
+def open_demo_sessions(provider_id: str):
     """The sessions of the provider one may still sign up for (public: the provider's link is the key)."""
     with unit_of_work() as uow:
         sessions = demos.open_sessions(uow, provider_id, utcnow())
@@ -113,7 +113,7 @@ def open_sessions(provider_id: str):
 
 @bp.post("/providers/<provider_id>/demo-sessions/<session_id>/registrations")
 @bp.input(RegistrationIn)
-def register(provider_id: str, session_id: str, json_data: RegistrationIn):
+def register_for_demo(provider_id: str, session_id: str, json_data: RegistrationIn):
     """Take a seat in a session (public); the confirmation and its invitation are mailed."""
     with unit_of_work() as uow:
         registration, session = demos.register(uow, provider_id, session_id,

@@ -136,11 +136,6 @@ def _known_zones() -> frozenset[str]:
 _ZONES: frozenset[str] | None = None
 
 
-def time_zones() -> list[str]:
-    """Every IANA time zone a session may be scheduled in, sorted (UTC among them)."""
-    return sorted(_known_zones())
-
-
 def start_instant(day: str, clock: str, time_zone: str) -> datetime:
     """The instant (UTC) of the local `day` and `clock` in `time_zone`; Invalid when either is malformed or
     the time does not exist there (skipped when the clocks go forward). A time that happens twice (when they

@@ -1,5 +1,6 @@
 """Pages under load: the Clients page (50 rows), its htmx partial, an organization's Members
-page and the provider's Event logs (12,000 events), against a bare Flask+Jinja 50-row table.
+page, the provider's Event logs (12,000 events) and the demo sign-up pages (20 sessions), against
+a bare Flask+Jinja 50-row table.
 
 Starts the `make run` system (bench/footprint.py's `start_system`), adds clients through the
 portal's own form until the demo provider has 50, writes 12,000 events into audit's table
@@ -39,6 +40,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 GOAL = 0.5
 CLIENTS, EVENTS, CONNECTIONS = 50, 12_000, 8
+DEMO_SESSIONS = 20
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 _TABLE = """<!doctype html><html><head><title>Clients</title></head><body><main><h1>Clients</h1>
@@ -128,6 +130,22 @@ def add_clients(base: str, browser: requests.Session, provider_id: str, up_to: i
             raise SystemExit(f"adding a client failed ({answer.status_code})")
 
 
+def add_demo_sessions(base: str, browser: requests.Session, provider_id: str, count: int) -> None:
+    """`count` demo sessions scheduled through the portal's New session form, a day apart from next month."""
+    from bench.login import CSRF
+
+    path = f"{base}/providers/{provider_id}/demo-sessions/new"
+    first = datetime.utcnow().date() + timedelta(days=30)
+    for n in range(count):
+        match = CSRF.search(browser.get(path).text)
+        answer = browser.post(path, allow_redirects=False, data={
+            "csrf_token": match.group(1) or match.group(2), "title": f"Bench demo {n:02d}",
+            "date": (first + timedelta(days=n)).isoformat(), "time": "10:00", "time_zone": "Europe/Paris",
+            "duration_minutes": "45", "capacity": "50", "video_link": "https://meet.example.com/bench"})
+        if answer.status_code not in (201, 303):
+            raise SystemExit(f"scheduling a demo session failed ({answer.status_code})")
+
+
 def add_events(audit_db: Path, provider_id: str, count: int) -> None:
     """`count` copies of one of the provider's stored events, a minute apart, into audit's table."""
     from services.audit.models import LoggedEvent
@@ -202,6 +220,7 @@ def main() -> None:
             provider_id = re.search(r"/providers/(" + UUID + r")/", home.url + home.text).group(1)
             add_clients(base, browser, provider_id, CLIENTS)
             add_events(var_dir / "audit.db", provider_id, EVENTS)
+            add_demo_sessions(base, browser, provider_id, DEMO_SESSIONS)
             clients = browser.get(f"{base}/providers/{provider_id}/clients").text
             organization_id = re.search(r"/organizations/(" + UUID + r")", clients).group(1)
             port = int(base.rsplit(":", 1)[1])
@@ -221,6 +240,10 @@ def main() -> None:
                 # and a video's page with its transcript.
                 "Training hub page (issue 16)": (port, f"/training?provider={provider_id}", {}),
                 "Training video page (issue 16)": (port, "/training/videos/use-send", {}),
+                # Issue 16: the public demo sign-up (no session: a client's end user) and the staff's list.
+                f"Demo sign-up page, public ({DEMO_SESSIONS} sessions)": (port, f"/training/demo?provider={provider_id}",
+                                                                           {}),
+                "Demo sessions page": (port, f"/providers/{provider_id}/demo-sessions", cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

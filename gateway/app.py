@@ -26,7 +26,7 @@ from .backends import Backends
 from .refusals import elide, refusal_text
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (account, auth, billing, console, event_api, events, invitations, items, mailbox, members, policies,
+from .views import (account, auth, billing, console, demo, event_api, events, invitations, items, mailbox, members, policies,
                     portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, training, two_factor,
                     vault)
 from .views import passkeys  # noqa: F401 - its views join two_factor.bp (the two-step login settings)
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
-                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp):
+                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp, demo.bp):
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)

@@ -16,6 +16,7 @@ from services.common.internal_http import ServiceClient
 
 from .clients.audit import Audit
 from .clients.billing import Billing
+from .clients.demos import Demos
 from .clients.identity import Identity
 from .clients.orgs import Orgs
 from .clients.sends import Sends
@@ -53,6 +54,11 @@ def caller() -> Caller:
 def identity() -> Identity:
     """Identity, as the person of this request."""
     return Identity(backends().identity, caller())
+
+
+def demos() -> Demos:
+    """Demo sessions (in identity), as the person of this request."""
+    return Demos(backends().identity, caller())
 
 
 def orgs() -> Orgs:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, widgets)
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, PasswordField, RadioField,
+                     SelectField, SelectMultipleField, StringField, TextAreaField, TimeField, URLField, widgets)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .refusals import refusal_text
 
@@ -182,3 +182,52 @@ class StaffInviteForm(FlaskForm):
                            description=_l("Separate addresses with commas or new lines; up to 20 at a time."))
     role = SelectField(_l("Role"), choices=[("service_user", _l("Service User")), ("admin", _l("Provider Admin"))],
                        validate_choice=False)
+
+
+# --- demo sign-up (identity holds the rules; these name every wrong field at once) --------------------
+
+COMPANY_SIZES = [("", _l("Choose a size")), ("1-10", _l("1–10 employees")), ("11-50", _l("11–50 employees")),
+                 ("51-200", _l("51–200 employees")), ("201-1000", _l("201–1,000 employees")),
+                 ("1000+", _l("More than 1,000 employees"))]
+
+
+class DemoSignUpForm(FlaskForm):
+    """An end user signs up for one of their provider's demo sessions."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter your name.")), Length(
+        max=100, message=_l("Your name must be 100 characters or fewer."))])
+    email = EmailField(_l("Work email"), validators=[InputRequired(_l("Enter your work email address.")),
+                                                     Length(max=256), VALID_EMAIL])
+    company = StringField(_l("Company"), validators=[InputRequired(_l("Enter your company's name.")), Length(
+        max=100, message=_l("The company name must be 100 characters or fewer."))])
+    company_size = SelectField(_l("Company size"), choices=COMPANY_SIZES, validate_choice=False,
+                               validators=[InputRequired(_l("Choose your company's size from the list."))])
+    # Its choices are the sessions open now; one that closed meanwhile is identity's to refuse, by name.
+    session_id = RadioField(_l("Session"), choices=[], validate_choice=False,
+                            validators=[InputRequired(_l("Choose a session."))])
+
+
+def https_link(_form, field) -> None:
+    """An https:// address, as identity requires of a video link."""
+    if field.data and not field.data.strip().lower().startswith("https://"):
+        raise ValidationError(gettext("Enter the video link as an https:// address, such as "
+                                      "https://meet.example.com/demo."))
+
+
+class DemoSessionForm(FlaskForm):
+    """A provider's staff schedules a demo session: its start is a date and time in the chosen time zone."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(_l("Enter a title for the session.")), Length(
+        max=100, message=_l("The title must be 100 characters or fewer."))])
+    date = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    time = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time."))])
+    time_zone = SelectField(_l("Time zone"), choices=[], validate_choice=True)
+    duration_minutes = IntegerField(_l("Duration (minutes)"), default=45, validators=[
+        InputRequired(_l("Enter the duration in minutes.")),
+        NumberRange(15, 240, message=_l("The duration must be from 15 to 240 minutes."))])
+    capacity = IntegerField(_l("Capacity"), default=20, validators=[
+        InputRequired(_l("Enter how many people can sign up.")),
+        NumberRange(1, 500, message=_l("The capacity must be from 1 to 500 people."))])
+    video_link = URLField(_l("Video link"), validators=[
+        InputRequired(_l("Enter the video link.")),
+        Length(max=500, message=_l("The video link must be 500 characters or fewer.")), https_link])

@@ -40,6 +40,7 @@ RESOURCES = (
      _l("Protect your account with an authenticator app, codes by email or a passkey.")),
     ("training.guides", _l("Getting started guides"),
      _l("The Password Manager, the Admin Console and the apps: what each does today.")),
+    ("demo.sign_up", _l("Demo sign-up"), _l("Book a live demo session with your IT provider.")),
 )
 
 

@@ -71,6 +71,18 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("identity", "invitation.mailed", 9001, "Custodian_Invitation_Mailed",
                   "The invitation e-mail of an invited member was handed to the mail server.",
                   ("member_id", "email"), "internal"),
+        EventSpec("identity", "demo.session.scheduled", 9010, "Custodian_DemoSession_Scheduled",
+                  "A provider's staff scheduled a live demo session for its clients' end users (`starts_at` in UTC, "
+                  "shown in `time_zone`).",
+                  ("session_id", "provider_id", "title", "starts_at", "time_zone", "duration_minutes", "capacity"),
+                  "provider"),
+        EventSpec("identity", "demo.session.cancelled", 9011, "Custodian_DemoSession_Cancelled",
+                  "A provider's staff cancelled a demo session; each of its `registrations` is mailed a cancelled "
+                  "calendar invitation.",
+                  ("session_id", "provider_id", "title", "starts_at", "time_zone", "registrations"), "provider"),
+        EventSpec("identity", "demo.registered", 9012, "Custodian_DemoSession_Registered",
+                  "Someone signed up for a demo session from the provider's public link; they are mailed a calendar "
+                  "invitation.", ("registration_id", "session_id", "provider_id", "email"), "provider"),
         EventSpec("orgs", "provider.created", 9100, "Custodian_Provider_Created",
                   "A provider was set up.", ("provider_id", "name"), "provider"),
         EventSpec("orgs", "provider.user.invited", 1800, "ProviderUser_Invited",

@@ -1,13 +1,18 @@
-"""What the identity service consumes: invitations to mail and to forget, and the notices a
-person must get by mail (revoked by a policy, master password reset by an administrator)."""
+"""What the identity service consumes: invitations to mail and to forget, the notices a person
+must get by mail (revoked by a policy, master password reset by an administrator), and the
+mails of demo sign-ups (a seat confirmed, a session cancelled)."""
 from __future__ import annotations
 
 from services.common.bus import Consumer
 from services.common.config import Settings
 from services.common.envelope import Event
 
-from . import invitations, mail
-from .models import User
+from sqlmodel import select
+
+from services.common.database import utcnow
+
+from . import demo_mail, invitations, mail
+from .models import DemoRegistration, DemoSession, User
 
 
 def member_events(settings: Settings) -> Consumer:
@@ -111,6 +116,49 @@ def account_notices(settings: Settings) -> Consumer:
                     one_per_transaction=True)
 
 
+def demo_mails(settings: Settings) -> Consumer:
+    """The consumer of identity's own demo events: mail the registrant their seat's invitation, and
+    everyone registered the cancellation of their session.
+
+    A confirmation is one mail per event: the inbox keeps a redelivery from sending it twice. A
+    cancellation mails each registrant and marks them in the same step, committed before the next
+    one: if the mail server fails halfway, the redelivery mails only those not mailed yet.
+    """
+
+    def confirm(uow, event: Event) -> None:
+        registration = uow.get(DemoRegistration, event.data["registration_id"])
+        if registration is None:  # the session (and its registrations) was deleted since
+            return
+        session = uow.get(DemoSession, registration.session_id)
+        if session.cancelled_at is not None:
+            return  # its cancellation, right behind in the stream, tells them; an invitation now would confuse
+        found = demo_mail.confirmation(settings, session, registration)
+        mail.send(settings, found.to, found.subject, found.body, (found.attachment,))
+
+    def cancel(uow, event: Event) -> None:
+        session = uow.get(DemoSession, event.data["session_id"])
+        if session is None:
+            return
+        waiting = uow.scalars(select(DemoRegistration).where(DemoRegistration.session_id == session.id,
+                                                             DemoRegistration.cancellation_mailed_at.is_(None))
+                              .order_by(DemoRegistration.registered_at, DemoRegistration.id)).all()
+        for registration in waiting:
+            found = demo_mail.cancellation(settings, session, registration)
+            mail.send(settings, found.to, found.subject, found.body, (found.attachment,))
+            registration.cancellation_mailed_at = utcnow()
+            uow.add(registration)
+            uow.commit()
+
+    def apply(uow, event: Event) -> None:
+        if event.type == "demo.registered":
+            confirm(uow, event)
+        elif event.type == "demo.session.cancelled":
+            cancel(uow, event)
+
+    return Consumer("identity-demo-mail", "identity", ("identity.demo.registered", "identity.demo.session.cancelled"),
+                    apply, one_per_transaction=True)
+
+
 def consumers(settings: Settings) -> list[Consumer]:
     """Every consumer the identity worker runs."""
-    return [member_events(settings), account_notices(settings)]
+    return [member_events(settings), account_notices(settings), demo_mails(settings)]

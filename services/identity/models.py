@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, PrimaryKeyConstraint, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, PrimaryKeyConstraint, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -142,3 +142,51 @@ class PasskeyChallenge(IdentityTable, table=True):
     purpose: str = Field(primary_key=True, max_length=20)
     challenge: str = Field(max_length=100)  # base64url of 32 random bytes
     expires_at: datetime
+
+
+class DemoSession(IdentityTable, table=True):
+    """A live demo a provider's staff scheduled for its clients' end users.
+
+    `starts_at` is the instant (UTC); `time_zone` the IANA zone it was chosen in, which every page,
+    mail and invitation shows it in. `registered` is kept with the registrations, changed only by the
+    conditional UPDATE that admits one (demos.py), so two sign-ups for the last seat cannot both win.
+    `sequence` is the iCalendar SEQUENCE of its invitations: a cancellation sends a higher one.
+    """
+
+    __tablename__ = "demo_sessions"
+    __table_args__ = (Index("ix_demo_sessions_provider_start", "provider_id", "starts_at", "id"),)
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    provider_id: str = Field(max_length=36)
+    provider_name: str = Field(max_length=100)  # as orgs named it when the session was scheduled
+    title: str = Field(max_length=100)
+    starts_at: datetime
+    ends_at: datetime  # starts_at + duration_minutes, kept so "upcoming" is one indexed comparison
+    time_zone: str = Field(max_length=64)
+    duration_minutes: int
+    capacity: int
+    registered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    video_link: str = Field(max_length=500)
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    cancelled_at: datetime | None = None
+    scheduled_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DemoRegistration(IdentityTable, table=True):
+    """An end user's seat in a demo session; one per email address and session."""
+
+    __tablename__ = "demo_registrations"
+    __table_args__ = (UniqueConstraint("session_id", "email", name="uq_demo_registrations_session_email"),
+                      ForeignKeyConstraint(["session_id"], ["demo_sessions.id"],
+                                           name="fk_demo_registrations_session_id_demo_sessions", ondelete="CASCADE"),
+                      Index("ix_demo_registrations_session_registered", "session_id", "registered_at", "id"))
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    session_id: str = Field(max_length=36)
+    name: str = Field(max_length=100)
+    email: str = Field(max_length=256)
+    company: str = Field(max_length=100)
+    company_size: str = Field(max_length=20)
+    language: str = Field(default="en", max_length=5)  # of the mails they get: en or fr
+    registered_at: datetime = Field(default_factory=utcnow)
+    # Set once their cancellation mail is handed over, so a redelivered cancellation mails only the rest.
+    cancellation_mailed_at: datetime | None = None

@@ -90,7 +90,8 @@ def test_the_tour_covers_every_page(stops):
             "client-policies", "client-event-logs", "client-reports", "client-billing", "vault", "send",
             "send-new", "account", "two-step-login", "login", "register", "send-recipient", "training",
             "training-registration", "training-import", "training-videos", "training-video",
-            "training-two-step-login", "training-passkey", "training-guides", "training-apps"} <= names
+            "training-two-step-login", "training-passkey", "training-guides", "training-apps", "demo-sessions",
+            "demo-session-new", "demo-sign-up", "demo-sign-up-public"} <= names
 
 
 def test_no_page_is_wider_than_a_phone(visits):

@@ -72,6 +72,10 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
                         ("billing-information", "Billing information")):
         stops.append(Stop(name, _link(page, "nav.tabs", label)))
     stops.append(Stop("client-new", new_client))
+    # Demo sessions: the list, its New session dialog as a page, and the public sign-up it links to.
+    visit("demo-sessions", _link(page, provider_nav, "Demo sessions"))
+    stops.append(Stop("demo-session-new", _link(page, "main", "New session")))
+    public_demo = page.get_by_label("Public sign-up link").input_value()
 
     # A client's Admin Console: its overview and each entry of its side navigation.
     visit("client-overview", manage)
@@ -102,7 +106,8 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     # The training hub, each of its resources, and one page inside each that has some.
     visit("training", hub)
     hub_nav = "nav.side"
-    for name, label in (("training-registration", "Registration"), ("training-import", "Import your data")):
+    for name, label in (("training-registration", "Registration"), ("training-import", "Import your data"),
+                        ("demo-sign-up", "Demo sign-up")):
         stops.append(Stop(name, _link(page, hub_nav, label)))
     for name, label, inner_name, inner_label in (
             ("training-videos", "Training videos", "training-video", "Use Send"),
@@ -115,7 +120,9 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     client_send = next(stop.path for stop in stops if stop.name == "client-send")
     send_link = _text_send(page, client_send, send_name)
     parts = urlsplit(send_link)
+    public = urlsplit(public_demo)
     stops.extend([Stop("login", "/login", logged_in=False), Stop("register", "/register", logged_in=False),
+                  Stop("demo-sign-up-public", f"{public.path}?{public.query}", logged_in=False),
                   Stop("send-recipient", parts.path + (f"#{parts.fragment}" if parts.fragment else ""),
                        logged_in=False)])
     return stops

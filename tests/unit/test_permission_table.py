@@ -91,3 +91,8 @@ def test_only_provider_admins_create_add_unlink_reseat_and_see_billing():
         assert provider_may("admin", action) and not provider_may("service_user", action)
     assert provider_may("service_user", "administer_clients")
     assert set(provider_actions("admin")) == set(PROVIDER_ACTIONS)
+
+
+def test_provider_admins_and_service_users_alike_schedule_demo_sessions():
+    assert provider_may("admin", "schedule_demos") and provider_may("service_user", "schedule_demos")
+    assert "schedule_demos" in provider_actions("service_user")

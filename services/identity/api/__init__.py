@@ -6,4 +6,4 @@ from apiflask import APIBlueprint
 
 bp = APIBlueprint("identity", __name__)
 
-from . import accounts, master_password, passkeys, two_factor  # noqa: E402,F401 - they register their views on bp
+from . import accounts, demos, master_password, passkeys, two_factor  # noqa: E402,F401 - they register their views on bp

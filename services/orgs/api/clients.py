@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from services.common.errors import NotFound
 from services.common.schemas import StrictBody, StrictQuery
 from services.common.service_app import acting_user, event_context, unit_of_work
 
 from .. import domain
+from ..models import Provider
 from . import bp
 
 
@@ -120,6 +122,19 @@ def provider_access(provider_id: str):
     with unit_of_work() as uow:
         staff = domain.provider_user(uow, acting_user(), provider_id)
     return {"provider_id": provider_id, "role": staff.role}
+
+
+@bp.get("/providers/<provider_id>/actions/<action>")
+def provider_action(provider_id: str, action: str):
+    """Whether the caller's role in the provider may do `action` of the permission table: their role and the
+    provider's name if so, 404 when they are not on its staff, 403 when their role may not. Asked by other
+    services (identity, before it schedules or shows a provider's demo sessions)."""
+    if action not in domain.PROVIDER_ACTIONS:
+        raise NotFound("No such action.", code="action.not_found")
+    with unit_of_work() as uow:
+        staff = domain.provider_acting(uow, acting_user(), provider_id, action)
+        provider = uow.get(Provider, provider_id)
+        return {"provider_id": provider_id, "provider_name": provider.name, "role": staff.role, "action": action}
 
 
 @bp.get("/providers/<provider_id>/clients")

@@ -31,7 +31,7 @@ from .recovery import enrol, enrols_automatically, my_recovery, recovery_target,
 from .vault_transfer import ImportedItem, export_org_items, import_org_items, import_personal_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
-                        provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
+                        provider_acting, provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
 
 __all__ = [
     "CollectionReach",
@@ -43,6 +43,7 @@ __all__ = [
     "PROVIDER_ACTIONS",
     "Standing",
     "provider_actions",
+    "provider_acting",
     "POLICY_TYPES",
     "TwoFactorImpact",
     "combined_requirements",

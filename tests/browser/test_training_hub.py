@@ -24,6 +24,7 @@ PAGES = {
     "/training/guides/password-manager": ("The Password Manager", "Le gestionnaire de mots de passe"),
     "/training/guides/admin-console": ("The Admin Console", "La console d'administration"),
     "/training/guides/apps": ("The apps", "Les applications"),
+    "/training/demo": ("Demo sign-up", "Inscription à une démonstration"),
 }
 
 # What breaks a page for a screen reader: a heading level skipped, a picture without alt, a field without a name.

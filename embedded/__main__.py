@@ -96,7 +96,9 @@ def environment(var_dir: Path) -> dict[str, str]:
         env[f"{name.upper()}_URL"] = f"http://127.0.0.1:{port}"
     gateway_port = int(env.get("PORT") or free_port(DEFAULT_PORTS["gateway"]))
     env["GATEWAY_BIND"] = f"127.0.0.1:{gateway_port}"
-    env.setdefault("CUSTODIAN_PUBLIC_URL", f"http://127.0.0.1:{gateway_port}")
+    # localhost, not 127.0.0.1: browsers refuse an IP address as the relying party of a passkey (ADR 22),
+    # and the printed address is the one people open.
+    env.setdefault("CUSTODIAN_PUBLIC_URL", f"http://localhost:{gateway_port}")
     if not os.environ.get("NATS_URL"):
         env["NATS_PORT"] = str(free_port(4222))
         env["NATS_URL"] = f"nats://127.0.0.1:{env['NATS_PORT']}"

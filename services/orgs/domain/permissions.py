@@ -14,7 +14,7 @@ Every check in the orgs domain asks this module, and the gateway reads its verdi
   manage.
 - Provider staff administer their clients as Owners do, except that an Owner's account is
   recovered only by an Owner of the client. Only Provider Admins create, add, unlink clients,
-  change their seats, see billing and manage the provider's staff.
+  change their seats, see billing, manage the provider's staff and brand its training hub.
 """
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ PROVIDER_ACTIONS = {
     "see_billing": ("admin",),
     "manage_staff": ("admin",),
     "read_event_logs": ("admin",),
+    "brand_training_hub": ("admin",),
 }
 
 # The access levels on a collection that let a member change its items, and those that show passwords too.

@@ -1,12 +1,13 @@
-"""What the identity service consumes: invitations to mail and to forget, and the notices a
-person must get by mail (revoked by a policy, master password reset by an administrator)."""
+"""What the identity service consumes: invitations to mail and to forget, the notices a person
+must get by mail (revoked by a policy, master password reset by an administrator), and the
+"Getting started" email of a provider's training hub."""
 from __future__ import annotations
 
 from services.common.bus import Consumer
 from services.common.config import Settings
 from services.common.envelope import Event
 
-from . import invitations, mail
+from . import getting_started, invitations, mail
 from .models import User
 
 
@@ -71,6 +72,8 @@ def member_events(settings: Settings) -> Consumer:
             mail_revocation(event)
         elif event.type == "org.member.warned_by_policy":
             mail_warning(event)
+        elif event.type == "org.members.getting_started_sent":
+            getting_started.mail_members(settings, uow, event)
         elif event.type in ("org.member.accepted", "org.member.removed"):
             invitations.forget(uow, event.data["member_id"])
         elif event.type in ("provider.user.accepted", "provider.user.removed"):
@@ -84,7 +87,8 @@ def member_events(settings: Settings) -> Consumer:
 INVITED = ("org.member.invited", "org.member.reinvited", "provider.user.invited", "provider.user.reinvited")
 # What `identity-mail` reads of orgs' events (JetStream filters the rest out on the server).
 MEMBER_EVENTS = (*INVITED, "org.member.revoked_by_policy", "org.member.warned_by_policy", "org.member.accepted",
-                 "org.member.removed", "provider.user.accepted", "provider.user.removed")
+                 "org.member.removed", "provider.user.accepted", "provider.user.removed",
+                 "org.members.getting_started_sent")
 
 
 def account_notices(settings: Settings) -> Consumer:

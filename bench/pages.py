@@ -1,5 +1,6 @@
 """Pages under load: the Clients page (50 rows), its htmx partial, an organization's Members
-page and the provider's Event logs (12,000 events), against a bare Flask+Jinja 50-row table.
+page, the provider's Event logs (12,000 events), billing, Sends and the training hub (its
+settings and a branded hub page), against a bare Flask+Jinja 50-row table.
 
 Starts the `make run` system (bench/footprint.py's `start_system`), adds clients through the
 portal's own form until the demo provider has 50, writes 12,000 events into audit's table
@@ -128,6 +129,26 @@ def add_clients(base: str, browser: requests.Session, provider_id: str, up_to: i
             raise SystemExit(f"adding a client failed ({answer.status_code})")
 
 
+def brand_hub(base: str, browser: requests.Session, provider_id: str) -> None:
+    """The provider's training hub named, with a support contact and a logo, through the portal's own form."""
+    import io
+
+    from PIL import Image
+
+    from bench.login import CSRF
+
+    logo = io.BytesIO()
+    Image.new("RGB", (128, 128), (20, 110, 190)).save(logo, format="PNG")
+    form = browser.get(f"{base}/providers/{provider_id}/training-hub")
+    match = CSRF.search(form.text)
+    answer = browser.post(f"{base}/providers/{provider_id}/training-hub", allow_redirects=False, data={
+        "csrf_token": match.group(1) or match.group(2), "hub_name": "Bench Academy",
+        "support_email": "help@bench.example", "support_url": "https://help.bench.example/"},
+        files={"logo": ("logo.png", logo.getvalue(), "image/png")})
+    if answer.status_code != 303:
+        raise SystemExit(f"branding the training hub failed ({answer.status_code})")
+
+
 def add_events(audit_db: Path, provider_id: str, count: int) -> None:
     """`count` copies of one of the provider's stored events, a minute apart, into audit's table."""
     from services.audit.models import LoggedEvent
@@ -202,6 +223,7 @@ def main() -> None:
             provider_id = re.search(r"/providers/(" + UUID + r")/", home.url + home.text).group(1)
             add_clients(base, browser, provider_id, CLIENTS)
             add_events(var_dir / "audit.db", provider_id, EVENTS)
+            brand_hub(base, browser, provider_id)
             clients = browser.get(f"{base}/providers/{provider_id}/clients").text
             organization_id = re.search(r"/organizations/(" + UUID + r")", clients).group(1)
             port = int(base.rsplit(":", 1)[1])
@@ -217,6 +239,10 @@ def main() -> None:
                                                                     cookie),
                 "Billing history page": (port, f"/providers/{provider_id}/billing/history", cookie),
                 "Sends page (issue 13)": (port, "/sends", cookie),
+                # Issue 16: the branding form, and a hub page as a client's end user opens it (no session,
+                # the provider's branding asked of orgs once).
+                "Training hub settings page": (port, f"/providers/{provider_id}/training-hub", cookie),
+                "Branded training hub page": (port, f"/training?provider={provider_id}", {}),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

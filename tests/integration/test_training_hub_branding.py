@@ -9,6 +9,7 @@ import io
 import os
 import re
 import uuid
+from email.header import decode_header, make_header
 
 import pytest
 import requests
@@ -16,7 +17,7 @@ from PIL import Image
 
 from services.common.internal_http import NotAllowed, NotAuthenticated, NotFound, Refused
 from tests.conftest import wait_for
-from tests.support import StaffedProvider, anonymous
+from tests.support import StaffedProvider, Visitor, anonymous
 
 HUB = re.compile(r'src="(/training/logo/[0-9a-f-]{36}/[0-9a-f]{16}\.png)"')
 
@@ -252,3 +253,32 @@ def test_the_getting_started_email_is_refused_for_nobody_someone_elses_members_t
     mine = invite(msp, msp.acme, f"sent-by-sam-{uuid.uuid4().hex[:6]}@acme.example")
     assert msp.backends.orgs.post(path, msp.service_user.caller(), {"member_ids": [mine]})["members"][0][
         "member_id"] == mine
+
+
+def test_a_member_who_registered_in_french_gets_the_email_in_french(msp, system, smtp):
+    _controller, mailbox = smtp
+    email = f"chloe-{uuid.uuid4().hex[:8]}@acme.example"
+    french = Visitor(system.url, language="fr")
+    assert french.register(email, "Chloé", "getting-started-en-francais-7").status_code == 200
+    member_id = invite(msp, msp.acme, email)
+    msp.backends.orgs.post(f"/organizations/{msp.acme.organization_id}/members/getting-started", msp.admin.caller(),
+                           {"member_ids": [member_id]})
+    mail = wait_for(lambda: [m for m in mailbox.to(email) if "Bien" in str(make_header(decode_header(m["Subject"])))],
+                    message="the French getting started email")[0]
+    assert f"/training/registration?provider={msp.provider_id}" in mail.get_payload(decode=True).decode()
+
+
+def test_choosing_english_in_the_portal_makes_the_next_email_english(msp, system, smtp):
+    _controller, mailbox = smtp
+    email = f"hugo-{uuid.uuid4().hex[:8]}@acme.example"
+    visitor = Visitor(system.url, language="fr")
+    visitor.register(email, "Hugo", "getting-started-in-english-8")
+    visitor.log_in(email, "getting-started-in-english-8")
+    visitor.submit("/account", {"language": "en", "next": "/"}, action="/language")
+    member_id = invite(msp, msp.acme, email)
+    msp.backends.orgs.post(f"/organizations/{msp.acme.organization_id}/members/getting-started", msp.admin.caller(),
+                           {"member_ids": [member_id]})
+    mail = wait_for(lambda: [m for m in mailbox.to(email) if "Getting started" in m["Subject"]
+                             or "Bien" in str(make_header(decode_header(m["Subject"])))],
+                    message="the getting started email")[0]
+    assert mail["Subject"].startswith("Getting started with ")

@@ -88,7 +88,8 @@ def test_the_tour_covers_every_page(stops):
             "billing-history", "billing-payment-method", "billing-information", "client-overview",
             "client-members", "client-vault", "client-send", "client-groups", "client-collections",
             "client-policies", "client-event-logs", "client-reports", "client-billing", "vault", "send",
-            "send-new", "account", "two-step-login", "login", "register", "import-help", "send-recipient"} <= names
+            "send-new", "account", "two-step-login", "login", "register", "training-hub", "import-help", "provider-training-hub",
+            "send-recipient"} <= names
 
 
 def test_no_page_is_wider_than_a_phone(visits):

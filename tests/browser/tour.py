@@ -56,7 +56,7 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     vault = _link(page, switcher, "Password Manager")
     console = _link(page, switcher, "Admin Console")
     account = _path(page, page.locator("header a[href$='/account']"))
-    help_page = _path(page, page.locator("footer a[href$='/help/import']"))
+    training = _path(page, page.locator("footer a[href$='/training']"))
 
     # Provider Portal: Clients, then each entry of its side navigation and each Billing tab.
     visit("clients", clients)
@@ -65,7 +65,7 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     manage = _path(page, page.locator("table.clients tbody tr td:first-child a", has_text=client))
     provider_nav = "nav.side"
     for name, label in (("provider-members", "Members"), ("provider-event-logs", "Event logs"),
-                        ("provider-reports", "Reports")):
+                        ("provider-reports", "Reports"), ("provider-training-hub", "Training hub")):
         stops.append(Stop(name, _link(page, provider_nav, label)))
     visit("billing-subscription", _link(page, provider_nav, "Billing"))
     for name, label in (("billing-history", "Billing history"), ("billing-payment-method", "Payment method"),
@@ -91,14 +91,16 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     page.goto(vault_page)
     stops.append(Stop("client-new-item", _link(page, "main", "New item")))
 
-    # Admin Console's own list, the Password Manager, account settings and the import help.
+    # Admin Console's own list, the Password Manager, account settings and the training hub.
     stops.append(Stop("admin-console", console))
     visit("vault", vault)
     visit("send", _link(page, "nav.side", "Send"))
     stops.append(Stop("send-new", _link(page, "main", "New Send")))
     visit("account", account)
     stops.append(Stop("two-step-login", _link(page, "main", "Manage two-step login")))
-    stops.append(Stop("import-help", help_page))
+    # The training hub (the footer's link) and its import help.
+    visit("training-hub", training)
+    stops.append(Stop("import-help", _link(page, "nav.side", "Import your data")))
 
     # Logged out: log-in, registration, and what someone opening a Send link sees.
     client_send = next(stop.path for stop in stops if stop.name == "client-send")

@@ -148,6 +148,25 @@ def test_a_jpeg_is_stored_as_a_png_without_its_exif_or_what_was_appended_to_it(m
     assert b"SpyCam" not in served and b"Ada Lovelace" not in served and b"script" not in served
 
 
+def test_a_pngs_text_chunks_and_colour_profile_are_not_kept(msp, system):
+    from PIL import ImageCms
+    from PIL.PngImagePlugin import PngInfo
+
+    text = PngInfo()
+    text.add_itxt("Comment", "secret note for whoever downloads the logo")
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(out, format="PNG", pnginfo=text, icc_profile=profile)
+    assert b"secret note" in out.getvalue()
+    save(msp, {"hub_name": "Acme IT Academy", "logo": out.getvalue()})
+    version = branding(msp)["logo_version"]
+    served = requests.get(f"{system.url}/training/logo/{msp.provider_id}/{version}.png", timeout=10).content
+    stored = Image.open(io.BytesIO(served))
+    assert stored.mode == "RGBA" and stored.getpixel((3, 3)) == (0, 0, 0, 0)  # transparency is kept
+    assert b"secret note" not in served and b"iCCP" not in served and b"iTXt" not in served
+    assert "icc_profile" not in stored.info
+
+
 # --- who may change it -----------------------------------------------------------------------------
 
 def test_a_service_user_another_providers_admin_and_nobody_are_refused(msp, system):

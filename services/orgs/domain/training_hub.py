@@ -122,12 +122,14 @@ def logo_png(data: bytes) -> bytes:
                 image.load()
                 upright = ImageOps.exif_transpose(image)  # a phone's photo stays upright once its EXIF is gone
                 alpha = "A" in upright.getbands() or "transparency" in upright.info
-                pixels = upright.convert("RGBA" if alpha else "RGB")
+                converted = upright.convert("RGBA" if alpha else "RGB")
+                # A new image of the pixels alone: `convert` keeps `info` (an ICC profile, text), which PNG writes.
+                pixels = Image.frombytes(converted.mode, converted.size, converted.tobytes())
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError,
             Image.DecompressionBombWarning):
         raise not_an_image from None
     out = io.BytesIO()
-    pixels.save(out, format="PNG", optimize=True)  # only the pixels: no text chunks, no EXIF, no ICC profile
+    pixels.save(out, format="PNG", optimize=True)  # only the pixels: no text chunk, no EXIF, no ICC profile
     return out.getvalue()
 
 

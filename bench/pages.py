@@ -1,6 +1,6 @@
 """Pages under load: the Clients page (50 rows), its htmx partial, an organization's Members
-page, the provider's Event logs (12,000 events) and the demo sign-up pages (20 sessions), against
-a bare Flask+Jinja 50-row table.
+page, the provider's Event logs (12,000 events), billing, Sends, the demo sign-up pages (20 sessions) and the
+training hub (its settings, a branded hub page and a video's page), against a bare Flask+Jinja 50-row table.
 
 Starts the `make run` system (bench/footprint.py's `start_system`), adds clients through the
 portal's own form until the demo provider has 50, writes 12,000 events into audit's table
@@ -146,6 +146,26 @@ def add_demo_sessions(base: str, browser: requests.Session, provider_id: str, co
             raise SystemExit(f"scheduling a demo session failed ({answer.status_code})")
 
 
+def brand_hub(base: str, browser: requests.Session, provider_id: str) -> None:
+    """The provider's training hub named, with a support contact and a logo, through the portal's own form."""
+    import io
+
+    from PIL import Image
+
+    from bench.login import CSRF
+
+    logo = io.BytesIO()
+    Image.new("RGB", (128, 128), (20, 110, 190)).save(logo, format="PNG")
+    form = browser.get(f"{base}/providers/{provider_id}/training-hub")
+    match = CSRF.search(form.text)
+    answer = browser.post(f"{base}/providers/{provider_id}/training-hub", allow_redirects=False, data={
+        "csrf_token": match.group(1) or match.group(2), "hub_name": "Bench Academy",
+        "support_email": "help@bench.example", "support_url": "https://help.bench.example/"},
+        files={"logo": ("logo.png", logo.getvalue(), "image/png")})
+    if answer.status_code != 303:
+        raise SystemExit(f"branding the training hub failed ({answer.status_code})")
+
+
 def add_events(audit_db: Path, provider_id: str, count: int) -> None:
     """`count` copies of one of the provider's stored events, a minute apart, into audit's table."""
     from services.audit.models import LoggedEvent
@@ -221,6 +241,7 @@ def main() -> None:
             add_clients(base, browser, provider_id, CLIENTS)
             add_events(var_dir / "audit.db", provider_id, EVENTS)
             add_demo_sessions(base, browser, provider_id, DEMO_SESSIONS)
+            brand_hub(base, browser, provider_id)
             clients = browser.get(f"{base}/providers/{provider_id}/clients").text
             organization_id = re.search(r"/organizations/(" + UUID + r")", clients).group(1)
             port = int(base.rsplit(":", 1)[1])
@@ -236,14 +257,15 @@ def main() -> None:
                                                                     cookie),
                 "Billing history page": (port, f"/providers/{provider_id}/billing/history", cookie),
                 "Sends page (issue 13)": (port, "/sends", cookie),
-                # Issue 16: the provider's training hub as a client's end user opens it (no session),
-                # and a video's page with its transcript.
-                "Training hub page (issue 16)": (port, f"/training?provider={provider_id}", {}),
+                # Issue 16: the training hub as a client's end user opens it (no session, the provider's
+                # branding asked of orgs once), a video's page with its transcript, the public demo sign-up,
+                # and the staff's Demo sessions and branding form.
+                "Branded training hub page (issue 16)": (port, f"/training?provider={provider_id}", {}),
                 "Training video page (issue 16)": (port, "/training/videos/use-send", {}),
-                # Issue 16: the public demo sign-up (no session: a client's end user) and the staff's list.
                 f"Demo sign-up page, public ({DEMO_SESSIONS} sessions)": (port, f"/training/demo?provider={provider_id}",
                                                                            {}),
                 "Demo sessions page": (port, f"/providers/{provider_id}/demo-sessions", cookie),
+                "Training hub settings page": (port, f"/providers/{provider_id}/training-hub", cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

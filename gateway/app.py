@@ -26,15 +26,24 @@ from .backends import Backends
 from .refusals import elide, refusal_text
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (account, auth, billing, console, demo, event_api, events, invitations, items, mailbox, members, policies,
-                    portal, preferences, recovery, reports, send_access, sends, sharing, staff, transfer, training, two_factor,
-                    vault)
+from .views import (account, auth, billing, console, demo, event_api, events, hub_branding, invitations, items, mailbox,
+                    members, policies, portal, preferences, recovery, reports, send_access, sends, sharing, staff,
+                    transfer, training, two_factor, vault)
 from .views import passkeys  # noqa: F401 - its views join two_factor.bp (the two-step login settings)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
                            "form-action 'self'")
+
+
+# What may be cached: the static files, and a hub's logo (its URL changes with it; it sets its own header).
+CACHEABLE = ("static", "training.logo")
+# What needs no session: a logo is the same for everyone, and is asked for on every hub page.
+SESSIONLESS = ("static", "healthz", "readyz", "metrics", "training.logo")
+# A logo's form carries a file of up to 256 KiB (orgs' limit), more once encoded: room for a larger
+# file, so that orgs refuses it with its message rather than the gateway with a bare "too large".
+BRANDING_UPLOAD_BYTES = 1024 * 1024
 
 
 class InMemoryRequest(Request):
@@ -49,6 +58,8 @@ def _allow_large_uploads():
     # Before CSRFProtect reads the form, so that the larger limit applies to that read too.
     if request.endpoint in transfer.LARGE_UPLOADS:
         request.max_content_length = current_app.extensions["settings"].import_limits.upload_bytes
+    elif request.endpoint == hub_branding.UPLOAD_ENDPOINT:
+        request.max_content_length = BRANDING_UPLOAD_BYTES
     elif request.endpoint == sends.UPLOAD_ENDPOINT:  # read as a stream, sealed and passed on as it arrives
         # One byte more: at the limit werkzeug cannot tell the end of a body from more of it, and
         # refuses a file of exactly the largest size; the view stops at the size declared anyway.
@@ -104,7 +115,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
-                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp, demo.bp):
+                      events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp, demo.bp,
+                      hub_branding.bp):
         app.register_blueprint(blueprint)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)
@@ -161,7 +173,7 @@ def _choose_language() -> str:
 
 
 def _open_session() -> None:
-    if request.endpoint in ("static", "healthz", "readyz", "metrics"):
+    if request.endpoint in SESSIONLESS:
         return
     g.vault_session = current_app.extensions["sessions"].load(request.cookies.get(COOKIE))
 
@@ -174,7 +186,7 @@ def _secure_headers(response):
     if current_app.extensions["settings"].secure_cookies:
         # Secure cookies mean the portal is served over https: browsers should never try http again.
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if request.endpoint != "static":
+    if request.endpoint not in CACHEABLE:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -69,6 +69,14 @@ def orgs() -> Orgs:
     return Orgs(backends().orgs, caller_now, memo)
 
 
+def orgs_anonymously() -> Orgs:
+    """Orgs as a visitor of a public page reaches it: as nobody, even when someone is logged in here
+    (the training hub's branding and logo are the same for everyone)."""
+    anonymous = Caller(by="gateway", actor_id=None, request_id=g.get("request_id", ""), ip=request.remote_addr,
+                       device="web")
+    return Orgs(backends().orgs, anonymous, g.setdefault("orgs_reads", {}).setdefault(None, {}))
+
+
 def billing() -> Billing:
     """Billing, as the person of this request."""
     return Billing(backends().billing, caller())

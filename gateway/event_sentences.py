@@ -74,6 +74,11 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
                                              email=_v(d, "email")),
     "provider.user.confirmed": lambda d, c: _("Confirmed provider user %(email)s", email=_v(d, "email")),
     "provider.user.updated": lambda d, c: _("Edited provider user %(email)s", email=_v(d, "email")),
+    "provider.training_hub.updated": lambda d, c: _("Updated the training hub's branding"),
+    "org.members.getting_started_sent": lambda d, c: _("Sent the getting started email to %(emails)s",
+                                                       emails=", ".join(m.get("email", "") for m in
+                                                                        d.get("members") or [] if isinstance(m, dict))
+                                                       or "—"),
     "provider.user.removed": lambda d, c: _("Removed provider user %(email)s", email=_v(d, "email")),
     "provider.events.exported": lambda d, c: _("Exported the provider's event logs"),
     "demo.session.scheduled": lambda d, c: _("Scheduled demo session %(title)s", title=_v(d, "title")),

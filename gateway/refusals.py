@@ -106,6 +106,11 @@ REFUSALS = {
     "folder.not_found": _l("No such folder."),
     "folder.not_yours": _l("Choose one of your folders."),
     "folders.too_many": _l("You can have at most %(most)s folders."),
+    "getting_started.member_revoked": _l("%(email)s is revoked: restore their access before sending them the getting "
+                                         "started email."),
+    "getting_started.nobody_selected": _l("Select the members to send the getting started email to."),
+    "getting_started.not_members": _l("Choose members of this organization."),
+    "getting_started.too_many": _l("Send the getting started email to at most %(most)s members at a time."),
     "group.members_invalid": _l("Choose members of this organization (revoked members cannot be added)."),
     "group.name_missing": _l("Enter the group's name."),
     "group.name_taken": _l("This organization already has a group with this name."),
@@ -285,6 +290,15 @@ REFUSALS = {
     "staff.remove_self": _l("You cannot remove yourself; another provider admin can."),
     "staff.role_invalid": _l("Choose the Provider Admin or Service User role."),
     "subscription.not_found": _l("This organization has no subscription yet."),
+    "training_hub.logo_dimensions": _l("The logo must be %(low)s to %(high)s pixels wide and high; this one is "
+                                       "%(width)s × %(height)s."),
+    "training_hub.logo_not_found": _l("No such logo."),
+    "training_hub.logo_too_large": _l("The logo must be at most %(most)s KiB."),
+    "training_hub.logo_type": _l("The logo must be a PNG, JPEG or WebP image."),
+    "training_hub.name_too_long": _l("The hub name must be at most %(most)s characters."),
+    "training_hub.url_not_https": _l("The support website must be an https:// address, such as "
+                                     "https://help.example.com."),
+    "training_hub.url_too_long": _l("The support website must be at most %(most)s characters."),
     "two_factor.authenticator_already_off": _l("The authenticator app is already off."),
     "two_factor.authenticator_already_on": _l("The authenticator app is already on."),
     "two_factor.authenticator_already_on_setup": _l("The authenticator app is already on. Turn it off first to use "

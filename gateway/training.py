@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from flask import abort, g, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from services.common.internal_http import NotFound
+
+from .backends import orgs_anonymously
+
 
 @dataclass(frozen=True)
 class Branding:
@@ -59,10 +63,19 @@ def hub_provider_id() -> str | None:
 
 
 def branding_for(provider_id: str | None) -> Branding:
-    """The branding of `provider_id`'s hub (Custodian's own for None)."""
+    """The branding of `provider_id`'s hub (Custodian's own for None); 404 for a provider orgs does not know.
+
+    Asked as nobody: the hub is the same for everyone, and its branding tells nothing else of the provider."""
     if provider_id is None:
         return CUSTODIAN
-    return Branding(provider_id=provider_id)
+    try:
+        found = orgs_anonymously().hub_branding(provider_id)
+    except NotFound:
+        abort(404)
+    logo_url = url_for("training.logo", provider_id=provider_id, version=found["logo_version"]) \
+        if found.get("logo_version") else None
+    return Branding(provider_id=provider_id, name=found["name"], logo_url=logo_url,
+                    support_email=found.get("support_email"), support_url=found.get("support_url"))
 
 
 def current_branding() -> Branding:

@@ -18,6 +18,10 @@ class Identity(BoundClient):
         """Create an account from what the gateway derived from the master password."""
         return self._post("/accounts", registration)
 
+    def set_language(self, language: str) -> None:
+        """Remember the language the person reads the portal in: identity writes their mail in it."""
+        self._put("/me/language", {"language": language})
+
     def log_in(self, email: str, master_password_hash: str, remember_token: str | None) -> dict:
         """The account and its sealed keys, or the second step it asks for."""
         body = {"email": email, "master_password_hash": master_password_hash}

@@ -145,6 +145,26 @@ class Orgs(BoundClient):
         """Remove a provider user."""
         self._delete(f"/providers/{provider_id}/staff/{provider_user_id}")
 
+    # --- the training hub ---------------------------------------------------------------------
+
+    def hub_branding(self, provider_id: str) -> dict:
+        """How the provider dressed its training hub (anyone may ask: the hub is public)."""
+        return self._read_once(f"/providers/{provider_id}/training-hub")
+
+    def save_hub_branding(self, provider_id: str, branding: dict) -> dict:
+        """Set the hub's name, support contact and logo (`logo`: the file's base64, None keeps it)."""
+        return self._put(f"/providers/{provider_id}/training-hub", branding)
+
+    def hub_logo(self, provider_id: str, version: str) -> bytes:
+        """The hub's logo as PNG bytes, if `version` is its current one."""
+        with self._http.stream("GET", f"/providers/{provider_id}/training-hub/logo/{version}", self._caller) as answer:
+            return b"".join(answer.chunks)
+
+    def send_getting_started(self, organization_id: str, member_ids: list[str]) -> list[dict]:
+        """Have the chosen members mailed the "Getting started" email of their hub; who will be mailed."""
+        return self._post(f"/organizations/{organization_id}/members/getting-started",
+                          {"member_ids": member_ids})["members"]
+
     # --- organizations ------------------------------------------------------------------------
 
     def organization(self, organization_id: str) -> dict:

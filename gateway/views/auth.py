@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from services.common.internal_http import ServiceError
@@ -53,7 +54,9 @@ def register():
             kdf = KdfParams("pbkdf2", current_app.extensions["settings"].kdf_iterations)
             account = keyring.new_account(email, form.master_password.data, kdf)
             try:
-                identity().register(account.as_registration(email, form.name.data))
+                # The language the portal speaks now is the one identity writes this person's mail in.
+                identity().register({**account.as_registration(email, form.name.data),
+                                     "language": str(get_locale() or "en")})
             except ServiceError as error:
                 show_refusal(form, error, "email")
             else:

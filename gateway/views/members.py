@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, g, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from services.common.internal_http import NotFound, ServiceError
 
@@ -181,6 +182,8 @@ def change_role(organization_id: str, member_id: str):
 def bulk(organization_id: str):
     """Act on the selected members at once: confirm (after their fingerprints), revoke or remove."""
     action = request.form.get("action", "")
+    if action == "getting_started":
+        return _getting_started(organization_id, request.form.getlist("member_ids"))
     member_ids = request.form.getlist("member_ids")[:100]
     if action not in ("confirm", "revoke", "remove") or not member_ids:
         return render("partials/members_changed.html", toast=_("Select members first."),
@@ -216,6 +219,28 @@ def bulk(organization_id: str):
     if htmx:
         return render("partials/members_changed.html", toast=toast, **_context(organization_id, _current_query()))
     return see_other(url_for("members.members", organization_id=organization_id))
+
+
+def _getting_started(organization_id: str, member_ids: list[str]):
+    """Have orgs (which checks who may, and whom) record that the selected members are to be mailed the
+    "Getting started" email of their hub; identity mails them."""
+    try:
+        sent = orgs().send_getting_started(organization_id, member_ids)
+    except ServiceError as error:
+        if isinstance(error, NotFound) and error.code == "organization.not_found":
+            raise
+        toast, status = refusal_text(error), error.status
+    else:
+        toast = ngettext("Getting started email sent to %(count)s member.",
+                         "Getting started email sent to %(count)s members.", len(sent), count=len(sent))
+        status = 200
+    if htmx:
+        # htmx swaps only what succeeded: a refusal travels as a toast over the unchanged table.
+        return render("partials/members_changed.html", toast=toast, **_context(organization_id, _current_query()))
+    if status != 200:
+        return render("pages/members.html", status=status, toast=toast, alert=toast,
+                      **_context(organization_id, _query({})))
+    return see_other(url_for("members.members", organization_id=organization_id), toast=toast)
 
 
 ACTIONS = {

@@ -6,14 +6,45 @@ when they first need it) and dressed in the provider's branding (gateway/trainin
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort
+import re
+
+from flask import Blueprint, Response, abort, request
 from flask_babel import get_locale, gettext as _
 
+from services.common.internal_http import NotFound
+
 from .. import training_guides, training_videos
+from ..backends import orgs_anonymously
 from ..render import render
-from ..training import RESOURCES
+from ..training import RESOURCES, current_branding
 
 bp = Blueprint("training", __name__, url_prefix="/training")
+LOGO_VERSION = re.compile(r"[0-9a-f]{16}")
+PROVIDER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+A_YEAR = 365 * 24 * 3600
+
+
+@bp.before_request
+def _branded():
+    """A hub page of an unknown provider is a 404 before anything renders (one orgs call, kept for the page)."""
+    if request.endpoint != "training.logo":
+        current_branding()
+
+
+@bp.get("/logo/<provider_id>/<version>.png")
+def logo(provider_id: str, version: str):
+    """A provider's hub logo, as orgs re-encoded it (PNG). Its URL names its version, so it is cached
+    for a year: a new logo is a new URL."""
+    if not PROVIDER_ID.fullmatch(provider_id) or not LOGO_VERSION.fullmatch(version):
+        abort(404)
+    try:
+        png = orgs_anonymously().hub_logo(provider_id, version)
+    except NotFound:
+        abort(404)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = f"public, max-age={A_YEAR}, immutable"
+    response.headers["Content-Disposition"] = 'inline; filename="logo.png"'
+    return response
 
 
 @bp.get("")

@@ -200,6 +200,14 @@ CATALOGUE: dict[str, EventSpec] = {
         EventSpec("orgs", "provider.events.exported", 9111, "Custodian_Provider_EventsExported",
                   "A provider admin exported the provider's event log (its filtered range, as CSV).",
                   ("provider_id", "start", "end", "group", "text", "include_clients"), "provider"),
+        EventSpec("orgs", "provider.training_hub.updated", 9114, "Custodian_Provider_TrainingHubUpdated",
+                  "A Provider Admin changed the branding of the provider's training hub (`changed` names the "
+                  "fields: hub_name, support_email, support_url, logo; `logo_version` is null without a logo).",
+                  ("provider_id", "hub_name", "support_email", "support_url", "logo_version", "changed"), "provider"),
+        EventSpec("orgs", "org.members.getting_started_sent", 9115, "Custodian_OrganizationUsers_GettingStartedSent",
+                  "Someone who manages an organization's members had identity mail them the \"Getting started\" "
+                  "email of their provider's training hub (`members`: each one's member_id, email and user_id).",
+                  ("organization_id", "organization_name", "managing_provider_id", "hub_name", "members"), "members"),
         EventSpec("orgs", "org.unlinked", 1902, "ProviderOrganization_Removed",
                   "A client organization was unlinked from its provider.",
                   ("organization_id", "name"), "organization"),

@@ -67,6 +67,27 @@ class Registration:
     protected_user_key: str
     public_key: str
     encrypted_private_key: str
+    language: str | None = None  # the language the portal spoke when the account was made
+
+
+# The languages identity writes its mail in; anyone else's mail is in English.
+MAIL_LANGUAGES = ("en", "fr")
+
+
+def mail_language(value: str | None) -> str | None:
+    """`value` if identity writes mail in it, else None (English then)."""
+    return value if value in MAIL_LANGUAGES else None
+
+
+def set_language(uow, user_id: str, language: str) -> User:
+    """Remember the language the person chose in the portal, for the mail sent to them."""
+    user = uow.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.", code="user.not_found")
+    user.language = mail_language(language)
+    uow.add(user)
+    uow.commit()
+    return user
 
 
 def _kdf_params(registration: Registration, min_iterations: int) -> dict:
@@ -111,7 +132,7 @@ def register(uow, registration: Registration, min_iterations: int, context: dict
                 public_key=require_public_key(registration.public_key),
                 encrypted_private_key=require_encstring(registration.encrypted_private_key, 2,
                                                         "encrypted_private_key"),
-                **params)
+                language=mail_language(registration.language), **params)
     uow.add(user)
     uow.publish(Event("user.registered", {"user_id": user.id, "email": email, "name": name},
                       subject=user.id, **context))

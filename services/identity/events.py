@@ -1,6 +1,7 @@
 """What the identity service consumes: invitations to mail and to forget, the notices a person
 must get by mail (revoked by a policy, master password reset by an administrator), and the
-mails of demo sign-ups (a seat confirmed, a session cancelled)."""
+mails of demo sign-ups (a seat confirmed, a session cancelled), and the "Getting started" email of a
+provider's training hub."""
 from __future__ import annotations
 
 from services.common.bus import Consumer
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from services.common.database import utcnow
 
-from . import demo_mail, invitations, mail
+from . import demo_mail, getting_started, invitations, mail
 from .models import DemoRegistration, DemoSession, User
 
 
@@ -76,6 +77,8 @@ def member_events(settings: Settings) -> Consumer:
             mail_revocation(event)
         elif event.type == "org.member.warned_by_policy":
             mail_warning(event)
+        elif event.type == "org.members.getting_started_sent":
+            getting_started.mail_members(settings, uow, event)
         elif event.type in ("org.member.accepted", "org.member.removed"):
             invitations.forget(uow, event.data["member_id"])
         elif event.type in ("provider.user.accepted", "provider.user.removed"):
@@ -89,7 +92,8 @@ def member_events(settings: Settings) -> Consumer:
 INVITED = ("org.member.invited", "org.member.reinvited", "provider.user.invited", "provider.user.reinvited")
 # What `identity-mail` reads of orgs' events (JetStream filters the rest out on the server).
 MEMBER_EVENTS = (*INVITED, "org.member.revoked_by_policy", "org.member.warned_by_policy", "org.member.accepted",
-                 "org.member.removed", "provider.user.accepted", "provider.user.removed")
+                 "org.member.removed", "provider.user.accepted", "provider.user.removed",
+                 "org.members.getting_started_sent")
 
 
 def account_notices(settings: Settings) -> Consumer:

@@ -47,6 +47,8 @@ class User(IdentityTable, table=True):
     # The last TOTP time step accepted, so that a code, once used, is refused for the rest of its window.
     authenticator_last_step: int | None = None
     recovery_code_hash: str | None = Field(default=None, max_length=64)  # SHA-256 of a 160-bit random code
+    # The language the person reads the portal in ("en", "fr"), for the mail sent to them; None: never said.
+    language: str | None = Field(default=None, max_length=5)
 
 
 class LoginThrottle(IdentityTable, table=True):
@@ -190,3 +192,14 @@ class DemoRegistration(IdentityTable, table=True):
     registered_at: datetime = Field(default_factory=utcnow)
     # Set once their cancellation mail is handed over, so a redelivered cancellation mails only the rest.
     cancellation_mailed_at: datetime | None = None
+
+
+class GettingStartedMail(IdentityTable, table=True):
+    """A "Getting started" email handed to the mail server: one row per event and address, committed
+    after each mail, so that a redelivered event (or one retried after the mail server failed half-way
+    through its members) mails nobody twice."""
+
+    __tablename__ = "getting_started_mails"
+    event_id: str = Field(primary_key=True, max_length=36)
+    email: str = Field(primary_key=True, max_length=256)
+    sent_at: datetime = Field(default_factory=utcnow)

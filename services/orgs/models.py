@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Computed, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Computed, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -32,6 +32,23 @@ class Provider(OrgsTable, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # Its linked clients, kept as they are added and unlinked: the Clients table shows it uncounted.
     client_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class TrainingHubBranding(OrgsTable, table=True):
+    """How a provider dressed its clients' training hub: a name, a support contact and a logo.
+
+    The logo is kept as Pillow re-encoded it (PNG, no metadata), whatever was uploaded; `logo_version`
+    (the first 16 hex digits of its SHA-256) names it in its public URL, so a new logo is a new URL
+    and the old one may be cached for a year."""
+
+    __tablename__ = "training_hub_brandings"
+    provider_id: str = Field(foreign_key="providers.id", primary_key=True, max_length=36)
+    hub_name: str | None = Field(default=None, max_length=50)
+    support_email: str | None = Field(default=None, max_length=256)
+    support_url: str | None = Field(default=None, max_length=300)
+    logo_png: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    logo_version: str | None = Field(default=None, max_length=16)
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class ProviderUser(OrgsTable, table=True):

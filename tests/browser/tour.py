@@ -65,7 +65,7 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     manage = _path(page, page.locator("table.clients tbody tr td:first-child a", has_text=client))
     provider_nav = "nav.side"
     for name, label in (("provider-members", "Members"), ("provider-event-logs", "Event logs"),
-                        ("provider-reports", "Reports")):
+                        ("provider-reports", "Reports"), ("provider-training-hub", "Training hub")):
         stops.append(Stop(name, _link(page, provider_nav, label)))
     visit("billing-subscription", _link(page, provider_nav, "Billing"))
     for name, label in (("billing-history", "Billing history"), ("billing-payment-method", "Payment method"),
@@ -95,7 +95,7 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     page.goto(vault_page)
     stops.append(Stop("client-new-item", _link(page, "main", "New item")))
 
-    # Admin Console's own list, the Password Manager, account settings and the import help.
+    # Admin Console's own list, the Password Manager, account settings and the training hub.
     stops.append(Stop("admin-console", console))
     visit("vault", vault)
     visit("send", _link(page, "nav.side", "Send"))

@@ -23,6 +23,11 @@ class RegistrationIn(StrictBody):
     protected_user_key: str = Field(max_length=4000)
     public_key: str = Field(max_length=4000)
     encrypted_private_key: str = Field(max_length=8000)
+    language: str | None = Field(default=None, max_length=5)
+
+
+class LanguageIn(StrictBody):
+    language: str = Field(max_length=5)
 
 
 class PreloginIn(StrictBody):
@@ -55,6 +60,15 @@ def register(json_data: RegistrationIn):
         user = domain.register(uow, domain.Registration(**json_data.model_dump()),
                                settings().min_kdf_iterations, event_context())
     return {"user_id": user.id, "email": user.email, "name": user.name}, 201
+
+
+@bp.put("/me/language")
+@bp.input(LanguageIn)
+def set_language(json_data: LanguageIn):
+    """Remember the language the caller reads the portal in (their mail is written in it)."""
+    with unit_of_work() as uow:
+        user = domain.set_language(uow, acting_user(), json_data.language)
+    return {"language": user.language}
 
 
 @bp.post("/prelogin")

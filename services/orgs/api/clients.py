@@ -61,7 +61,7 @@ def _client_json(row) -> dict:
 def _organization_json(organization, used: int | None = None) -> dict:
     body = {"organization_id": organization.id, "name": organization.name, "plan": organization.plan,
             "seats": organization.seats, "autoscale_max_seats": organization.autoscale_max_seats,
-            "billing_email": organization.billing_email,
+            "billing_email": organization.billing_email, "managing_provider_id": organization.provider_id,
             "public_key": organization.public_key, "encrypted_private_key": organization.encrypted_private_key}
     if used is not None:
         body.update(used=used, remaining=organization.seats - used)

@@ -14,8 +14,8 @@ Every check in the orgs domain asks this module, and the gateway reads its verdi
   manage.
 - Provider staff administer their clients as Owners do, except that an Owner's account is
   recovered only by an Owner of the client. Only Provider Admins create, add, unlink clients,
-  change their seats, see billing and manage the provider's staff; admins and service users alike
-  schedule the demo sessions their clients' end users sign up for.
+  change their seats, see billing, manage the provider's staff and brand its training hub; admins and
+  service users alike schedule the demo sessions their clients' end users sign up for.
 """
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ PROVIDER_ACTIONS = {
     # Demo sessions for the clients' end users (identity asks before it schedules, lists or cancels one):
     # the service users are the people who train them.
     "schedule_demos": ("admin", "service_user"),
+    "brand_training_hub": ("admin",),
 }
 
 # The access levels on a collection that let a member change its items, and those that show passwords too.

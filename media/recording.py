@@ -19,7 +19,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, 
 
 from bench.footprint import start_system, stop_system
 from tests.browser.conftest import CHROMIUM, FLAGS
-from tests.screenshots import CHEAP_PASSWORD_HASHING, choose_language
+from tests.browser.tour import choose_language
+from tests.conftest import CHEAP_PASSWORD_HASHING
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINING = ROOT / "web" / "static" / "training"

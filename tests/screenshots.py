@@ -11,29 +11,15 @@ Run: `.venv/bin/python -m tests.screenshots [--out DIR]`.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from bench.footprint import start_system, stop_system
-from tests.browser.conftest import CHROMIUM, FLAGS
-from tests.browser.tour import find_pages, log_in
+from media.recording import running_portal
+from tests.browser.tour import LANGUAGES, choose_language, find_pages, log_in
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTHS = (1366, 390)
-LANGUAGES = {"en": "English", "fr": "Français"}
-CHEAP_PASSWORD_HASHING = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
-
-
-def choose_language(page, language: str) -> None:
-    page.locator("footer details.language-menu summary").click()
-    page.locator("footer details.language-menu").get_by_role("button", name=LANGUAGES[language]).click()
-    page.wait_for_function(f"document.documentElement.lang === '{language}'")
 
 
 def shoot(browser, url: str, email: str, password: str, out: Path) -> int:
@@ -77,19 +63,8 @@ def main() -> None:
     for old in args.out.glob("*.png"):
         old.unlink()
     started = time.monotonic()
-    var_dir = Path(tempfile.mkdtemp(prefix="custodian-screenshots-"))
-    process, found = start_system(var_dir, {name: os.environ.get(name, value)
-                                            for name, value in CHEAP_PASSWORD_HASHING.items()})
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-            try:
-                saved = shoot(browser, found["url"], *found["login"], args.out)
-            finally:
-                browser.close()
-    finally:
-        stop_system(process)
-        shutil.rmtree(var_dir, ignore_errors=True)
+    with running_portal("screenshots") as portal:
+        saved = shoot(portal.browser, portal.url, *portal.admin, args.out)
     print(f"screenshots: {saved} pages saved in {args.out} in {time.monotonic() - started:.0f} s", file=sys.stdout)
 
 

@@ -49,7 +49,7 @@ def letter(language: str | None, hub_name: str | None, organization_name: str, r
             f"1. Créez votre compte en suivant le guide d'inscription :\n{registration_url}\n\n"
             "2. Vidéos de formation, import de vos mots de passe, connexion en deux étapes, applications : tout le "
             f"reste est dans {hub} :\n{hub_url}\n\n"
-            "Si vous avez reçu une invitation à rejoindre l'organisation, acceptez-la depuis son propre e-mail : son "
+            "Si vous avez reçu une invitation à rejoindre l'organisation, acceptez-la depuis son propre courriel : son "
             "lien ne fonctionne qu'une fois.\n"
             "Une question ? Les coordonnées de l'assistance figurent en bas de chaque page de formation.\n",
         )

@@ -17,6 +17,19 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def register_and_log_in(page, email: str, name: str, password: str = PASSWORD) -> None:
+    """Create an account on the registration page, then log in with it: the new, empty vault opens."""
+    page.goto("/register")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Master password", exact=True).fill(password)
+    page.get_by_label("Re-type master password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Your account was created")).to_be_visible()
+    log_in(page, email, password)
+    expect(page.get_by_role("heading", name="My vault")).to_be_visible()
+
+
 def accept_from_mail(browser, system, mailbox, email: str, organization: str) -> None:
     """The invited person opens the link in their mail, creates an account and accepts."""
     message = wait_for(lambda: mailbox.to(email), message=f"the mail to {email}")[-1]

@@ -14,25 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.tour import find_pages, log_in, overflow
+from tests.browser.tour import LANGUAGES, choose_language, find_pages, log_in, overflow
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
-LANGUAGES = {"en": "English", "fr": "Français"}
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => `${v.id} (${v.impact}): ${v.nodes[0].target.join(' ')} — ${v.help}`
               + (v.nodes.length > 1 ? ` (and ${v.nodes.length - 1} more)` : ''));
 }"""
-
-
-def choose_language(page, language: str) -> None:
-    """The footer's language menu: open it, press the language's button."""
-    menu = page.locator("footer details.language-menu")
-    menu.locator("summary").click()
-    menu.get_by_role("button", name=LANGUAGES[language]).click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def phone(browser, system, errors: list):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, dialog, log_in
+from tests.browser.steps import PASSWORD, dialog, log_in, register_and_log_in
 
 KEY = {"protocol": "ctap2", "transport": "usb", "hasResidentKey": True, "hasUserVerification": True,
        "isUserVerified": True, "automaticPresenceSimulation": True}
@@ -38,18 +38,6 @@ def keyed(browser, system):
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
-def new_account(page, email: str) -> None:
-    page.goto("/register")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Name", exact=True).fill("Pat Passkey")
-    page.get_by_label("Master password", exact=True).fill(PASSWORD)
-    page.get_by_label("Re-type master password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Your account was created")).to_be_visible()
-    log_in(page, email)
-    expect(page.get_by_role("heading", name="My vault")).to_be_visible()
-
-
 def open_passkeys(page):
     page.goto("/account/two-step-login")
     page.get_by_role("region", name="Passkey").get_by_role("link", name="Manage").click()
@@ -66,7 +54,7 @@ def read_and_save(page, name: str):
 
 
 def with_first_key(page, email: str, name: str = "Blue key") -> None:
-    new_account(page, email)
+    register_and_log_in(page, email, "Pat Passkey")
     read_and_save(page, name)
     saved = dialog(page, "Save your recovery code")
     saved.get_by_role("link", name="I saved it").click()
@@ -118,7 +106,7 @@ def test_removing_the_only_key_needs_the_master_password_and_turns_passkeys_off(
 
 
 def test_a_key_is_not_read_at_another_address_than_the_portals(page, system, unique_email):
-    new_account(page, unique_email("elsewhere"))  # at http://127.0.0.1:<port>, the system's own address
+    register_and_log_in(page, unique_email("elsewhere"), "Pat Passkey")  # at http://127.0.0.1:<port>, the system's own address
     form = open_passkeys(page)
     form.get_by_role("button", name="Read key").click()
     expect(form.get_by_role("alert")).to_have_text(

@@ -7,20 +7,12 @@ import time
 import pyotp
 from playwright.sync_api import expect
 
-from tests.browser.steps import PASSWORD, dialog, log_in
+from tests.browser.steps import dialog, log_in, register_and_log_in
 
 
 def test_an_authenticator_app_then_the_recovery_code(page, unique_email):
     email = unique_email("browser-2fa")
-    page.goto("/register")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Name", exact=True).fill("Tess Two-Step")
-    page.get_by_label("Master password", exact=True).fill(PASSWORD)
-    page.get_by_label("Re-type master password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Your account was created")).to_be_visible()
-    log_in(page, email)
-    expect(page.get_by_role("heading", name="My vault")).to_be_visible()
+    register_and_log_in(page, email, "Tess Two-Step")
 
     page.get_by_role("link", name="Account settings").click()
     page.get_by_role("link", name="Manage two-step login").click()

@@ -21,6 +21,17 @@ class Stop:
     logged_in: bool = True
 
 
+LANGUAGES = {"en": "English", "fr": "Français"}
+
+
+def choose_language(page, language: str) -> None:
+    """The footer's language menu: open it, press the language's button."""
+    menu = page.locator("footer details.language-menu")
+    menu.locator("summary").click()
+    menu.get_by_role("button", name=LANGUAGES[language]).click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
 def log_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.locator("#email").fill(email)

@@ -47,7 +47,7 @@ def letter(language: str | None, hub_name: str | None, organization_name: str, r
             f"{organization_name} protège ses mots de passe avec Custodian. Pour bien démarrer, {hub} vous guide "
             "pas à pas.\n\n"
             f"1. Créez votre compte en suivant le guide d'inscription :\n{registration_url}\n\n"
-            "2. Vidéos de formation, import de vos mots de passe, connexion en deux étapes, applications : tout le "
+            "2. Vidéos de formation, import de vos mots de passe, authentification en deux étapes, applications : tout le "
             f"reste est dans {hub} :\n{hub_url}\n\n"
             "Si vous avez reçu une invitation à rejoindre l'organisation, acceptez-la depuis son propre courriel : son "
             "lien ne fonctionne qu'une fois.\n"

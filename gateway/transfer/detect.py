@@ -10,7 +10,8 @@ import zipfile
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
-# Most specific first: the Chrome columns, for one, are a subset of LastPass's.
+# Each format's identifying columns; when several match, the one naming the most columns wins (Chrome's
+# columns, for one, are a subset of LastPass's), and among equals the one listed first.
 CSV_SIGNATURES = (
     ("bitwarden_csv", {"type", "name", "login_uri", "folder"}),
     ("bitwarden_csv", {"type", "name", "login_uri", "collections"}),
@@ -67,9 +68,10 @@ def _csv_format(head: str) -> str | None:
     except csv.Error:
         return None
     columns = {cell.strip().lower() for cell in header}
-    for format_id, signature in CSV_SIGNATURES:
-        if signature <= columns:
-            return format_id
+    matching = [(len(signature), -order, format_id) for order, (format_id, signature) in enumerate(CSV_SIGNATURES)
+                if signature <= columns]
+    if matching:
+        return max(matching)[2]
     if columns in DASHLANE_NOTE_COLUMNS:
         return "dashlane_csv"
     return None

@@ -4,7 +4,7 @@ A plain item is a dict (see `items.new_item`) that exists only in the gateway's 
 nothing here touches Flask, a database or the network.
 """
 
-from .detect import detect_format
+from .detect import Detection, detect, detect_format
 from .errors import ImportRefused, PasswordNeeded, WrongPassword
 from .export import export_csv, export_encrypted_json, export_json
 from .formats import FORMATS, parse
@@ -15,6 +15,7 @@ from .sources import SOURCES, Source
 
 __all__ = [
     "EXPORT_KDF_ITERATIONS",
+    "Detection",
     "FORMATS",
     "SOURCES",
     "ImportRefused",
@@ -24,6 +25,7 @@ __all__ = [
     "check_item",
     "check_size",
     "completed",
+    "detect",
     "detect_format",
     "export_csv",
     "export_encrypted_json",

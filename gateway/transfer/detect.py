@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 
 from .onepassword import DATA_FILE
 
@@ -75,3 +76,20 @@ def _csv_format(head: str) -> str | None:
     if columns in DASHLANE_NOTE_COLUMNS:
         return "dashlane_csv"
     return None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The format a file was taken for, and whether its content says so (`certain`) or only its name."""
+
+    format_id: str
+    certain: bool
+
+
+def detect(filename: str, content: bytes) -> Detection | None:
+    """The format of `content` and how sure that is; None when neither content nor name tells."""
+    by_content = detect_format("", content)
+    if by_content is not None:
+        return Detection(by_content, certain=True)
+    by_name = detect_format(filename, content)
+    return Detection(by_name, certain=False) if by_name else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, make_response, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from services.common.config import ImportLimits
@@ -20,13 +20,14 @@ from ..access import login_required
 from ..backends import orgs
 from ..refusals import refusal_text
 from ..render import render, see_other
-from ..transfer import FORMATS, ImportRefused, PasswordNeeded, check_size, detect_format, export_csv, \
+from ..transfer import FORMATS, Detection, ImportRefused, PasswordNeeded, check_size, detect, export_csv, \
     export_encrypted_json, export_json, parse, too_large
 from ..transfer.sources import SOURCES
 from ..vault_items import open_item, opened_text, sealed_import
 from ..vaults import Vault, organization_vault, personal_vault
 
 bp = Blueprint("transfer", __name__)
+UNKNOWN_FORMAT = _l("This file is not one of the formats we read; choose the format from the list.")
 LARGE_UPLOADS = {"transfer.import_items", "transfer.import_my_items"}  # only import takes a whole vault
 PREVIEW_ROWS = 50
 DRAIN_FACTOR = 4  # how many upload limits of a refused body are read (and dropped) before answering
@@ -48,27 +49,30 @@ def _refusal_text(refusal: ImportRefused) -> str:
     return reason
 
 
-def _read_upload() -> tuple[list[dict] | None, str | None, str]:
-    """The items of the uploaded file, or what is wrong with it; and the format used."""
+def _read_upload() -> tuple[list[dict] | None, str | None, Detection | None]:
+    """The items of the uploaded file, or what is wrong with it; and the format it was read as, and how
+    that format was chosen (by hand: certain; from the content: certain; from the file name only: not)."""
     upload = request.files.get("file")
     chosen = request.form.get("format", "")
+    by_hand = Detection(chosen, certain=True) if chosen in FORMATS else None
     if upload is None or not upload.filename:
-        return None, _("Choose the file to import."), chosen
+        return None, _("Choose the file to import."), by_hand
     limits = import_limits()
     content = upload.read(limits.file_bytes + 1)
     try:
         check_size(content, limits)
     except ImportRefused as refusal:
-        return None, _refusal_text(refusal), chosen
-    format_id = chosen if chosen in FORMATS else detect_format(upload.filename, content)
-    if format_id is None:
-        return None, _("The format of this file was not recognised: choose it in the list."), chosen
+        return None, _refusal_text(refusal), by_hand
+    detection = by_hand or detect(upload.filename, content)
+    if detection is None:
+        return None, UNKNOWN_FORMAT, None
     try:
-        return parse(format_id, content, request.form.get("file_password") or None, limits), None, format_id
+        return parse(detection.format_id, content, request.form.get("file_password") or None, limits), None, \
+            detection
     except PasswordNeeded:
-        return None, _("This file is protected by a password: enter the file password."), format_id
+        return None, _("This file is protected by a password: enter the file password."), detection
     except ImportRefused as refusal:
-        return None, _refusal_text(refusal), format_id
+        return None, _refusal_text(refusal), detection
 
 
 def _page(vault: Vault, status: int = 200, form=None, **context):
@@ -105,12 +109,13 @@ def import_items(organization_id: str | None = None):
         return _page(vault)
     if vault.key is None:
         return _page(vault, 422, error=_("You hold no key of this organization, so you cannot import into it."))
-    items, error, format_id = _read_upload()
+    items, error, detection = _read_upload()
     if error:
-        return _page(vault, 422, error=error)
+        return _page(vault, 422, error=error, unknown_format=error is UNKNOWN_FORMAT)
     if request.form.get("intent") != "import":
         counts = {kind: sum(1 for i in items if i["type"] == kind) for kind in ("login", "note", "card", "identity")}
-        return _page(vault, preview=items[:PREVIEW_ROWS], total=len(items), counts=counts, format_id=format_id)
+        return _page(vault, preview=items[:PREVIEW_ROWS], total=len(items), counts=counts, detection=detection,
+                     chosen_by_hand=request.form.get("format", "") in FORMATS)
     try:
         count = _import(vault, items, request.form.get("collection_id") or None)
     except BodyTooLarge:

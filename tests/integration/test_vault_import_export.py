@@ -33,6 +33,7 @@ def test_a_lastpass_file_is_previewed_then_imported_into_collections_named_after
     preview = _post_import(visitor, system, organization_id, LASTPASS, "lastpass_export.csv", "preview")
     assert preview.status_code == 200
     assert "2 items will be imported" in preview.text and "Mail Zoë" in preview.text and "Recipe 東京" in preview.text
+    assert "Recognised as LastPass (CSV) from its content." in preview.text
     assert "Mail Zoë" not in _items_page(visitor, organization_id)  # a preview saves nothing
 
     imported = _post_import(visitor, system, organization_id, LASTPASS, "lastpass_export.csv", "import")
@@ -61,7 +62,8 @@ def test_a_malformed_file_imports_nothing_and_says_which_line_is_wrong(system, c
     empty = _post_import(visitor, system, organization_id, b"", "empty.csv", "import")
     assert empty.status_code == 422
     unknown = _post_import(visitor, system, organization_id, b"\x00\x01 not a vault", "what.bin", "import")
-    assert unknown.status_code == 422 and "not recognised" in unknown.text
+    assert unknown.status_code == 422 and "not one of the formats we read" in unknown.text
+    assert 'href="/training/import"' in unknown.text  # the list of formats, with how to export from each
 
 
 def test_an_export_imports_again_as_the_same_items_plain_or_password_protected(system, client_org):

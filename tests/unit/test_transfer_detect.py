@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.transfer import FORMATS, detect_format, export_encrypted_json, export_json, new_item
+from gateway.transfer import FORMATS, Detection, detect, detect_format, export_encrypted_json, export_json, new_item
 from tests.unit.test_transfer_samples import (DASHLANE_NOTES, DASHLANE_PAYMENTS, SAMPLE_NAMES, bitwarden_csv,
                                               dashlane_csv, sample)
 
@@ -41,3 +41,10 @@ def test_bitwarden_json_exports_are_recognised_protected_or_not():
 ])
 def test_other_files_are_not_recognised_unless_their_name_says_which_format_they_claim(filename, content, expected):
     assert detect_format(filename, content) == expected
+
+
+def test_detection_says_whether_the_content_or_only_the_file_name_told_the_format():
+    lastpass = sample("lastpass_csv")
+    assert detect("anything.txt", lastpass) == Detection("lastpass_csv", certain=True)
+    assert detect("broken.json", b"{not json") == Detection("bitwarden_json", certain=False)
+    assert detect("what.bin", b"\x00\x01 not a vault") is None

@@ -8,6 +8,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
+from .dashlane import FILES as DASHLANE_FILES
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
@@ -23,6 +24,11 @@ CSV_SIGNATURES = (
     ("onepassword_csv", {"title", "url", "username", "password", "archived"}),
     ("dashlane_csv", {"username", "username2", "title", "password", "url"}),
     ("dashlane_csv", {"type", "account_name", "account_holder"}),
+    ("dashlane_csv", {"type", "account_name", "cc_number"}),
+    ("dashlane_csv", {"type", "number", "name", "issue_date", "expiration_date", "place_of_issue"}),
+    ("dashlane_csv", {"type", "title", "first_name", "last_name", "item_name", "phone_number"}),
+    ("onepassword_csv", {"title", "type", "scope", "created date", "modified date"}),
+    ("onepassword_csv", {"uuid", "title", "scope", "autosubmit"}),
     ("chrome_csv", {"name", "url", "username", "password"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
@@ -37,7 +43,7 @@ def detect_format(filename: str, content: bytes) -> str | None:
     gets the refusal of the format it claims to be).
     """
     if content.startswith(b"PK\x03\x04"):
-        return "onepassword_1pux" if _holds_export_data(content) else None
+        return _zip_format(content)
     head = content[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore").lstrip()
     if head.startswith("{"):
         try:
@@ -55,12 +61,19 @@ def detect_format(filename: str, content: bytes) -> str | None:
     return EXTENSIONS.get(extension)
 
 
-def _holds_export_data(content: bytes) -> bool:
+def _zip_format(content: bytes) -> str | None:
+    """A ZIP file's format, told by the names of the files it holds."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return DATA_FILE in archive.namelist()
+            names = archive.namelist()
     except zipfile.BadZipFile:
-        return False
+        return None
+    if DATA_FILE in names:
+        return "onepassword_1pux"
+    dashlane_files = {name.rpartition("/")[2].lower() for name in names} & set(DASHLANE_FILES)
+    if "credentials.csv" in dashlane_files or len(dashlane_files) >= 2:
+        return "dashlane_zip"
+    return None
 
 
 def _csv_format(head: str) -> str | None:

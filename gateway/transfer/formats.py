@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
+from . import dashlane
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -24,6 +25,7 @@ FORMATS = {
     "keepass_xml": _l("KeePass 2 (XML)"),
     "keepassxc_csv": _l("KeePassXC (CSV)"),
     "dashlane_csv": _l("Dashlane (CSV)"),
+    "dashlane_zip": _l("Dashlane (ZIP)"),
 }
 
 _READERS = {
@@ -51,6 +53,8 @@ def parse(format_id: str, content: bytes, password: str | None = None,
         return _collect(bitwarden.read_json(content, password), limits)
     if format_id == "onepassword_1pux":  # a ZIP: what it holds is held to the same size limit
         return _collect(onepassword.read_1pux(content, limits), limits)
+    if format_id == "dashlane_zip":  # a ZIP too: its CSV files are held to the same size limit
+        return _collect(dashlane.read_zip(content, limits), limits)
     return _collect(_READERS[format_id](content), limits)
 
 

@@ -71,6 +71,9 @@ _STEPS = {
         _l("Enter your 1Password account password."),
         _l("Choose the CSV format and save the file. CSV files hold logins only: choose 1PUX to bring cards, "
            "identities, notes and custom fields too."),
+        _l("1Password 7: select the items of a vault (Ctrl/Cmd + A), then on Windows choose File → Export, on a Mac "
+           "File → Export → All Items…; choose the CSV format (on a Mac, with All Fields and Include Column Labels). "
+           "Its logins, cards, identities and notes all come along."),
     ),
     "keepass_xml": (
         _l("Open your database in KeePass 2."),
@@ -86,8 +89,15 @@ _STEPS = {
         _l("Open the Dashlane web app and sign in."),
         _l("Open Settings → Export data → Export to CSV."),
         _l("Enter your master password; Dashlane saves a ZIP file of CSV files."),
-        _l("Unzip it and import credentials.csv here, then securenotes.csv and payments.csv if you want "
-           "them too."),
+        _l("Import the ZIP file whole as Dashlane (ZIP), or unzip it and import its CSV files here one by one: "
+           "credentials.csv, securenotes.csv, payments.csv, ids.csv and personalInfo.csv."),
+    ),
+    "dashlane_zip": (
+        _l("Open the Dashlane web app and sign in."),
+        _l("Open Settings → Export data → Export to CSV."),
+        _l("Enter your master password; Dashlane saves a ZIP file of CSV files."),
+        _l("Import that ZIP file here as it is: logins, secure notes, payment cards, bank accounts, IDs and "
+           "personal info all come along."),
     ),
 }
 

@@ -234,3 +234,99 @@ def test_a_1pux_file_is_a_zip_holding_export_data():
 def test_keepass_xml_starts_with_a_byte_order_mark():
     sample = keepass_xml(keepass_group("Database"))
     assert sample.startswith(codecs.BOM_UTF8 + b"<?xml")
+
+
+# Dashlane's whole export, and 1Password 7's CSV exports (issue 17).
+DASHLANE_CREDENTIALS_OTPURL = ("username", "username2", "username3", "title", "password", "note", "url", "category",
+                               "otpUrl")
+DASHLANE_SECURENOTES = ("title", "note", "category")
+DASHLANE_PAYMENTS_NEW = (*DASHLANE_PAYMENTS, "note", "name")
+DASHLANE_IDS = ("type", "number", "name", "issue_date", "expiration_date", "place_of_issue", "state")
+DASHLANE_PERSONAL = ("type", "title", "first_name", "middle_name", "last_name", "login", "date_of_birth",
+                     "place_of_birth", "email", "email_type", "item_name", "phone_number", "address", "country",
+                     "state", "city", "zip", "address_recipient", "address_building", "address_apartment",
+                     "address_floor", "address_door_code", "job_title", "url")
+DASHLANE_ZIP_FILES = {"credentials.csv": DASHLANE_LOGINS, "securenotes.csv": DASHLANE_SECURENOTES,
+                      "payments.csv": DASHLANE_PAYMENTS_NEW, "ids.csv": DASHLANE_IDS,
+                      "personalInfo.csv": DASHLANE_PERSONAL}
+# 1Password 7 for Mac, "All Fields" with column labels: every field of every kind, "label(field id)", sorted
+# (7.x versions with one-time passwords add "First One-time Password").
+ONEPASSWORD_MAC = (
+    "account number(accountNo)", "address(address)", "address(branchAddress)", "admin console URL(admin_console_url)",
+    "admin console username(admin_console_username)", "AirPort ID(airport_id)", "alias(alias)", "AOL/AIM(aim)",
+    "approved wildlife(game)", "attached storage password(disk_password)", "auth method(pop_authentication)",
+    "auth method(smtp_authentication)", "bank name(bankName)", "base station name(name)",
+    "base station password(password)", "birth date(birthdate)", "business(busphone)", "cardholder name(cardholder)",
+    "cash withdrawal limit(cashLimit)", "cell(cellphone)", "company name(company_name)", "company(company)",
+    "conditions / restrictions(conditions)", "connection options(options)", "console password(admin_console_password)",
+    "country(country)", "Created Date", "credit limit(creditLimit)", "customer service phone(customer_service_phone)",
+    "database(database)", "date of birth(birthdate)", "default phone(defphone)", "department(department)",
+    "download page(download_link)", "email(email)", "expires(expires)", "expiry date(expiry_date)",
+    "expiry date(expiry)", "first name(firstname)", "First One-time Password", "forum signature(forumsig)",
+    "full name(fullname)",
+    "full name(name)", "group(org_name)", "height(height)", "home(homephone)", "IBAN(iban)", "ICQ(icq)",
+    "initial(initial)", "interest rate(interest)", "issue number(issuenumber)", "issued on(issue_date)",
+    "issuing authority(issuing_authority)", "issuing bank(bank)", "issuing country(issuing_country)",
+    "job title(jobtitle)", "last name(lastname)", "license class(class)", "license key(reg_code)",
+    "licensed to(reg_name)", "maximum quota(quota)", "member ID (additional)(additional_no)",
+    "member ID(membership_no)",
+    "member name(member_name)", "member since(member_since)", "Modified Date", "MSN(msn)", "name on account(owner)",
+    "name(name)", "nationality(nationality)", "network name(network_name)", "Notes", "number(ccnum)", "number(number)",
+    "occupation(occupation)", "order number(order_number)", "order total(order_total)", "Password",
+    "password(password)", "password(pop_password)", "password(smtp_password)", "phone (intl)(phoneIntl)",
+    "phone (local)(phone_local)", "phone (local)(phoneLocal)", "phone (toll free)(phone_tollfree)",
+    "phone (toll free)(phoneTollFree)", "phone for reservations(reservations_phone)", "phone(branchPhone)",
+    "PIN(pin)", "PIN(telephonePin)", "place of birth(birthplace)", "port number(pop_port)", "port number(smtp_port)",
+    "port(port)", "provider's website(provider_website)", "provider(provider)", "publisher(publisher_name)",
+    "purchase date(order_date)", "registered email(reg_email)", "reminder answer(remindera)",
+    "reminder question(reminderq)", "retail price(retail_price)", "routing number(routingNo)", "Scope",
+    "security(pop_security)", "security(smtp_security)", "server / IP address(server)", "server(hostname)",
+    "server(pop_server)", "sex(sex)", "SID(sid)", "skype(skype)", "SMTP server(smtp_server)", "state(state)",
+    "support email(support_email)", "support phone(support_contact_phone)", "support URL(support_contact_url)",
+    "SWIFT(swift)", "Tags", "telephone(phone)", "Title", "Type", "type(accountType)", "type(database_type)",
+    "type(pop_type)", "type(type)", "URL", "URL(url)", "Username", "username(pop_username)",
+    "username(smtp_username)", "username(username)", "valid from(valid_from)", "valid from(validFrom)",
+    "verification number(cvv)", "version(product_version)", "website(publisher_website)", "website(website)",
+    "wireless network password(wireless_password)", "wireless security(wireless_security)", "Yahoo(yahoo)")
+ONEPASSWORD_WIN_LOGIN = ("UUID", "TITLE", "USERNAME", "PASSWORD", "URL", "URLS", "EMAIL", "MASTER-PASSWORD",
+                         "ACCOUNT-KEY", "SCOPE", "AUTOSUBMIT", "TAGS", "NOTES")
+
+
+def dashlane_zip(files) -> bytes:
+    """Dashlane's export: a ZIP of its five CSV files, `files` giving the rows of each (an empty file by default)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, header in DASHLANE_ZIP_FILES.items():
+            archive.writestr(name, csv_file(header, files.get(name, [])))
+    return out.getvalue()
+
+
+def _backslashed(value: str) -> str:
+    return '"' + value.replace('"', '\\"') + '"'
+
+
+def onepassword_mac_csv(rows) -> bytes:
+    """1Password 7 for Mac: filled values quoted, quotes inside escaped with a backslash, a comma closing each line."""
+    lines = [",".join(_backslashed(column) for column in ONEPASSWORD_MAC) + ","]
+    lines += [",".join(_backslashed(row[column]) if row.get(column) else "" for column in ONEPASSWORD_MAC) + ","
+              for row in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def onepassword_mac_tags(*tags) -> str:
+    """The Mac export's tags: a property list, a tag with spaces in quotes."""
+    return "{(\n" + ",\n".join("    " + (f'"{tag}"' if " " in tag else tag) for tag in tags) + "\n)}"
+
+
+def onepassword_win_csv(header, rows) -> bytes:
+    """1Password 7 for Windows: every value quoted, quotes inside escaped with a backslash, CRLF line ends."""
+    lines = [",".join(_backslashed(column) for column in header)]
+    lines += [",".join(_backslashed(row.get(column, "")) for column in header) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+SAMPLES["dashlane_zip"] = lambda count: dashlane_zip({"credentials.csv": [
+    {"username": row["user"], "title": row["name"], "password": row["password"], "note": row["notes"],
+     "url": row["url"], "category": "Work" if i % 2 else "", "otpSecret": "JBSWY3DPEHPK3PXP"}
+    for i, row in _logins(count)]})
+SAMPLE_NAMES["dashlane_zip"] = "Dashlane-export.zip"

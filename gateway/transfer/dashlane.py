@@ -87,7 +87,7 @@ def read_zip(content: bytes, limits: ImportLimits) -> Iterator[tuple[dict, dict]
         except ImportRefused as error:
             if error.template == NO_ITEMS:
                 continue  # an empty file: Dashlane writes every file, also for what you do not keep
-            raise ImportRefused("%(file)s: %(refusal)s", file=name, refusal=error.reason, line=error.line) from None
+            raise error.within(name) from None
 
 
 def _members(content: bytes, limits: ImportLimits) -> list[tuple[str, bytes]]:

@@ -17,6 +17,7 @@ class ImportRefused(ValueError):
         self.reason = reason % values if values else reason
         self.line = line
         self.entry = entry
+        self.member: str | None = None  # the file inside an archive (a Dashlane ZIP) it was found in
         super().__init__(self.reason)
 
     def located(self, *, line: int | None = None, entry: int | None = None) -> ImportRefused:
@@ -25,12 +26,18 @@ class ImportRefused(ValueError):
             self.line, self.entry = line, entry
         return self
 
+    def within(self, member: str) -> ImportRefused:
+        """This error as found in `member`, one file of an archive."""
+        self.member = member
+        return self
+
     def __str__(self) -> str:
+        where = f"{self.member}: " if self.member else ""
         if self.line is not None:
-            return f"Line {self.line}: {self.reason}"
+            return f"{where}Line {self.line}: {self.reason}"
         if self.entry is not None:
-            return f"Entry {self.entry}: {self.reason}"
-        return self.reason
+            return f"{where}Entry {self.entry}: {self.reason}"
+        return where + self.reason
 
 
 class PasswordNeeded(ImportRefused):

@@ -43,10 +43,10 @@ def import_limits() -> ImportLimits:
 def _refusal_text(refusal: ImportRefused) -> str:
     reason = _(refusal.template, **refusal.values) if refusal.values else _(refusal.template)
     if refusal.line:
-        return _("Line %(line)s: %(reason)s", line=refusal.line, reason=reason)
-    if refusal.entry:
-        return _("Entry %(entry)s: %(reason)s", entry=refusal.entry, reason=reason)
-    return reason
+        reason = _("Line %(line)s: %(reason)s", line=refusal.line, reason=reason)
+    elif refusal.entry:
+        reason = _("Entry %(entry)s: %(reason)s", entry=refusal.entry, reason=reason)
+    return _("%(file)s: %(reason)s", file=refusal.member, reason=reason) if refusal.member else reason
 
 
 def _read_upload() -> tuple[list[dict] | None, str | None, Detection | None]:

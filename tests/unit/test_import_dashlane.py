@@ -177,8 +177,9 @@ def test_a_refusal_inside_the_zip_names_the_file_and_its_line():
     content = dashlane_zip({"credentials.csv": CREDENTIALS[:1] + [{"title": " ", "username": "x"}]})
     with pytest.raises(ImportRefused) as refused:
         parse("dashlane_zip", content)
-    assert (refused.value.line, refused.value.values) == (
-        2 + NOTES_LINES, {"file": "credentials.csv", "refusal": "The name is empty."})
+    assert (refused.value.member, refused.value.line, refused.value.template) == (
+        "credentials.csv", 2 + NOTES_LINES, "The name is empty.")
+    assert str(refused.value) == f"credentials.csv: Line {2 + NOTES_LINES}: The name is empty."
 
 
 def test_a_zip_whose_files_are_larger_than_the_limit_is_refused():

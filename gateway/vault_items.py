@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
@@ -25,7 +26,7 @@ from .transfer.items import CARD_KEYS as CARD_PARTS
 from .transfer.items import FIELD_TYPES  # noqa: F401 - the item form takes it from here
 from .transfer.items import IDENTITY_KEYS as IDENTITY_PARTS
 from .transfer.items import LOGIN_KEYS as LOGIN_PARTS
-from .transfer.items import MATCHES, TYPES
+from .transfer.items import MATCHES, MAX_HISTORY, TYPES
 from .transfer.items import new_item as new_plain_item
 
 ITEM_TYPES = TYPES
@@ -82,6 +83,9 @@ def seal_item(key: SymmetricKey, item: dict) -> tuple[str, dict]:
         parts = item.get(item_type) or {}
         data[item_type] = {part: _seal(key, parts.get(part, "")) for part in
                            (CARD_PARTS if item_type == "card" else IDENTITY_PARTS)}
+    if item.get("password_history"):  # dates sealed too: orgs keeps no text unsealed, and they tell of changes
+        data["password_history"] = [{"password": _seal(key, e["password"]), "last_used": _seal(key, e["last_used"])}
+                                    for e in item["password_history"]]
     return item_type, data
 
 
@@ -108,6 +112,10 @@ def open_item(key: SymmetricKey, stored: dict) -> dict:
     elif item_type in ("card", "identity"):
         parts = data.get(item_type) or {}
         item[item_type] = {part: opened_text(key, parts.get(part)) for part in item[item_type]}
+    # Old passwords are passwords: a reader whose access hides them does not get them either.
+    item["password_history"] = [] if hidden else [
+        {"password": opened_text(key, e.get("password")), "last_used": opened_text(key, e.get("last_used"))}
+        for e in data.get("password_history") or []]
     if hidden:
         for part in HIDDEN_PARTS.get(item_type, ()):
             item[item_type][part] = None
@@ -126,7 +134,30 @@ def keep_hidden_parts(new_data: dict, old_data: dict, item_type: str) -> dict:
             new_data[item_type][part] = (old_data.get(item_type) or {}).get(part)
     unseen = [f for f in old_data.get("fields") or [] if f.get("type") == "hidden"]
     new_data["fields"] = [f for f in new_data.get("fields", []) if f.get("type") != "hidden"] + unseen
+    new_data.pop("password_history", None)
+    if old_data.get("password_history"):
+        new_data["password_history"] = old_data["password_history"]
     return new_data
+
+
+def history_after_edit(old: dict, new: dict, now: datetime | None = None) -> list[dict]:
+    """The password history of an item edited from `old` to `new`, as Bitwarden keeps it.
+
+    A login's password that changed (or went) joins the history, and so does a hidden custom
+    field whose value changed or which went, as "name: value"; newest first, the last five kept.
+    """
+    now = now or datetime.now(timezone.utc)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"  # Bitwarden's lastUsedDate
+    added = []
+    old_password = (old.get("login") or {}).get("password") if old["type"] == "login" else None
+    if old_password and old_password != ((new.get("login") or {}).get("password") or ""):
+        added.append({"password": old_password, "last_used": stamp})
+    new_hidden = {f["name"]: f["value"] for f in new.get("fields") or [] if f.get("type") == "hidden" and f["name"]}
+    for field in old.get("fields") or []:
+        if field.get("type") == "hidden" and field.get("name") and field.get("value") \
+                and new_hidden.get(field["name"]) != field["value"]:
+            added.append({"password": f"{field['name']}: {field['value']}", "last_used": stamp})
+    return (added[::-1] + list(old.get("password_history") or []))[:MAX_HISTORY]
 
 
 def subtitle(item: dict) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 
 from . import protection
 from .errors import ImportRefused
-from .items import CARD_KEYS, IDENTITY_KEYS, new_field, new_item, new_uri
+from .items import CARD_KEYS, IDENTITY_KEYS, new_field, new_history_entry, new_item, new_uri, recent_history
 from .reading import decode_text
 
 CIPHER_TYPES = {1: "login", 2: "note", 3: "card", 4: "identity"}
@@ -119,7 +119,17 @@ def _plain(cipher: object, folders: dict[str, str], collections: dict[str, str])
     return new_item(kind, _text(cipher.get("name"), "name"), notes=_text(cipher.get("notes"), "notes"),
                     favorite=cipher.get("favorite") is True, folder=folders.get(str(cipher.get("folderId")), ""),
                     collections=[collections[str(c)] for c in collection_ids if str(c) in collections],
-                    fields=fields, **parts)
+                    fields=fields, password_history=_history(cipher.get("passwordHistory")), **parts)
+
+
+def _history(history: object) -> list[dict]:
+    entries = []
+    for entry in _list(history, "old passwords"):
+        if not isinstance(entry, Mapping):
+            raise ImportRefused("An old password is not readable.")
+        entries.append(new_history_entry(_text(entry.get("password"), "old password"),
+                                         _text(entry.get("lastUsedDate"), "date an old password was last used")))
+    return recent_history(entries)
 
 
 def _list(value: object, what: str) -> list:
@@ -209,5 +219,7 @@ def cipher(item: dict, folder_id: str | None, collection_ids: list[str] | None) 
     else:
         names = CARD_NAMES if kind == "card" else IDENTITY_NAMES
         out[kind] = {name: _or_null(item[kind][key]) for key, name in names.items()}
+    out["passwordHistory"] = [{"lastUsedDate": entry["last_used"], "password": entry["password"]}
+                              for entry in item["password_history"]] or None
     out["collectionIds"] = collection_ids
     return out

@@ -27,6 +27,8 @@ PART_KEYS = {"card": CARD_KEYS, "identity": IDENTITY_KEYS}
 MAX_TEXT = 10_000
 MAX_URIS = 50
 MAX_FIELDS = 100
+# Bitwarden keeps an item's five most recent old passwords, newest first.
+MAX_HISTORY = 5
 
 
 def new_field(name: str, value: str, type: str = "text") -> dict:
@@ -39,14 +41,28 @@ def new_uri(uri: str, match: str | None = None) -> dict:
     return {"uri": uri, "match": match}
 
 
+def new_history_entry(password: str, last_used: str) -> dict:
+    """An old password of an item and when it stopped being used (ISO 8601 UTC, as Bitwarden writes it)."""
+    return {"password": password, "last_used": last_used}
+
+
+def recent_history(entries: Iterable[Mapping]) -> list[dict]:
+    """The most recent old passwords, newest first, as many as Bitwarden keeps; empty ones left out."""
+    kept = [new_history_entry(e.get("password") or "", e.get("last_used") or "") for e in entries]
+    kept = [e for e in kept if e["password"]]
+    return sorted(kept, key=lambda e: e["last_used"], reverse=True)[:MAX_HISTORY]
+
+
 def new_item(type: str, name: str, *, notes: str = "", favorite: bool = False, folder: str = "",
              collections: Iterable[str] = (), fields: Iterable[Mapping] = (), login: Mapping | None = None,
-             card: Mapping | None = None, identity: Mapping | None = None) -> dict:
+             card: Mapping | None = None, identity: Mapping | None = None,
+             password_history: Iterable[Mapping] = ()) -> dict:
     """A complete plain item: every key of its type present, the parts not given left empty."""
     if type not in TYPES:
         raise ValueError(f"unknown item type {type!r}")
     item = {"type": type, "name": name, "notes": notes, "favorite": favorite, "folder": folder,
-            "collections": list(collections), "fields": [dict(field) for field in fields]}
+            "collections": list(collections), "fields": [dict(field) for field in fields],
+            "password_history": [dict(entry) for entry in password_history]}
     for part, given in (("login", login), ("card", card), ("identity", identity)):
         if part == type:
             item[part] = _complete_part(part, given or {})
@@ -77,7 +93,9 @@ def completed(item: Mapping) -> dict:
     parts = {kind: item.get(kind) or {}} if kind != "note" else {}
     return new_item(kind, item.get("name") or "", notes=item.get("notes") or "",
                     favorite=bool(item.get("favorite")), folder=item.get("folder") or "",
-                    collections=[c for c in item.get("collections") or () if c], fields=fields, **parts)
+                    collections=[c for c in item.get("collections") or () if c], fields=fields,
+                    password_history=[new_history_entry(e.get("password") or "", e.get("last_used") or "")
+                                      for e in item.get("password_history") or ()], **parts)
 
 
 def check_item(item: Mapping) -> None:
@@ -106,6 +124,7 @@ def check_item(item: Mapping) -> None:
         except Invalid as refusal:
             raise ImportRefused(refusal.message) from None
     _check_fields(item.get("fields"))
+    _check_history(item.get("password_history", []))
     for part in ("login", "card", "identity"):
         if part == kind:
             _check_part(part, item.get(part))
@@ -125,6 +144,18 @@ def _check_fields(fields: object) -> None:
         _check_text(field.get("value"), "custom field value")
         if field.get("type") not in FIELD_TYPES:
             raise ImportRefused("The custom field type “%(type)s” is not supported.", type=str(field.get("type")))
+
+
+def _check_history(history: object) -> None:
+    if not isinstance(history, list):
+        raise ImportRefused("The password history is not a list.")
+    if len(history) > MAX_HISTORY:
+        raise ImportRefused("The password history holds more than %(limit)s passwords.", limit=MAX_HISTORY)
+    for entry in history:
+        if not isinstance(entry, Mapping):
+            raise ImportRefused("An old password is not readable.")
+        _check_text(entry.get("password"), "old password")
+        _check_text(entry.get("last_used"), "date an old password was last used")
 
 
 def _check_part(part: str, values: object) -> None:

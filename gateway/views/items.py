@@ -21,7 +21,7 @@ from ..password_generator import GeneratorOptions, generate
 from ..refusals import refusal_text
 from ..render import render, see_other
 from ..vault_filters import VaultFilter, collection_tree, select_items
-from ..vault_items import keep_hidden_parts, new_item, open_item, seal_item, totp_code
+from ..vault_items import history_after_edit, keep_hidden_parts, new_item, open_item, seal_item, totp_code
 from ..vaults import Vault, may_edit, member_vault, organization_vault, personal_vault
 
 bp = Blueprint("items", __name__)
@@ -171,7 +171,10 @@ def _edit(organization_id: str | None, item_id: str | None, mode: str):
         error = _("You hold no key of this organization, so you cannot add items to it.")
     if error:
         return _form_page(vault, item, mode, item_id, str(error))
-    item_type, data = seal_item(vault.key, without_empty_rows(item))
+    item = without_empty_rows(item)
+    if existing and mode == "edit" and not existing["passwords_hidden"]:
+        item["password_history"] = history_after_edit(existing, item)  # the form never carries the history
+    item_type, data = seal_item(vault.key, item)
     if existing and mode == "edit" and existing["passwords_hidden"]:
         data = keep_hidden_parts(data, vault.stored_item(item_id)["data"], item_type)
     try:

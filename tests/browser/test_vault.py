@@ -175,3 +175,26 @@ def test_the_last_type_chosen_wins_when_a_person_changes_their_mind_quickly(syst
     expect(form.get_by_label("Type")).to_have_value("note")
     expect(form.get_by_label("Cardholder name")).to_have_count(0)
     expect(form.get_by_label("Username")).to_have_count(0)
+
+
+def test_a_changed_password_is_shown_masked_in_the_password_history(system, page):
+    name = f"History canary {uuid.uuid4().hex[:6]}"
+    page.goto("/login")
+    log_in(page, "service@demo-msp.example", system.password)
+    page.get_by_role("link", name="Password Manager").click()
+    page.get_by_role("link", name="New item").click()
+    item = dialog(page, "New item")
+    item.get_by_label("Name", exact=True).fill(name)
+    item.get_by_label("Password", exact=True).fill("First-Password-1")
+    item.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text(f"{name} was saved.")
+    open_item(page, name).get_by_role("link", name="Edit").click()
+    edit = dialog(page, "Edit item")
+    edit.get_by_label("Password", exact=True).fill("Second-Password-2")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator(".toast")).to_contain_text(f"{name} was saved.")
+    view = open_item(page, name)
+    view.get_by_text("1 old password").click()
+    expect(view.locator("#view-history-1")).to_be_hidden()
+    view.get_by_role("button", name="Show old password 1").click()
+    expect(view.locator("#view-history-1")).to_have_text("First-Password-1")

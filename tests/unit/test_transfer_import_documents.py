@@ -168,25 +168,23 @@ def onepux_sample() -> bytes:
     return onepux([("Private", [login, card, note]), ("Shared 東京", [identity, password, server])])
 
 
-def test_1pux_items_of_every_category_become_plain_items_with_their_vault_as_collection():
+def test_1pux_items_of_every_category_become_plain_items_with_their_vault_as_collection_but_the_archived():
     private, shared = ["Private"], ["Shared 東京"]
     assert parse("onepassword_1pux", onepux_sample()) == [
         new_item("login", UNICODE, notes=NOTES, favorite=True, folder="Work/東京", collections=private,
-                 fields=[new_field("PIN", "1234", "hidden"), new_field("Question", QUOTED),
-                         new_field("Recovery email", "zoe@example.com")],
+                 fields=[new_field("remember", "true", "boolean"), new_field("PIN", "1234", "hidden"),
+                         new_field("Question", QUOTED), new_field("Recovery email", "zoe@example.com")],
                  login={"username": "zoë", "password": PASSWORD, "totp": TOTP,
                         "uris": [new_uri("https://example.com"), new_uri("https://b.example")]}),
         new_item("card", "Visa", collections=private, fields=[new_field("issuing bank", "Bank, AG")], card={
             "cardholder_name": UNICODE, "brand": "visa", "number": "4111111111111111", "code": "123",
             "exp_month": "3", "exp_year": "2030"}),
-        new_item("note", "Recipe", notes=NOTES, collections=private),
         new_item("identity", "Home", collections=shared, fields=[new_field("birth date", "2000-01-01")], identity={
-            "first_name": "Zoë", "last_name": "Ünïcødé", "address1": "1 Chome", "city": "東京", "country": "jp",
+            "first_name": "Zoë", "last_name": "Ünïcødé", "address1": "1 Chome", "city": "東京", "country": "JP",
             "postal_code": "100-0001", "state": "Tokyo", "phone": "3-1234-5678"}),
         new_item("login", "Wi-Fi", collections=shared, login={"password": "hunter2"}),
-        new_item("note", "Server", collections=shared, fields=[
-            new_field("Website", "https://server.example"), new_field("username", "root"),
-            new_field("password", "toor", "hidden")]),
+        new_item("login", "Server", collections=shared, login={
+            "username": "root", "password": "toor", "uris": [new_uri("https://server.example")]}),
     ]
 
 

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.unit
 def test_a_new_item_has_every_key_of_its_type():
     assert new_item("login", "Mail") == {
         "type": "login", "name": "Mail", "notes": "", "favorite": False, "folder": "", "collections": [],
-        "fields": [], "login": {"username": "", "password": "", "totp": "", "uris": []}}
-    assert set(new_item("note", "n")) == {"type", "name", "notes", "favorite", "folder", "collections", "fields"}
+        "fields": [], "password_history": [], "login": {"username": "", "password": "", "totp": "", "uris": []}}
+    assert set(new_item("note", "n")) == {"type", "name", "notes", "favorite", "folder", "collections", "fields",
+                                          "password_history"}
     assert new_item("card", "c", card={"number": "4111"})["card"] == {
         "cardholder_name": "", "brand": "", "number": "4111", "exp_month": "", "exp_year": "", "code": ""}
     assert len(new_item("identity", "i")["identity"]) == 18

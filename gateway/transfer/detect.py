@@ -23,6 +23,9 @@ CSV_SIGNATURES = (
     ("dashlane_csv", {"username", "username2", "title", "password", "url"}),
     ("dashlane_csv", {"type", "account_name", "account_holder"}),
     ("chrome_csv", {"name", "url", "username", "password"}),
+    # Safari's columns are 1Password's and Notes: 1Password's own Favorite and Archived keep its files its own.
+    ("safari_csv", {"title", "url", "username", "password", "notes", "otpauth"}),
+    ("onepassword_csv", {"title", "url", "username", "password", "otpauth", "favorite", "archived"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

@@ -89,6 +89,14 @@ _STEPS = {
         _l("Unzip it and import credentials.csv here, then securenotes.csv and payments.csv if you want "
            "them too."),
     ),
+    "safari_csv": (
+        _l("On a Mac with macOS 15 or later, open the Passwords app; on an older Mac, open Safari → Settings → "
+           "Passwords."),
+        _l("Passwords app: choose File → Export All Passwords to File. Safari: open the ⋯ menu below the list and "
+           "choose Export All Passwords."),
+        _l("Confirm with Touch ID or your Mac's password, and save the CSV file."),
+        _l("The file holds passwords, their notes and verification codes; passkeys are not exported."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

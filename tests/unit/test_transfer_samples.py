@@ -234,3 +234,17 @@ def test_a_1pux_file_is_a_zip_holding_export_data():
 def test_keepass_xml_starts_with_a_byte_order_mark():
     sample = keepass_xml(keepass_group("Database"))
     assert sample.startswith(codecs.BOM_UTF8 + b"<?xml")
+
+
+# Safari 15+ and the Passwords app: minimal quoting, LF line ends, no byte-order mark.
+SAFARI = ("Title", "URL", "Username", "Password", "Notes", "OTPAuth")
+
+
+def safari_csv(rows, header=SAFARI) -> bytes:
+    return csv_file(header, rows)
+
+
+SAMPLES["safari_csv"] = lambda count: safari_csv([
+    {"Title": row["name"], "URL": row["url"], "Username": row["user"], "Password": row["password"],
+     "Notes": row["notes"], "OTPAuth": TOTP} for _, row in _logins(count)])
+SAMPLE_NAMES["safari_csv"] = "Passwords.csv"

@@ -50,11 +50,18 @@ def detect_format(filename: str, content: bytes) -> str | None:
             bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
             return "bitwarden_json" if bitwarden else None
     elif head.startswith("<"):
-        return "keepass_xml" if "<KeePassFile" in head else None
+        return "keepass_xml" if "<KeePassFile" in head else _xml_format(head)
     elif found := _csv_format(head):
         return found
     extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
     return EXTENSIONS.get(extension)
+
+
+def _xml_format(head: str) -> str | None:
+    """The format of an XML document other than KeePass's, by its root element."""
+    if "<database>" in head or "<database " in head:
+        return "safeincloud_xml"
+    return None
 
 
 def _holds_export_data(content: bytes) -> bool:

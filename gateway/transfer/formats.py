@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import safari
+from . import safari, safeincloud
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -26,6 +26,7 @@ FORMATS = {
     "keepassxc_csv": _l("KeePassXC (CSV)"),
     "dashlane_csv": _l("Dashlane (CSV)"),
     "safari_csv": _l("Safari or Apple Passwords (CSV)"),
+    "safeincloud_xml": _l("SafeInCloud (XML)"),
 }
 
 _READERS = {
@@ -38,6 +39,7 @@ _READERS = {
     "keepassxc_csv": csv_formats.read_keepassxc,
     "dashlane_csv": csv_formats.read_dashlane,
     "safari_csv": safari.read,
+    "safeincloud_xml": safeincloud.read,
 }
 
 

@@ -97,6 +97,12 @@ _STEPS = {
         _l("Confirm with Touch ID or your Mac's password, and save the CSV file."),
         _l("The file holds passwords, their notes and verification codes; passkeys are not exported."),
     ),
+    "safeincloud_xml": (
+        _l("Open SafeInCloud on your Windows or Mac computer and unlock your database."),
+        _l("Choose File → Export → As XML."),
+        _l("Save the XML file. Cards become logins, payment cards or notes, and each card's first label becomes "
+           "its folder."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from gateway.transfer import ImportRefused, detect_format, new_field, new_item, new_uri, parse
-from tests.unit.test_transfer_samples import NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, safari_csv, sample
+from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, keepass_group,
+                                              keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
+                                              safeincloud_xml, sample)
 
 pytestmark = pytest.mark.unit
 
@@ -61,3 +63,76 @@ def test_a_chrome_file_picked_as_safari_is_refused_naming_safaris_columns():
 
 def test_a_onepassword_csv_is_still_told_from_a_safari_one():
     assert detect_format("x.csv", sample("onepassword_csv")) == "onepassword_csv"
+
+
+# SafeInCloud
+
+SAFEINCLOUD_TEMPLATE = safeincloud_card("Web Account", safeincloud_field("Login", "", "login", "username"),
+                                        safeincloud_field("Password", "", "password", "current-password"),
+                                        card_id=102, attributes=' template="true"')
+
+
+def test_safeincloud_cards_become_logins_payment_cards_and_notes_in_their_labels_folder():
+    content = safeincloud_xml([(1, "Business"), (3, "Ünïcødé 東京"), (4, "Web Accounts")], [
+        SAFEINCLOUD_TEMPLATE,
+        safeincloud_card(UNICODE, safeincloud_field("Email", "zoë@example.com", "login", "username"),
+                         safeincloud_field("Password", PASSWORD, "password", "current-password"),
+                         safeincloud_field("Website", "https://www.google.com", "website", "url"),
+                         safeincloud_field("Sign-in page", "https://accounts.google.com", "weblogin"),
+                         safeincloud_field("One-time password", TOTP, "one_time_password", "one-time-code"),
+                         safeincloud_field("2FA-Reset", "reset-code 🔐", "secret"),
+                         safeincloud_field("Recovery email", "zoe@backup.example", "email"),
+                         "        <label_id>3</label_id>", "        <label_id>4</label_id>",
+                         f"        <notes>{NOTES}</notes>", card_id=300, attributes=' star="true"'),
+        safeincloud_card("Twitter", safeincloud_field("Login", "zoe", "login", "username"),
+                         safeincloud_field("Secret login data", "first", "password"),
+                         safeincloud_field("Old password", "second", "password"), card_id=302),
+        safeincloud_card("Visa", safeincloud_field("Number", "5555123456789000", "number", "cc-number"),
+                         safeincloud_field("Owner", "Zoë Ünïcødé", "text", "cc-name"),
+                         safeincloud_field("Expires", "01/30", "expiry", "cc-exp"),
+                         safeincloud_field("CVV", "555", "pin", "cc-csc"),
+                         safeincloud_field("PIN", "1111", "pin"),
+                         safeincloud_field("Blocking", "555-0153", "phone"),
+                         "        <label_id>1</label_id>", card_id=205),
+        safeincloud_card("Passport", safeincloud_field("Number", "555111111", "number"),
+                         safeincloud_field("Expires", "01/01/2028", "expiry"),
+                         "        <notes>Renew in 2027</notes>", card_id=203),
+        safeincloud_card("Recipe", "        <notes>Flour, eggs\n東京</notes>", card_id=206,
+                         attributes=' type="note"'),
+        safeincloud_card("Facebook", safeincloud_field("Login", "gone", "login", "username"), card_id=301,
+                         attributes=' deleted="true"'),
+    ])
+    assert detect_format("SafeInCloud.xml", content) == "safeincloud_xml"
+    assert parse("safeincloud_xml", content) == [
+        new_item("login", UNICODE, notes=NOTES, favorite=True, folder="Ünïcødé 東京", fields=[
+            new_field("2FA-Reset", "reset-code 🔐", "hidden"), new_field("Recovery email", "zoe@backup.example")],
+            login={"username": "zoë@example.com", "password": PASSWORD, "totp": TOTP,
+                   "uris": [new_uri("https://www.google.com"), new_uri("https://accounts.google.com")]}),
+        new_item("login", "Twitter", fields=[new_field("Old password", "second", "hidden")],
+                 login={"username": "zoe", "password": "first"}),
+        new_item("card", "Visa", folder="Business", fields=[
+            new_field("PIN", "1111", "hidden"), new_field("Blocking", "555-0153")], card={
+            "number": "5555123456789000", "cardholder_name": "Zoë Ünïcødé", "exp_month": "1", "exp_year": "2030",
+            "code": "555"}),
+        new_item("note", "Passport", notes="Renew in 2027", fields=[
+            new_field("Number", "555111111"), new_field("Expires", "01/01/2028")]),
+        new_item("note", "Recipe", notes="Flour, eggs\n東京"),
+    ]
+
+
+def test_a_safeincloud_export_may_start_with_a_byte_order_mark_and_blank_lines():
+    content = b"\xef\xbb\xbf\r\n" + safeincloud_xml([], [safeincloud_card("A", "        <notes>n</notes>",
+                                                                             attributes=' type="note"')])
+    assert parse("safeincloud_xml", content) == [new_item("note", "A", notes="n")]
+
+
+def test_a_safeincloud_card_without_a_title_is_refused_at_its_entry():
+    refused = refusal("safeincloud_xml", safeincloud_xml([], [SAFEINCLOUD_TEMPLATE, safeincloud_card(
+        "Ok", "        <notes>n</notes>", attributes=' type="note"'), safeincloud_card(" ", card_id=2)]))
+    assert (refused.entry, refused.reason) == (2, "The name is empty.")
+
+
+def test_a_keepass_file_picked_as_safeincloud_is_refused_naming_the_elements_expected():
+    refused = refusal("safeincloud_xml", keepass_xml(keepass_group("Database")))
+    assert refused.reason == ("The file is not a SafeInCloud XML export: its root element should be <database>, "
+                              "holding <label> and <card> elements.")

@@ -248,3 +248,32 @@ SAMPLES["safari_csv"] = lambda count: safari_csv([
     {"Title": row["name"], "URL": row["url"], "Username": row["user"], "Password": row["password"],
      "Notes": row["notes"], "OTPAuth": TOTP} for _, row in _logins(count)])
 SAMPLE_NAMES["safari_csv"] = "Passwords.csv"
+
+
+def safeincloud_field(name, value, type="text", autofill="off") -> str:
+    return (f'        <field name="{escape(name, {chr(34): "&quot;"})}" type="{type}" autofill="{autofill}">'
+            f"{escape(value)}</field>")
+
+
+def safeincloud_card(title, *parts, card_id=1, attributes="") -> str:
+    """One <card>: `parts` are its <field>, <notes> and <label_id> lines."""
+    return "\n".join([f'    <card title="{escape(title, {chr(34): "&quot;"})}" id="{card_id}" symbol="web_site" '
+                      f'color="blue" autofill="on"{attributes}>', *parts, "    </card>"])
+
+
+def safeincloud_xml(labels, cards) -> bytes:
+    """SafeInCloud's File → Export → As XML: UTF-8, labels first, then templates and cards."""
+    lines = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', "<database>",
+             *(f'    <label name="{escape(name)}" id="{label_id}"></label>' for label_id, name in labels), *cards,
+             "</database>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+SAMPLES["safeincloud_xml"] = lambda count: safeincloud_xml([(1, "Work/東京")], [
+    safeincloud_card(row["name"], safeincloud_field("Login", row["user"], "login", "username"),
+                     safeincloud_field("Password", row["password"], "password", "current-password"),
+                     safeincloud_field("Website", row["url"], "website", "url"),
+                     safeincloud_field("PIN", str(i), "pin"), f"        <notes>{escape(row['notes'])}</notes>",
+                     "        <label_id>1</label_id>" if i % 2 else "", card_id=100 + i)
+    for i, row in _logins(count)])
+SAMPLE_NAMES["safeincloud_xml"] = "SafeInCloud.xml"

@@ -26,6 +26,8 @@ CSV_SIGNATURES = (
     # Safari's columns are 1Password's and Notes: 1Password's own Favorite and Archived keep its files its own.
     ("safari_csv", {"title", "url", "username", "password", "notes", "otpauth"}),
     ("onepassword_csv", {"title", "url", "username", "password", "otpauth", "favorite", "archived"}),
+    ("zohovault_csv", {"password name", "password url", "secretdata", "customdata"}),
+    ("zohovault_csv", {"secret name", "secret url", "secretdata", "customdata"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

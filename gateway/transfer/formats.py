@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import safari, safeincloud
+from . import safari, safeincloud, zoho
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -27,6 +27,7 @@ FORMATS = {
     "dashlane_csv": _l("Dashlane (CSV)"),
     "safari_csv": _l("Safari or Apple Passwords (CSV)"),
     "safeincloud_xml": _l("SafeInCloud (XML)"),
+    "zohovault_csv": _l("Zoho Vault (CSV)"),
 }
 
 _READERS = {
@@ -40,6 +41,7 @@ _READERS = {
     "dashlane_csv": csv_formats.read_dashlane,
     "safari_csv": safari.read,
     "safeincloud_xml": safeincloud.read,
+    "zohovault_csv": zoho.read,
 }
 
 

@@ -103,6 +103,12 @@ _STEPS = {
         _l("Save the XML file. Cards become logins, payment cards or notes, and each card's first label becomes "
            "its folder."),
     ),
+    "zohovault_csv": (
+        _l("Sign in to the Zoho Vault web app."),
+        _l("Open Tools → Export Passwords (Export Secrets in older versions)."),
+        _l("Choose the Zoho Vault Format CSV and the passwords to export, and enter your master password."),
+        _l("Save the CSV file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

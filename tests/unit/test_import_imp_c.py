@@ -10,7 +10,7 @@ import pytest
 from gateway.transfer import ImportRefused, detect_format, new_field, new_item, new_uri, parse
 from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, keepass_group,
                                               keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
-                                              safeincloud_xml, sample)
+                                              safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY)
 
 pytestmark = pytest.mark.unit
 
@@ -136,3 +136,50 @@ def test_a_keepass_file_picked_as_safeincloud_is_refused_naming_the_elements_exp
     refused = refusal("safeincloud_xml", keepass_xml(keepass_group("Database")))
     assert refused.reason == ("The file is not a SafeInCloud XML export: its root element should be <database>, "
                               "holding <label> and <card> elements.")
+
+
+# Zoho Vault
+
+def test_zoho_secrets_read_their_typed_and_custom_data_into_logins_fields_and_notes():
+    content = zoho_csv([
+        {"Password Name": UNICODE, "Description": "Mail, personal", "Password URL": "https://mail.example/",
+         "SecretData": zoho_secret("zoë@example.com", PASSWORD), "Notes": NOTES,
+         "CustomData": "PIN:4629\nRecovery:東京 🔐\n", "Tags": "mail,home", "Classification": "P", "Favorite": "1",
+         "TOTP": TOTP, "Folder Name": "Work\nServers"},
+        {"Password Name": "Router", "Password URL": "", "SecretData": zoho_secret("admin", "pw", "Unix"),
+         "Classification": "E", "Favorite": "0", "Folder Name": "Home"},
+        {"Password Name": "Note", "SecretData": zoho_secret("", ""), "Notes": "Only notes", "Favorite": "0"},
+    ])
+    assert detect_format("Zoho_Vault_Passwords.csv", content) == "zohovault_csv"
+    assert parse("zohovault_csv", content) == [
+        new_item("login", UNICODE, notes=NOTES, favorite=True, folder="Work/Servers", fields=[
+            new_field("Description", "Mail, personal"), new_field("Tags", "mail,home"),
+            new_field("PIN", "4629", "hidden"),
+            new_field("Recovery", "東京 🔐")], login={
+            "username": "zoë@example.com", "password": PASSWORD, "totp": TOTP,
+            "uris": [new_uri("https://mail.example/")]}),
+        new_item("login", "Router", folder="Home", login={"username": "admin", "password": "pw"}),
+        new_item("note", "Note", notes="Only notes"),
+    ]
+
+
+def test_older_zoho_exports_name_secrets_and_chambers():
+    content = zoho_csv([{"Secret Name": "aib", "Secret URL": "https://onlinebanking.aib.ie",
+                         "SecretData": zoho_secret("dpbx@fner.ws", "ws5T@;_UB[Q|P!8'"), "CustomData": "pin:462916\n",
+                         "Classification": "P", "Favorite": "0", "ChamberName": "Emails\nWS"}], header=ZOHO_LEGACY)
+    assert detect_format("zoho.csv", content) == "zohovault_csv"
+    assert parse("zohovault_csv", content) == [
+        new_item("login", "aib", folder="Emails/WS", fields=[new_field("pin", "462916", "hidden")], login={
+            "username": "dpbx@fner.ws", "password": "ws5T@;_UB[Q|P!8'",
+            "uris": [new_uri("https://onlinebanking.aib.ie")]})]
+
+
+def test_a_zoho_secret_without_a_name_is_refused():
+    refused = refusal("zohovault_csv", zoho_csv([{"Password Name": " ", "SecretData": zoho_secret("a", "b")}]))
+    assert (refused.line, refused.reason) == (2, "The name is empty.")
+
+
+def test_a_safari_file_picked_as_zoho_is_refused_naming_zohos_columns():
+    refused = refusal("zohovault_csv", sample("safari_csv"))
+    assert (refused.line, refused.reason) == (1, "The file is not a Zoho Vault export: its first line should name "
+                                                 "the columns Password Name, Password URL, SecretData, CustomData.")

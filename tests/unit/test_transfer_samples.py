@@ -277,3 +277,27 @@ SAMPLES["safeincloud_xml"] = lambda count: safeincloud_xml([(1, "Work/東京")],
                      "        <label_id>1</label_id>" if i % 2 else "", card_id=100 + i)
     for i, row in _logins(count)])
 SAMPLE_NAMES["safeincloud_xml"] = "SafeInCloud.xml"
+
+
+# Zoho Vault: a byte-order mark, a fully quoted header, values quoted only where needed.
+ZOHO = ("Password Name", "Description", "Password URL", "SecretData", "Notes", "CustomData", "Tags",
+        "Classification", "Favorite", "TOTP", "Folder Name")
+ZOHO_LEGACY = ("Secret Name", "Description", "Secret URL", "SecretData", "Notes", "CustomData", "Tags",
+               "Classification", "Favorite", "ChamberName")
+
+
+def zoho_csv(rows, header=ZOHO) -> bytes:
+    body = csv_file(header, rows).decode("utf-8").partition("\n")[2]
+    return codecs.BOM_UTF8 + (",".join(f'"{column}"' for column in header) + "\n" + body).encode("utf-8")
+
+
+def zoho_secret(username, password, secret_type="Web Account") -> str:
+    return f"SecretType:{secret_type}\nUser Name:{username}\nPassword:{password}\n"
+
+
+SAMPLES["zohovault_csv"] = lambda count: zoho_csv([
+    {"Password Name": row["name"], "Password URL": row["url"], "SecretData": zoho_secret(row["user"], row["password"]),
+     "Notes": row["notes"], "CustomData": f"PIN:{i}\n", "Classification": "P",
+     "Favorite": "1" if row["favorite"] else "0", "TOTP": TOTP, "Folder Name": "Work\n東京" if i % 2 else ""}
+    for i, row in _logins(count)])
+SAMPLE_NAMES["zohovault_csv"] = "Zoho_Vault_Passwords.csv"

@@ -28,6 +28,9 @@ CSV_SIGNATURES = (
     ("onepassword_csv", {"title", "url", "username", "password", "otpauth", "favorite", "archived"}),
     ("zohovault_csv", {"password name", "password url", "secretdata", "customdata"}),
     ("zohovault_csv", {"secret name", "secret url", "secretdata", "customdata"}),
+    # Passbolt writes KeePassXC's columns and TOTP; KeePassXC 2.6+ adds Icon, which keeps its files its own.
+    ("passbolt_csv", {"title", "username", "url", "password", "notes", "group", "totp"}),
+    ("keepassxc_csv", {"group", "title", "username", "password", "url", "notes", "totp", "icon"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import safari, safeincloud, zoho
+from . import passbolt, safari, safeincloud, zoho
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -28,6 +28,7 @@ FORMATS = {
     "safari_csv": _l("Safari or Apple Passwords (CSV)"),
     "safeincloud_xml": _l("SafeInCloud (XML)"),
     "zohovault_csv": _l("Zoho Vault (CSV)"),
+    "passbolt_csv": _l("Passbolt (CSV)"),
 }
 
 _READERS = {
@@ -42,6 +43,7 @@ _READERS = {
     "safari_csv": safari.read,
     "safeincloud_xml": safeincloud.read,
     "zohovault_csv": zoho.read,
+    "passbolt_csv": passbolt.read,
 }
 
 

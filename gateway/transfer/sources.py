@@ -109,6 +109,12 @@ _STEPS = {
         _l("Choose the Zoho Vault Format CSV and the passwords to export, and enter your master password."),
         _l("Save the CSV file."),
     ),
+    "passbolt_csv": (
+        _l("Sign in to Passbolt in your browser."),
+        _l("Select the passwords to export (or a folder), then open More → Export."),
+        _l("Choose the format csv (KeePass) and select Export."),
+        _l("Save the CSV file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -10,7 +10,8 @@ import pytest
 from gateway.transfer import ImportRefused, detect_format, new_field, new_item, new_uri, parse
 from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, keepass_group,
                                               keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
-                                              safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY)
+                                              safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY,
+                                              passbolt_csv)
 
 pytestmark = pytest.mark.unit
 
@@ -183,3 +184,41 @@ def test_a_safari_file_picked_as_zoho_is_refused_naming_zohos_columns():
     refused = refusal("zohovault_csv", sample("safari_csv"))
     assert (refused.line, refused.reason) == (1, "The file is not a Zoho Vault export: its first line should name "
                                                  "the columns Password Name, Password URL, SecretData, CustomData.")
+
+
+# Passbolt
+
+def test_passbolt_resources_keep_their_description_one_time_password_and_folder_path():
+    content = passbolt_csv([
+        {"Title": UNICODE, "Username": "zoë@example.com", "URL": "https://url1.example", "Password": PASSWORD,
+         "Notes": NOTES, "Group": "/Work/東京/", "TOTP": TOTP},
+        {"Title": QUOTED, "Username": "", "URL": "", "Password": "pw", "Notes": "", "Group": "", "TOTP": ""},
+    ])
+    assert detect_format("passbolt-export.csv", content) == "passbolt_csv"
+    assert parse("passbolt_csv", content) == [
+        new_item("login", UNICODE, notes=NOTES, folder="Work/東京", login={
+            "username": "zoë@example.com", "password": PASSWORD, "totp": TOTP,
+            "uris": [new_uri("https://url1.example")]}),
+        new_item("login", QUOTED, login={"password": "pw"}),
+    ]
+
+
+def test_passbolt_exports_from_before_totp_are_read():
+    content = passbolt_csv([{"Title": "A", "Password": "p", "Group": "F"}],
+                           header=("Title", "Username", "URL", "Password", "Notes", "Group"))
+    assert parse("passbolt_csv", content) == [new_item("login", "A", folder="F", login={"password": "p"})]
+
+
+def test_keepassxc_files_are_still_told_from_passbolt_ones():
+    assert detect_format("Passwords.csv", sample("keepassxc_csv")) == "keepassxc_csv"
+
+
+def test_a_passbolt_resource_without_a_title_is_refused():
+    refused = refusal("passbolt_csv", passbolt_csv([{"Title": "", "Password": "p"}]))
+    assert (refused.line, refused.reason) == (2, "The name is empty.")
+
+
+def test_a_lastpass_file_picked_as_passbolt_is_refused_naming_passbolts_columns():
+    refused = refusal("passbolt_csv", sample("lastpass_csv"))
+    assert (refused.line, refused.reason) == (1, "The file is not a Passbolt export: its first line should name "
+                                                 "the columns Title, Username, URL, Password, Notes, Group.")

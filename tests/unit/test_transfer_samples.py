@@ -301,3 +301,17 @@ SAMPLES["zohovault_csv"] = lambda count: zoho_csv([
      "Favorite": "1" if row["favorite"] else "0", "TOTP": TOTP, "Folder Name": "Work\n東京" if i % 2 else ""}
     for i, row in _logins(count)])
 SAMPLE_NAMES["zohovault_csv"] = "Zoho_Vault_Passwords.csv"
+
+
+# Passbolt's csv-kdbx export quotes every value and ends lines with CRLF.
+PASSBOLT = ("Title", "Username", "URL", "Password", "Notes", "Group", "TOTP")
+
+
+def passbolt_csv(rows, header=PASSBOLT) -> bytes:
+    return csv_file(header, rows, newline="\r\n", quote_all=True)
+
+
+SAMPLES["passbolt_csv"] = lambda count: passbolt_csv([
+    {"Title": row["name"], "Username": row["user"], "URL": row["url"], "Password": row["password"],
+     "Notes": row["notes"], "Group": "Work/東京" if i % 2 else "", "TOTP": TOTP} for i, row in _logins(count)])
+SAMPLE_NAMES["passbolt_csv"] = "passbolt-export.csv"

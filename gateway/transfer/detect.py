@@ -31,6 +31,12 @@ CSV_SIGNATURES = (
     # Passbolt writes KeePassXC's columns and TOTP; KeePassXC 2.6+ adds Icon, which keeps its files its own.
     ("passbolt_csv", {"title", "username", "url", "password", "notes", "group", "totp"}),
     ("keepassxc_csv", {"group", "title", "username", "password", "url", "notes", "totp", "icon"}),
+    ("myki_csv", {"nickname", "url", "username", "password", "additionalinfo", "twofasecret"}),
+    ("myki_csv", {"nickname", "authtoken", "additionalinfo"}),
+    ("myki_csv", {"nickname", "cardnumber", "cardname", "exp_month", "exp_year", "cvv"}),
+    ("myki_csv", {"nickname", "firstname", "lastname", "firstaddressline", "zipcode"}),
+    ("myki_csv", {"nickname", "idtype", "idnumber", "idname"}),
+    ("myki_csv", {"nickname", "status", "content"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import passbolt, safari, safeincloud, zoho
+from . import myki, passbolt, safari, safeincloud, zoho
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -29,6 +29,7 @@ FORMATS = {
     "safeincloud_xml": _l("SafeInCloud (XML)"),
     "zohovault_csv": _l("Zoho Vault (CSV)"),
     "passbolt_csv": _l("Passbolt (CSV)"),
+    "myki_csv": _l("Myki (CSV)"),
 }
 
 _READERS = {
@@ -44,6 +45,7 @@ _READERS = {
     "safeincloud_xml": safeincloud.read,
     "zohovault_csv": zoho.read,
     "passbolt_csv": passbolt.read,
+    "myki_csv": myki.read,
 }
 
 

@@ -115,6 +115,12 @@ _STEPS = {
         _l("Choose the format csv (KeePass) and select Export."),
         _l("Save the CSV file."),
     ),
+    "myki_csv": (
+        _l("Open the Myki web app and sign in."),
+        _l("Open Settings → Export, and export your vault."),
+        _l("Myki saves one CSV file per kind of item: import UserAccount.csv here, then the files of cards, "
+           "addresses, ID cards, notes and two-factor codes you want too."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -11,7 +11,8 @@ from gateway.transfer import ImportRefused, detect_format, new_field, new_item, 
 from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, keepass_group,
                                               keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
                                               safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY,
-                                              passbolt_csv)
+                                              passbolt_csv, myki_csv, MYKI_TWO_FACTOR, MYKI_CARDS,
+                                              MYKI_ADDRESSES, MYKI_ID_CARDS, MYKI_NOTES)
 
 pytestmark = pytest.mark.unit
 
@@ -222,3 +223,81 @@ def test_a_lastpass_file_picked_as_passbolt_is_refused_naming_passbolts_columns(
     refused = refusal("passbolt_csv", sample("lastpass_csv"))
     assert (refused.line, refused.reason) == (1, "The file is not a Passbolt export: its first line should name "
                                                  "the columns Title, Username, URL, Password, Notes, Group.")
+
+
+# Myki
+
+def test_myki_accounts_and_two_factor_codes_become_logins_keeping_status_and_tags_as_fields():
+    accounts = myki_csv([
+        {"nickname": UNICODE, "url": "https://mastodon.social/", "username": "zoë", "password": PASSWORD,
+         "additionalInfo": NOTES + "\n", "twofaSecret": "q3cqvrxeak7vcj6etwm7rihedmwqr3uk", "status": "1",
+         "tags": "social,東京"},
+        {"nickname": "empty entry", "status": "1"},
+    ])
+    two_factor = myki_csv([{"nickname": "GitHub", "status": "1", "authToken": "JBSWY3DPEHPK3PXP",
+                            "additionalInfo": "Backup codes in the safe"}], header=MYKI_TWO_FACTOR)
+    assert detect_format("UserAccount.csv", accounts) == detect_format("User2FA.csv", two_factor) == "myki_csv"
+    assert parse("myki_csv", accounts) == [
+        new_item("login", UNICODE, notes=NOTES, fields=[new_field("Status", "1"), new_field("Tags", "social,東京")],
+                 login={"username": "zoë", "password": PASSWORD, "totp": "q3cqvrxeak7vcj6etwm7rihedmwqr3uk",
+                        "uris": [new_uri("https://mastodon.social/")]}),
+        new_item("login", "empty entry", fields=[new_field("Status", "1")]),
+    ]
+    assert parse("myki_csv", two_factor) == [
+        new_item("login", "GitHub", notes="Backup codes in the safe", fields=[new_field("Status", "1")],
+                 login={"totp": "JBSWY3DPEHPK3PXP"})]
+
+
+def test_myki_cards_addresses_id_cards_and_notes_become_items_of_their_type():
+    cards = myki_csv([{"nickname": "Visa", "status": "1", "cardNumber": "4111111111111111",
+                       "cardName": "Zoë Ünïcødé", "exp_month": "03", "exp_year": "2030", "cvv": "123",
+                       "additionalInfo": "Travel card"}], header=MYKI_CARDS)
+    addresses = myki_csv([{"nickname": "Home", "status": "1", "firstName": "Zoë", "middleName": "M",
+                           "lastName": "Ünïcødé", "email": "zoe@example.com", "firstAddressLine": "1 Chome",
+                           "secondAddressLine": "Apt 2", "title": "Ms", "gender": "F", "number": "+81 3 1234 5678",
+                           "city": "東京", "country": "JP", "zipCode": "100-0001"}], header=MYKI_ADDRESSES)
+    id_cards = myki_csv([
+        {"nickname": "Passport", "status": "1", "idType": "Passport", "idNumber": "X123", "idName": "Zoë M Ünïcødé",
+         "idIssuanceDate": "01/01/2020", "idExpirationDate": "01/01/2030", "idCountry": "FR"},
+        {"nickname": "SSN", "idType": "Social Security", "idNumber": "078-05-1120", "idName": "Zoë"},
+        {"nickname": "Licence", "idType": "Driver's License", "idNumber": "D-1", "idName": "Zoë Ünïcødé"},
+    ], header=MYKI_ID_CARDS)
+    notes = myki_csv([{"nickname": "Recipe", "status": "1", "content": NOTES + "\n"}], header=MYKI_NOTES)
+    for content in (cards, addresses, id_cards, notes):
+        assert detect_format("Myki.csv", content) == "myki_csv"
+    assert parse("myki_csv", cards) == [new_item("card", "Visa", notes="Travel card", fields=[
+        new_field("Status", "1")], card={"cardholder_name": "Zoë Ünïcødé", "number": "4111111111111111",
+                                         "exp_month": "03", "exp_year": "2030", "code": "123"})]
+    assert parse("myki_csv", addresses) == [new_item("identity", "Home", fields=[
+        new_field("Status", "1"), new_field("Gender", "F")], identity={
+        "title": "Ms", "first_name": "Zoë", "middle_name": "M", "last_name": "Ünïcødé", "email": "zoe@example.com",
+        "address1": "1 Chome", "address2": "Apt 2", "phone": "+81 3 1234 5678", "city": "東京", "country": "JP",
+        "postal_code": "100-0001"})]
+    assert parse("myki_csv", id_cards) == [
+        new_item("identity", "Passport", fields=[
+            new_field("Status", "1"), new_field("ID type", "Passport"), new_field("Issued", "01/01/2020"),
+            new_field("Expires", "01/01/2030")], identity={
+            "first_name": "Zoë", "middle_name": "M", "last_name": "Ünïcødé", "country": "FR",
+            "passport_number": "X123"}),
+        new_item("identity", "SSN", fields=[new_field("ID type", "Social Security")],
+                 identity={"first_name": "Zoë", "ssn": "078-05-1120"}),
+        new_item("identity", "Licence", fields=[new_field("ID type", "Driver's License")],
+                 identity={"first_name": "Zoë", "last_name": "Ünïcødé", "license_number": "D-1"}),
+    ]
+    assert parse("myki_csv", notes) == [new_item("note", "Recipe", notes=NOTES, fields=[new_field("Status", "1")])]
+
+
+def test_a_myki_line_without_a_nickname_is_refused():
+    refused = refusal("myki_csv", myki_csv([{"nickname": "", "url": "https://a.example"}]))
+    assert (refused.line, refused.reason) == (2, "The name is empty.")
+
+
+def test_a_chrome_file_picked_as_myki_is_refused_naming_the_columns_of_each_myki_file():
+    refused = refusal("myki_csv", chrome_csv([{"name": "a", "url": "https://a.example"}]))
+    assert refused.line == 1
+    assert refused.reason == (
+        "The file is not a Myki export: its first line should name the columns of one of its files: "
+        "nickname, url, username, password, additionalInfo, twofaSecret; nickname, authToken, additionalInfo; "
+        "nickname, cardNumber, cardName, exp_month, exp_year, cvv; "
+        "nickname, firstName, lastName, firstAddressLine, zipCode; nickname, idType, idNumber, idName; "
+        "nickname, status, content.")

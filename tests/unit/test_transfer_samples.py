@@ -315,3 +315,25 @@ SAMPLES["passbolt_csv"] = lambda count: passbolt_csv([
     {"Title": row["name"], "Username": row["user"], "URL": row["url"], "Password": row["password"],
      "Notes": row["notes"], "Group": "Work/東京" if i % 2 else "", "TOTP": TOTP} for i, row in _logins(count)])
 SAMPLE_NAMES["passbolt_csv"] = "passbolt-export.csv"
+
+
+# Myki's web app: one CSV file per kind of item, each with its own header.
+MYKI_ACCOUNTS = ("nickname", "url", "username", "password", "additionalInfo", "twofaSecret", "status", "tags")
+MYKI_TWO_FACTOR = ("nickname", "status", "tags", "authToken", "additionalInfo")
+MYKI_CARDS = ("nickname", "status", "tags", "cardNumber", "cardName", "exp_month", "exp_year", "cvv",
+              "additionalInfo")
+MYKI_ADDRESSES = ("nickname", "status", "tags", "firstName", "middleName", "lastName", "email", "firstAddressLine",
+                  "secondAddressLine", "title", "gender", "number", "city", "country", "zipCode", "additionalInfo")
+MYKI_ID_CARDS = ("nickname", "status", "tags", "idType", "idNumber", "idName", "idIssuanceDate", "idExpirationDate",
+                 "idCountry", "additionalInfo")
+MYKI_NOTES = ("nickname", "status", "content")
+
+
+def myki_csv(rows, header=MYKI_ACCOUNTS) -> bytes:
+    return csv_file(header, rows)
+
+
+SAMPLES["myki_csv"] = lambda count: myki_csv([
+    {"nickname": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
+     "additionalInfo": row["notes"], "twofaSecret": "JBSWY3DPEHPK3PXP", "status": "1"} for _, row in _logins(count)])
+SAMPLE_NAMES["myki_csv"] = "UserAccount.csv"

@@ -8,6 +8,7 @@ import json
 import zipfile
 
 from .onepassword import DATA_FILE
+from .passky import is_passky
 
 _HEAD_BYTES = 64 * 1024
 # Each format's identifying columns; when several match, the one naming the most columns wins (Chrome's
@@ -59,13 +60,20 @@ def detect_format(filename: str, content: bytes) -> str | None:
             document = _UNREADABLE
         if document is not _UNREADABLE:
             bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
-            return "bitwarden_json" if bitwarden else None
+            return "bitwarden_json" if bitwarden else _json_format(document)
     elif head.startswith("<"):
         return "keepass_xml" if "<KeePassFile" in head else _xml_format(head)
     elif found := _csv_format(head):
         return found
     extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
     return EXTENSIONS.get(extension)
+
+
+def _json_format(document: object) -> str | None:
+    """The format of a JSON document other than Bitwarden's, by its keys."""
+    if is_passky(document):
+        return "passky_json"
+    return None
 
 
 def _xml_format(head: str) -> str | None:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import myki, passbolt, safari, safeincloud, zoho
+from . import myki, passbolt, passky, safari, safeincloud, zoho
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -30,6 +30,7 @@ FORMATS = {
     "zohovault_csv": _l("Zoho Vault (CSV)"),
     "passbolt_csv": _l("Passbolt (CSV)"),
     "myki_csv": _l("Myki (CSV)"),
+    "passky_json": _l("Passky (JSON)"),
 }
 
 _READERS = {
@@ -46,6 +47,7 @@ _READERS = {
     "zohovault_csv": zoho.read,
     "passbolt_csv": passbolt.read,
     "myki_csv": myki.read,
+    "passky_json": passky.read,
 }
 
 

@@ -121,6 +121,11 @@ _STEPS = {
         _l("Myki saves one CSV file per kind of item: import UserAccount.csv here, then the files of cards, "
            "addresses, ID cards, notes and two-factor codes you want too."),
     ),
+    "passky_json": (
+        _l("Sign in to Passky (the web app or the browser extension)."),
+        _l("Open Settings and, under Backup, choose Export → Passky."),
+        _l("Save the JSON file. An encrypted backup cannot be read here: export it without encryption."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

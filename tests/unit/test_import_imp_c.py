@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.transfer import ImportRefused, detect_format, new_field, new_item, new_uri, parse
+from gateway.transfer import ImportRefused, detect_format, export_json, new_field, new_item, new_uri, parse
 from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNICODE, chrome_csv, keepass_group,
                                               keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
                                               safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY,
                                               passbolt_csv, myki_csv, MYKI_TWO_FACTOR, MYKI_CARDS,
-                                              MYKI_ADDRESSES, MYKI_ID_CARDS, MYKI_NOTES)
+                                              MYKI_ADDRESSES, MYKI_ID_CARDS, MYKI_NOTES, passky_json)
 
 pytestmark = pytest.mark.unit
 
@@ -301,3 +301,35 @@ def test_a_chrome_file_picked_as_myki_is_refused_naming_the_columns_of_each_myki
         "nickname, cardNumber, cardName, exp_month, exp_year, cvv; "
         "nickname, firstName, lastName, firstAddressLine, zipCode; nickname, idType, idNumber, idName; "
         "nickname, status, content.")
+
+
+# Passky
+
+def test_passky_entries_are_logins_named_after_their_website_with_the_message_as_notes():
+    content = passky_json([
+        {"website": "github.com", "username": "zoë", "password": PASSWORD, "message": NOTES},
+        {"website": "東京.example", "username": "", "password": "pw", "message": ""},
+    ])
+    assert detect_format("passky_backup.json", content) == "passky_json"
+    assert parse("passky_json", content) == [
+        new_item("login", "github.com", notes=NOTES, login={"username": "zoë", "password": PASSWORD,
+                                                             "uris": [new_uri("github.com")]}),
+        new_item("login", "東京.example", login={"password": "pw", "uris": [new_uri("東京.example")]}),
+    ]
+
+
+def test_an_encrypted_passky_backup_is_refused_with_how_to_export_it_readable():
+    refused = refusal("passky_json", passky_json([{"website": "a", "username": "x", "password": "y"}], True))
+    assert refused.reason == "The Passky backup is encrypted: export it again from Passky without encryption."
+
+
+def test_a_passky_entry_without_a_website_is_refused_at_its_entry():
+    refused = refusal("passky_json", passky_json([{"website": "a"}, {"website": " ", "password": "p"}]))
+    assert (refused.entry, refused.reason) == (2, "The website is empty.")
+
+
+def test_a_bitwarden_json_picked_as_passky_is_refused_naming_passkys_keys():
+    refused = refusal("passky_json", export_json([new_item("note", "a")], []))
+    assert refused.reason == ("The file is not a Passky export: it should be a JSON object with the keys "
+                              "“encrypted” and “passwords”, a list of entries with the keys “website”, "
+                              "“username”, “password” and “message”.")

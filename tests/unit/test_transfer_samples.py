@@ -337,3 +337,14 @@ SAMPLES["myki_csv"] = lambda count: myki_csv([
     {"nickname": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
      "additionalInfo": row["notes"], "twofaSecret": "JBSWY3DPEHPK3PXP", "status": "1"} for _, row in _logins(count)])
 SAMPLE_NAMES["myki_csv"] = "UserAccount.csv"
+
+
+def passky_json(passwords, encrypted=False) -> bytes:
+    """Passky's backup: one JSON object, the passwords in plain text unless encrypted."""
+    return json.dumps({"encrypted": encrypted, "passwords": passwords}, ensure_ascii=False).encode("utf-8")
+
+
+SAMPLES["passky_json"] = lambda count: passky_json([
+    {"website": row["url"], "username": row["user"], "password": row["password"], "message": row["notes"]}
+    for _, row in _logins(count)])
+SAMPLE_NAMES["passky_json"] = "passky_backup.json"

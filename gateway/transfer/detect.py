@@ -38,6 +38,8 @@ CSV_SIGNATURES = (
     ("myki_csv", {"nickname", "firstname", "lastname", "firstaddressline", "zipcode"}),
     ("myki_csv", {"nickname", "idtype", "idnumber", "idname"}),
     ("myki_csv", {"nickname", "status", "content"}),
+    ("avira_csv", {"name", "website", "username", "secondary_username", "password"}),
+    ("logmeonce_csv", {"name", "url", "username", "password", "group", "extra"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

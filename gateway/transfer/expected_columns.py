@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from .errors import ImportRefused
 from .reading import CsvTable
 
-WRONG_COLUMNS = "The file is not a %(source)s export: its first line should name the columns %(columns)s."
-WRONG_KINDS = ("The file is not a %(source)s export: its first line should name the columns of one of its "
+WRONG_COLUMNS = "The file is not an export of %(source)s: its first line should name the columns %(columns)s."
+WRONG_KINDS = ("The file is not an export of %(source)s: its first line should name the columns of one of its "
                "files: %(columns)s.")
 
 

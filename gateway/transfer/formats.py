@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import myki, passbolt, passky, safari, safeincloud, zoho
+from . import avira, logmeonce, myki, passbolt, passky, safari, safeincloud, zoho
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -31,6 +31,8 @@ FORMATS = {
     "passbolt_csv": _l("Passbolt (CSV)"),
     "myki_csv": _l("Myki (CSV)"),
     "passky_json": _l("Passky (JSON)"),
+    "avira_csv": _l("Avira (CSV)"),
+    "logmeonce_csv": _l("LogMeOnce (CSV)"),
 }
 
 _READERS = {
@@ -48,6 +50,8 @@ _READERS = {
     "passbolt_csv": passbolt.read,
     "myki_csv": myki.read,
     "passky_json": passky.read,
+    "avira_csv": avira.read,
+    "logmeonce_csv": logmeonce.read,
 }
 
 

@@ -126,6 +126,16 @@ _STEPS = {
         _l("Open Settings and, under Backup, choose Export → Passky."),
         _l("Save the JSON file. An encrypted backup cannot be read here: export it without encryption."),
     ),
+    "avira_csv": (
+        _l("Open the Avira Password Manager web dashboard and sign in."),
+        _l("Open Settings, then Export passwords (under Import/Export)."),
+        _l("Save the CSV file."),
+    ),
+    "logmeonce_csv": (
+        _l("Sign in to LogMeOnce in your browser."),
+        _l("Open the menu next to your name and choose Export."),
+        _l("Choose the CSV format, confirm, and save the file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -12,7 +12,8 @@ from tests.unit.test_transfer_samples import (NOTES, PASSWORD, QUOTED, TOTP, UNI
                                               keepass_xml, safari_csv, safeincloud_card, safeincloud_field,
                                               safeincloud_xml, sample, zoho_csv, zoho_secret, ZOHO_LEGACY,
                                               passbolt_csv, myki_csv, MYKI_TWO_FACTOR, MYKI_CARDS,
-                                              MYKI_ADDRESSES, MYKI_ID_CARDS, MYKI_NOTES, passky_json)
+                                              MYKI_ADDRESSES, MYKI_ID_CARDS, MYKI_NOTES, passky_json, avira_csv,
+                                              logmeonce_csv, LOGMEONCE_OLD)
 
 pytestmark = pytest.mark.unit
 
@@ -59,7 +60,7 @@ def test_a_safari_line_with_neither_title_nor_site_is_refused():
 def test_a_chrome_file_picked_as_safari_is_refused_naming_safaris_columns():
     refused = refusal("safari_csv", chrome_csv([{"name": "a", "url": "https://a.example"}]))
     assert refused.line == 1
-    assert refused.reason == ("The file is not a Safari or Apple Passwords export: its first line should name the "
+    assert refused.reason == ("The file is not an export of Safari or Apple Passwords: its first line should name the "
                               "columns Title, URL, Username, Password.")
 
 
@@ -183,7 +184,7 @@ def test_a_zoho_secret_without_a_name_is_refused():
 
 def test_a_safari_file_picked_as_zoho_is_refused_naming_zohos_columns():
     refused = refusal("zohovault_csv", sample("safari_csv"))
-    assert (refused.line, refused.reason) == (1, "The file is not a Zoho Vault export: its first line should name "
+    assert (refused.line, refused.reason) == (1, "The file is not an export of Zoho Vault: its first line should name "
                                                  "the columns Password Name, Password URL, SecretData, CustomData.")
 
 
@@ -221,7 +222,7 @@ def test_a_passbolt_resource_without_a_title_is_refused():
 
 def test_a_lastpass_file_picked_as_passbolt_is_refused_naming_passbolts_columns():
     refused = refusal("passbolt_csv", sample("lastpass_csv"))
-    assert (refused.line, refused.reason) == (1, "The file is not a Passbolt export: its first line should name "
+    assert (refused.line, refused.reason) == (1, "The file is not an export of Passbolt: its first line should name "
                                                  "the columns Title, Username, URL, Password, Notes, Group.")
 
 
@@ -296,7 +297,7 @@ def test_a_chrome_file_picked_as_myki_is_refused_naming_the_columns_of_each_myki
     refused = refusal("myki_csv", chrome_csv([{"name": "a", "url": "https://a.example"}]))
     assert refused.line == 1
     assert refused.reason == (
-        "The file is not a Myki export: its first line should name the columns of one of its files: "
+        "The file is not an export of Myki: its first line should name the columns of one of its files: "
         "nickname, url, username, password, additionalInfo, twofaSecret; nickname, authToken, additionalInfo; "
         "nickname, cardNumber, cardName, exp_month, exp_year, cvv; "
         "nickname, firstName, lastName, firstAddressLine, zipCode; nickname, idType, idNumber, idName; "
@@ -333,3 +334,67 @@ def test_a_bitwarden_json_picked_as_passky_is_refused_naming_passkys_keys():
     assert refused.reason == ("The file is not a Passky export: it should be a JSON object with the keys "
                               "“encrypted” and “passwords”, a list of entries with the keys “website”, "
                               "“username”, “password” and “message”.")
+
+
+# Avira
+
+def test_avira_logins_take_the_secondary_username_when_the_first_is_empty_and_keep_it_otherwise():
+    content = avira_csv([
+        {"name": UNICODE, "website": "https://www.amazon.de/", "username": "zoë@example.com",
+         "secondary_username": "zoë", "password": PASSWORD},
+        {"name": "", "website": "https://www.shop.example/login", "username": "", "secondary_username": "zoe",
+         "password": "pw"},
+        {"name": QUOTED, "website": "", "username": "u", "password": ""},
+    ])
+    assert detect_format("avira_passwords.csv", content) == "avira_csv"
+    assert parse("avira_csv", content) == [
+        new_item("login", UNICODE, fields=[new_field("Secondary username", "zoë")], login={
+            "username": "zoë@example.com", "password": PASSWORD, "uris": [new_uri("https://www.amazon.de/")]}),
+        new_item("login", "shop.example", login={"username": "zoe", "password": "pw",
+                                                 "uris": [new_uri("https://www.shop.example/login")]}),
+        new_item("login", QUOTED, login={"username": "u"}),
+    ]
+
+
+def test_an_avira_line_with_neither_name_nor_website_is_refused():
+    refused = refusal("avira_csv", avira_csv([{"username": "u"}]))
+    assert (refused.line, refused.reason) == (2, "The name and the website are both empty.")
+
+
+def test_a_chrome_file_picked_as_avira_is_refused_naming_aviras_columns():
+    refused = refusal("avira_csv", chrome_csv([{"name": "a", "url": "https://a.example"}]))
+    assert (refused.line, refused.reason) == (1, "The file is not an export of Avira Password Manager: its first line "
+                                                 "should name the columns name, website, username, "
+                                                 "secondary_username, password.")
+
+
+# LogMeOnce
+
+def test_logmeonce_logins_keep_their_note_group_passkey_and_extra_data():
+    content = logmeonce_csv([
+        {"name": "Facebook (zoë)", "url": "https://www.facebook.com/", "note": NOTES, "group": "Ünïcødé 東京",
+         "username": "zoë", "password": PASSWORD, "passkey": "{\"credentialId\":\"abc\"}", "extra": "id=42"},
+        {"name": QUOTED, "url": "", "group": "", "username": "", "password": "pw"},
+    ])
+    assert detect_format("LogMeOnce.csv", content) == "logmeonce_csv"
+    assert parse("logmeonce_csv", content) == [
+        new_item("login", "Facebook (zoë)", notes=NOTES, folder="Ünïcødé 東京", fields=[
+            new_field("Passkey", '{"credentialId":"abc"}', "hidden"), new_field("Extra", "id=42")], login={
+            "username": "zoë", "password": PASSWORD, "uris": [new_uri("https://www.facebook.com/")]}),
+        new_item("login", QUOTED, login={"password": "pw"}),
+    ]
+
+
+def test_older_logmeonce_exports_without_note_or_passkey_are_read():
+    content = logmeonce_csv([{"name": "Facebook (auser)", "url": "https://www.facebook.com/", "username": "auser",
+                              "password": "123456", "group": "Favorites"}], header=LOGMEONCE_OLD)
+    assert detect_format("LogMeOnce.csv", content) == "logmeonce_csv"
+    assert parse("logmeonce_csv", content) == [
+        new_item("login", "Facebook (auser)", folder="Favorites", login={
+            "username": "auser", "password": "123456", "uris": [new_uri("https://www.facebook.com/")]})]
+
+
+def test_a_lastpass_file_picked_as_logmeonce_is_refused_naming_logmeonces_columns():
+    refused = refusal("logmeonce_csv", sample("lastpass_csv"))
+    assert (refused.line, refused.reason) == (1, "The file is not an export of LogMeOnce: its first line should name "
+                                                 "the columns name, url, username, password, group, extra.")

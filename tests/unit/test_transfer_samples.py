@@ -348,3 +348,27 @@ SAMPLES["passky_json"] = lambda count: passky_json([
     {"website": row["url"], "username": row["user"], "password": row["password"], "message": row["notes"]}
     for _, row in _logins(count)])
 SAMPLE_NAMES["passky_json"] = "passky_backup.json"
+
+
+AVIRA = ("name", "website", "username", "secondary_username", "password")
+# LogMeOnce quotes every value; its older exports had neither note nor passkey.
+LOGMEONCE = ("name", "url", "note", "group", "username", "password", "passkey", "extra")
+LOGMEONCE_OLD = ("name", "url", "username", "password", "group", "extra")
+
+
+def avira_csv(rows) -> bytes:
+    return csv_file(AVIRA, rows)
+
+
+def logmeonce_csv(rows, header=LOGMEONCE) -> bytes:
+    return csv_file(header, rows, quote_all=True)
+
+
+SAMPLES["avira_csv"] = lambda count: avira_csv([
+    {"name": row["name"], "website": row["url"], "username": row["user"], "secondary_username": f"zoe{i}",
+     "password": row["password"]} for i, row in _logins(count)])
+SAMPLES["logmeonce_csv"] = lambda count: logmeonce_csv([
+    {"name": row["name"], "url": row["url"], "note": row["notes"], "group": "Work" if i % 2 else "",
+     "username": row["user"], "password": row["password"]} for i, row in _logins(count)])
+SAMPLE_NAMES["avira_csv"] = "avira_passwords.csv"
+SAMPLE_NAMES["logmeonce_csv"] = "LogMeOnce.csv"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .dashlane import FILES as DASHLANE_FILES
 from .onepassword import DATA_FILE
+from .passky import is_passky
 
 _HEAD_BYTES = 64 * 1024
 # Each format's identifying columns; when several match, the one naming the most columns wins (Chrome's
@@ -30,6 +31,22 @@ CSV_SIGNATURES = (
     ("onepassword_csv", {"title", "type", "scope", "created date", "modified date"}),
     ("onepassword_csv", {"uuid", "title", "scope", "autosubmit"}),
     ("chrome_csv", {"name", "url", "username", "password"}),
+    # Safari's columns are 1Password's and Notes: 1Password's own Favorite and Archived keep its files its own.
+    ("safari_csv", {"title", "url", "username", "password", "notes", "otpauth"}),
+    ("onepassword_csv", {"title", "url", "username", "password", "otpauth", "favorite", "archived"}),
+    ("zohovault_csv", {"password name", "password url", "secretdata", "customdata"}),
+    ("zohovault_csv", {"secret name", "secret url", "secretdata", "customdata"}),
+    # Passbolt writes KeePassXC's columns and TOTP; KeePassXC 2.6+ adds Icon, which keeps its files its own.
+    ("passbolt_csv", {"title", "username", "url", "password", "notes", "group", "totp"}),
+    ("keepassxc_csv", {"group", "title", "username", "password", "url", "notes", "totp", "icon"}),
+    ("myki_csv", {"nickname", "url", "username", "password", "additionalinfo", "twofasecret"}),
+    ("myki_csv", {"nickname", "authtoken", "additionalinfo"}),
+    ("myki_csv", {"nickname", "cardnumber", "cardname", "exp_month", "exp_year", "cvv"}),
+    ("myki_csv", {"nickname", "firstname", "lastname", "firstaddressline", "zipcode"}),
+    ("myki_csv", {"nickname", "idtype", "idnumber", "idname"}),
+    ("myki_csv", {"nickname", "status", "content"}),
+    ("avira_csv", {"name", "website", "username", "secondary_username", "password"}),
+    ("logmeonce_csv", {"name", "url", "username", "password", "group", "extra"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()
@@ -52,13 +69,27 @@ def detect_format(filename: str, content: bytes) -> str | None:
             document = _UNREADABLE
         if document is not _UNREADABLE:
             bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
-            return "bitwarden_json" if bitwarden else None
+            return "bitwarden_json" if bitwarden else _json_format(document)
     elif head.startswith("<"):
-        return "keepass_xml" if "<KeePassFile" in head else None
+        return "keepass_xml" if "<KeePassFile" in head else _xml_format(head)
     elif found := _csv_format(head):
         return found
     extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
     return EXTENSIONS.get(extension)
+
+
+def _json_format(document: object) -> str | None:
+    """The format of a JSON document other than Bitwarden's, by its keys."""
+    if is_passky(document):
+        return "passky_json"
+    return None
+
+
+def _xml_format(head: str) -> str | None:
+    """The format of an XML document other than KeePass's, by its root element."""
+    if "<database>" in head or "<database " in head:
+        return "safeincloud_xml"
+    return None
 
 
 def _zip_format(content: bytes) -> str | None:

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from services.common.config import ImportLimits
 
-from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import dashlane
+from . import (avira, bitwarden, bitwarden_csv, csv_formats, dashlane, keepass, lastpass, logmeonce, myki, onepassword,
+               passbolt, passky, safari, safeincloud, zoho)
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -26,6 +26,14 @@ FORMATS = {
     "keepassxc_csv": _l("KeePassXC (CSV)"),
     "dashlane_csv": _l("Dashlane (CSV)"),
     "dashlane_zip": _l("Dashlane (ZIP)"),
+    "safari_csv": _l("Safari or Apple Passwords (CSV)"),
+    "safeincloud_xml": _l("SafeInCloud (XML)"),
+    "zohovault_csv": _l("Zoho Vault (CSV)"),
+    "passbolt_csv": _l("Passbolt (CSV)"),
+    "myki_csv": _l("Myki (CSV)"),
+    "passky_json": _l("Passky (JSON)"),
+    "avira_csv": _l("Avira (CSV)"),
+    "logmeonce_csv": _l("LogMeOnce (CSV)"),
 }
 
 _READERS = {
@@ -37,6 +45,14 @@ _READERS = {
     "keepass_xml": keepass.read_xml,
     "keepassxc_csv": csv_formats.read_keepassxc,
     "dashlane_csv": csv_formats.read_dashlane,
+    "safari_csv": safari.read,
+    "safeincloud_xml": safeincloud.read,
+    "zohovault_csv": zoho.read,
+    "passbolt_csv": passbolt.read,
+    "myki_csv": myki.read,
+    "passky_json": passky.read,
+    "avira_csv": avira.read,
+    "logmeonce_csv": logmeonce.read,
 }
 
 

@@ -99,6 +99,53 @@ _STEPS = {
         _l("Import that ZIP file here as it is: logins, secure notes, payment cards, bank accounts, IDs and "
            "personal info all come along."),
     ),
+    "safari_csv": (
+        _l("On a Mac with macOS 15 or later, open the Passwords app; on an older Mac, open Safari → Settings → "
+           "Passwords."),
+        _l("Passwords app: choose File → Export All Passwords to File. Safari: open the ⋯ menu below the list and "
+           "choose Export All Passwords."),
+        _l("Confirm with Touch ID or your Mac's password, and save the CSV file."),
+        _l("The file holds passwords, their notes and verification codes; passkeys are not exported."),
+    ),
+    "safeincloud_xml": (
+        _l("Open SafeInCloud on your Windows or Mac computer and unlock your database."),
+        _l("Choose File → Export → As XML."),
+        _l("Save the XML file. Cards become logins, payment cards or notes, and each card's first label becomes "
+           "its folder."),
+    ),
+    "zohovault_csv": (
+        _l("Sign in to the Zoho Vault web app."),
+        _l("Open Tools → Export Passwords (Export Secrets in older versions)."),
+        _l("Choose the Zoho Vault Format CSV and the passwords to export, and enter your master password."),
+        _l("Save the CSV file."),
+    ),
+    "passbolt_csv": (
+        _l("Sign in to Passbolt in your browser."),
+        _l("Select the passwords to export (or a folder), then open More → Export."),
+        _l("Choose the format csv (KeePass) and select Export."),
+        _l("Save the CSV file."),
+    ),
+    "myki_csv": (
+        _l("Open the Myki web app and sign in."),
+        _l("Open Settings → Export, and export your vault."),
+        _l("Myki saves one CSV file per kind of item: import UserAccount.csv here, then the files of cards, "
+           "addresses, ID cards, notes and two-factor codes you want too."),
+    ),
+    "passky_json": (
+        _l("Sign in to Passky (the web app or the browser extension)."),
+        _l("Open Settings and, under Backup, choose Export → Passky."),
+        _l("Save the JSON file. An encrypted backup cannot be read here: export it without encryption."),
+    ),
+    "avira_csv": (
+        _l("Open the Avira Password Manager web dashboard and sign in."),
+        _l("Open Settings, then Export passwords (under Import/Export)."),
+        _l("Save the CSV file."),
+    ),
+    "logmeonce_csv": (
+        _l("Sign in to LogMeOnce in your browser."),
+        _l("Open the menu next to your name and choose Export."),
+        _l("Choose the CSV format, confirm, and save the file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

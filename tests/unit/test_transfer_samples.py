@@ -330,3 +330,141 @@ SAMPLES["dashlane_zip"] = lambda count: dashlane_zip({"credentials.csv": [
      "url": row["url"], "category": "Work" if i % 2 else "", "otpSecret": "JBSWY3DPEHPK3PXP"}
     for i, row in _logins(count)]})
 SAMPLE_NAMES["dashlane_zip"] = "Dashlane-export.zip"
+
+
+# Safari 15+ and the Passwords app: minimal quoting, LF line ends, no byte-order mark.
+SAFARI = ("Title", "URL", "Username", "Password", "Notes", "OTPAuth")
+
+
+def safari_csv(rows, header=SAFARI) -> bytes:
+    return csv_file(header, rows)
+
+
+SAMPLES["safari_csv"] = lambda count: safari_csv([
+    {"Title": row["name"], "URL": row["url"], "Username": row["user"], "Password": row["password"],
+     "Notes": row["notes"], "OTPAuth": TOTP} for _, row in _logins(count)])
+SAMPLE_NAMES["safari_csv"] = "Passwords.csv"
+
+
+def safeincloud_field(name, value, type="text", autofill="off") -> str:
+    return (f'        <field name="{escape(name, {chr(34): "&quot;"})}" type="{type}" autofill="{autofill}">'
+            f"{escape(value)}</field>")
+
+
+def safeincloud_card(title, *parts, card_id=1, attributes="") -> str:
+    """One <card>: `parts` are its <field>, <notes> and <label_id> lines."""
+    return "\n".join([f'    <card title="{escape(title, {chr(34): "&quot;"})}" id="{card_id}" symbol="web_site" '
+                      f'color="blue" autofill="on"{attributes}>', *parts, "    </card>"])
+
+
+def safeincloud_xml(labels, cards) -> bytes:
+    """SafeInCloud's File → Export → As XML: UTF-8, labels first, then templates and cards."""
+    lines = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', "<database>",
+             *(f'    <label name="{escape(name)}" id="{label_id}"></label>' for label_id, name in labels), *cards,
+             "</database>", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+SAMPLES["safeincloud_xml"] = lambda count: safeincloud_xml([(1, "Work/東京")], [
+    safeincloud_card(row["name"], safeincloud_field("Login", row["user"], "login", "username"),
+                     safeincloud_field("Password", row["password"], "password", "current-password"),
+                     safeincloud_field("Website", row["url"], "website", "url"),
+                     safeincloud_field("PIN", str(i), "pin"), f"        <notes>{escape(row['notes'])}</notes>",
+                     "        <label_id>1</label_id>" if i % 2 else "", card_id=100 + i)
+    for i, row in _logins(count)])
+SAMPLE_NAMES["safeincloud_xml"] = "SafeInCloud.xml"
+
+
+# Zoho Vault: a byte-order mark, a fully quoted header, values quoted only where needed.
+ZOHO = ("Password Name", "Description", "Password URL", "SecretData", "Notes", "CustomData", "Tags",
+        "Classification", "Favorite", "TOTP", "Folder Name")
+ZOHO_LEGACY = ("Secret Name", "Description", "Secret URL", "SecretData", "Notes", "CustomData", "Tags",
+               "Classification", "Favorite", "ChamberName")
+
+
+def zoho_csv(rows, header=ZOHO) -> bytes:
+    body = csv_file(header, rows).decode("utf-8").partition("\n")[2]
+    return codecs.BOM_UTF8 + (",".join(f'"{column}"' for column in header) + "\n" + body).encode("utf-8")
+
+
+def zoho_secret(username, password, secret_type="Web Account") -> str:
+    return f"SecretType:{secret_type}\nUser Name:{username}\nPassword:{password}\n"
+
+
+SAMPLES["zohovault_csv"] = lambda count: zoho_csv([
+    {"Password Name": row["name"], "Password URL": row["url"], "SecretData": zoho_secret(row["user"], row["password"]),
+     "Notes": row["notes"], "CustomData": f"PIN:{i}\n", "Classification": "P",
+     "Favorite": "1" if row["favorite"] else "0", "TOTP": TOTP, "Folder Name": "Work\n東京" if i % 2 else ""}
+    for i, row in _logins(count)])
+SAMPLE_NAMES["zohovault_csv"] = "Zoho_Vault_Passwords.csv"
+
+
+# Passbolt's csv-kdbx export quotes every value and ends lines with CRLF.
+PASSBOLT = ("Title", "Username", "URL", "Password", "Notes", "Group", "TOTP")
+
+
+def passbolt_csv(rows, header=PASSBOLT) -> bytes:
+    return csv_file(header, rows, newline="\r\n", quote_all=True)
+
+
+SAMPLES["passbolt_csv"] = lambda count: passbolt_csv([
+    {"Title": row["name"], "Username": row["user"], "URL": row["url"], "Password": row["password"],
+     "Notes": row["notes"], "Group": "Work/東京" if i % 2 else "", "TOTP": TOTP} for i, row in _logins(count)])
+SAMPLE_NAMES["passbolt_csv"] = "passbolt-export.csv"
+
+
+# Myki's web app: one CSV file per kind of item, each with its own header.
+MYKI_ACCOUNTS = ("nickname", "url", "username", "password", "additionalInfo", "twofaSecret", "status", "tags")
+MYKI_TWO_FACTOR = ("nickname", "status", "tags", "authToken", "additionalInfo")
+MYKI_CARDS = ("nickname", "status", "tags", "cardNumber", "cardName", "exp_month", "exp_year", "cvv",
+              "additionalInfo")
+MYKI_ADDRESSES = ("nickname", "status", "tags", "firstName", "middleName", "lastName", "email", "firstAddressLine",
+                  "secondAddressLine", "title", "gender", "number", "city", "country", "zipCode", "additionalInfo")
+MYKI_ID_CARDS = ("nickname", "status", "tags", "idType", "idNumber", "idName", "idIssuanceDate", "idExpirationDate",
+                 "idCountry", "additionalInfo")
+MYKI_NOTES = ("nickname", "status", "content")
+
+
+def myki_csv(rows, header=MYKI_ACCOUNTS) -> bytes:
+    return csv_file(header, rows)
+
+
+SAMPLES["myki_csv"] = lambda count: myki_csv([
+    {"nickname": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
+     "additionalInfo": row["notes"], "twofaSecret": "JBSWY3DPEHPK3PXP", "status": "1"} for _, row in _logins(count)])
+SAMPLE_NAMES["myki_csv"] = "UserAccount.csv"
+
+
+def passky_json(passwords, encrypted=False) -> bytes:
+    """Passky's backup: one JSON object, the passwords in plain text unless encrypted."""
+    return json.dumps({"encrypted": encrypted, "passwords": passwords}, ensure_ascii=False).encode("utf-8")
+
+
+SAMPLES["passky_json"] = lambda count: passky_json([
+    {"website": row["url"], "username": row["user"], "password": row["password"], "message": row["notes"]}
+    for _, row in _logins(count)])
+SAMPLE_NAMES["passky_json"] = "passky_backup.json"
+
+
+AVIRA = ("name", "website", "username", "secondary_username", "password")
+# LogMeOnce quotes every value; its older exports had neither note nor passkey.
+LOGMEONCE = ("name", "url", "note", "group", "username", "password", "passkey", "extra")
+LOGMEONCE_OLD = ("name", "url", "username", "password", "group", "extra")
+
+
+def avira_csv(rows) -> bytes:
+    return csv_file(AVIRA, rows)
+
+
+def logmeonce_csv(rows, header=LOGMEONCE) -> bytes:
+    return csv_file(header, rows, quote_all=True)
+
+
+SAMPLES["avira_csv"] = lambda count: avira_csv([
+    {"name": row["name"], "website": row["url"], "username": row["user"], "secondary_username": f"zoe{i}",
+     "password": row["password"]} for i, row in _logins(count)])
+SAMPLES["logmeonce_csv"] = lambda count: logmeonce_csv([
+    {"name": row["name"], "url": row["url"], "note": row["notes"], "group": "Work" if i % 2 else "",
+     "username": row["user"], "password": row["password"]} for i, row in _logins(count)])
+SAMPLE_NAMES["avira_csv"] = "avira_passwords.csv"
+SAMPLE_NAMES["logmeonce_csv"] = "LogMeOnce.csv"

@@ -9,8 +9,6 @@ from .errors import ImportRefused
 from .items import new_item, new_uri
 from .reading import decode_text
 
-NOT_PASSKY = ("The file is not a Passky export: it should be a JSON object with the keys “encrypted” and "
-              "“passwords”, a list of entries with the keys “website”, “username”, “password” and “message”.")
 
 
 def is_passky(document: object) -> bool:
@@ -18,19 +16,25 @@ def is_passky(document: object) -> bool:
     return isinstance(document, dict) and "encrypted" in document and isinstance(document.get("passwords"), list)
 
 
+def _not_passky(entry: int | None = None) -> ImportRefused:
+    return ImportRefused("The file is not a Passky export: it should be a JSON object with the keys “encrypted” and "
+                         "“passwords”, a list of entries with the keys “website”, “username”, “password” and "
+                         "“message”.", entry=entry)
+
+
 def read(content: bytes) -> Iterator[tuple[dict, dict]]:
     """(place, plain item) for each entry of an unencrypted Passky backup."""
     try:
         document = json.loads(decode_text(content))
     except (ValueError, RecursionError):
-        raise ImportRefused(NOT_PASSKY) from None
+        raise _not_passky() from None
     if not is_passky(document):
-        raise ImportRefused(NOT_PASSKY)
+        raise _not_passky()
     if document["encrypted"] is True:
         raise ImportRefused("The Passky backup is encrypted: export it again from Passky without encryption.")
     for number, entry in enumerate(document["passwords"], 1):
         if not isinstance(entry, dict):
-            raise ImportRefused(NOT_PASSKY, entry=number)
+            raise _not_passky(number)
         # Passky keeps no title: the website is both the item's name and its address.
         website = entry.get("website") or ""
         if not isinstance(website, str) or not website.strip():

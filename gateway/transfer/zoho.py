@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .errors import ImportRefused
-from .expected_columns import WRONG_COLUMNS, has_columns
+from .expected_columns import has_columns, wrong_columns
 from .items import new_field, new_item, new_uri
 from .reading import CsvTable, Row
 
@@ -29,7 +29,7 @@ def read(content: bytes) -> Iterator[tuple[dict, dict]]:
     elif has_columns(table, LEGACY_COLUMNS):
         prefix, folder_column = "secret", "chambername"
     else:
-        raise ImportRefused(WRONG_COLUMNS, line=table.header_line, source=SOURCE, columns=", ".join(COLUMNS))
+        raise wrong_columns(table, COLUMNS, SOURCE)
     for row in table:
         yield {"line": row.line}, _plain(row, prefix, folder_column)
 

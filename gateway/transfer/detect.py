@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 
+from . import keeper
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
@@ -44,6 +45,8 @@ def detect_format(filename: str, content: bytes) -> str | None:
         except (UnicodeDecodeError, ValueError, RecursionError):
             document = _UNREADABLE
         if document is not _UNREADABLE:
+            if found := _json_format(document):
+                return found
             bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
             return "bitwarden_json" if bitwarden else None
     elif head.startswith("<"):
@@ -74,4 +77,13 @@ def _csv_format(head: str) -> str | None:
         return max(matching)[2]
     if columns in DASHLANE_NOTE_COLUMNS:
         return "dashlane_csv"
+    if keeper.looks_like_csv(head):
+        return "keeper_csv"
+    return None
+
+
+def _json_format(document: object) -> str | None:
+    """The format a JSON document other than Bitwarden's is in, told by its own keys (checked before Bitwarden's)."""
+    if keeper.looks_like_json(document):
+        return "keeper_json"
     return None

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
+from . import keeper
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -24,6 +25,8 @@ FORMATS = {
     "keepass_xml": _l("KeePass 2 (XML)"),
     "keepassxc_csv": _l("KeePassXC (CSV)"),
     "dashlane_csv": _l("Dashlane (CSV)"),
+    "keeper_csv": _l("Keeper (CSV)"),
+    "keeper_json": _l("Keeper (JSON)"),
 }
 
 _READERS = {
@@ -35,6 +38,8 @@ _READERS = {
     "keepass_xml": keepass.read_xml,
     "keepassxc_csv": csv_formats.read_keepassxc,
     "dashlane_csv": csv_formats.read_dashlane,
+    "keeper_csv": keeper.read_csv,
+    "keeper_json": keeper.read_json,
 }
 
 

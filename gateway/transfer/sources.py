@@ -89,6 +89,19 @@ _STEPS = {
         _l("Unzip it and import credentials.csv here, then securenotes.csv and payments.csv if you want "
            "them too."),
     ),
+    "keeper_csv": (
+        _l("Sign in to the Keeper Web Vault, or open the Keeper desktop app."),
+        _l("Open the account menu at the top right and choose Settings → Export."),
+        _l("Choose Export to .csv File and enter your master password."),
+        _l("Save the CSV file. CSV files hold logins and their custom fields only: choose .json to bring "
+           "cards, addresses and other record types too."),
+    ),
+    "keeper_json": (
+        _l("Sign in to the Keeper Web Vault, or open the Keeper desktop app."),
+        _l("Open the account menu at the top right and choose Settings → Export."),
+        _l("Choose Export to .json File and enter your master password."),
+        _l("Save the JSON file. Shared folders become collections."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

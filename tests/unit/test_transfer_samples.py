@@ -79,6 +79,21 @@ def dashlane_csv(rows, header=DASHLANE_LOGINS) -> bytes:
     return csv_file(header, rows)
 
 
+def keeper_csv(records) -> bytes:
+    """Keeper names no columns: folder, title, login, password, website, notes, shared folder, then field pairs.
+
+    Its exporter is Python's csv writer: quotes only where needed, CRLF line ends, no BOM.
+    """
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(records)
+    return out.getvalue().encode("utf-8")
+
+
+def keeper_json(document) -> bytes:
+    """Keeper's JSON export: indented by two, non-ASCII text as it is."""
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -201,12 +216,21 @@ SAMPLES = {
         {"username": row["user"], "title": row["name"], "password": row["password"], "note": row["notes"],
          "url": row["url"], "category": "Work" if i % 2 else "", "otpSecret": "JBSWY3DPEHPK3PXP"}
         for i, row in _logins(count)]),
+    "keeper_csv": lambda count: keeper_csv([
+        ["Work\\東京" if i % 2 else "", row["name"], row["user"], row["password"], row["url"], row["notes"], "",
+         "PIN", str(i), "TFC:Keeper", TOTP] for i, row in _logins(count)]),
+    "keeper_json": lambda count: keeper_json({"shared_folders": [], "records": [
+        {"title": row["name"], "uid": f"UID{i}", "login": row["user"], "password": row["password"],
+         "login_url": row["url"], "notes": row["notes"], "$type": "login", "last_modified": 1700000000,
+         "custom_fields": {"$oneTimeCode": TOTP, "$pinCode": str(i)},
+         "folders": [{"folder": "Work\\東京"}] if i % 2 else []} for i, row in _logins(count)]}),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
                 "firefox_csv": "logins.csv", "onepassword_1pux": "1PasswordExport-ABC-20240101.1pux",
                 "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
-                "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv"}
+                "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
+                "keeper_csv": "keeper.csv", "keeper_json": "keeper.json"}
 
 
 def sample(format_id, count=4) -> bytes:

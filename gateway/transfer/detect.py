@@ -24,6 +24,7 @@ CSV_SIGNATURES = (
     ("dashlane_csv", {"username", "username2", "title", "password", "url"}),
     ("dashlane_csv", {"type", "account_name", "account_holder"}),
     ("chrome_csv", {"name", "url", "username", "password"}),
+    ("roboform_csv", {"name", "url", "matchurl", "login", "pwd", "note", "folder"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import keeper
+from . import keeper, roboform
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -27,6 +27,7 @@ FORMATS = {
     "dashlane_csv": _l("Dashlane (CSV)"),
     "keeper_csv": _l("Keeper (CSV)"),
     "keeper_json": _l("Keeper (JSON)"),
+    "roboform_csv": _l("RoboForm (CSV)"),
 }
 
 _READERS = {
@@ -40,6 +41,7 @@ _READERS = {
     "dashlane_csv": csv_formats.read_dashlane,
     "keeper_csv": keeper.read_csv,
     "keeper_json": keeper.read_json,
+    "roboform_csv": roboform.read,
 }
 
 

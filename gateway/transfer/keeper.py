@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from .bitwarden import load_json
 from .errors import ImportRefused
 from .items import new_field, new_item, new_uri
-from .reading import NO_ITEMS, decode_text
+from .reading import NO_ITEMS
+from .wide_csv import records
 
 # Keeper's CSV columns by position; custom fields follow as name, value pairs.
 CSV_COLUMNS = ("Folder", "Title", "Login", "Password", "Website Address", "Notes", "Shared Folder")
@@ -34,23 +35,6 @@ HIDDEN_TYPES = {"secret", "pinCode", "password", "oneTimeCode"}
 DATE_TYPES = {"date", "birthDate", "expirationDate"}
 
 
-def csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    """(line it starts on, cells) for each non-empty record of a CSV file whose records vary in width."""
-    reader = csv.reader(io.StringIO(decode_text(content), newline=""), strict=True)
-    last_line = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise ImportRefused("The line is not valid CSV: a quote is missing or out of place.",
-                                line=last_line + 1) from None
-        start, last_line = last_line + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield start, [cell.replace("\r\n", "\n") for cell in cells]
-
-
 def _path(value: str) -> str:
     # Keeper nests folders with backslashes: "Work\Servers".
     return "/".join(part.strip() for part in value.split(PATH_SEPARATOR) if part.strip())
@@ -66,7 +50,7 @@ def _login_or_note(name: str, login: dict, **common) -> dict:
 def read_csv(content: bytes) -> Iterator[tuple[dict, dict]]:
     """(place, plain item) for each line of Keeper's CSV export."""
     found = False
-    for line, cells in csv_records(content):
+    for line, cells in records(content):
         if not found and [cell.strip().lower() for cell in cells[:2]] == ["folder", "title"]:
             continue  # Keeper's import template names its columns; its export does not
         if not found and not _keeper_shaped(cells):

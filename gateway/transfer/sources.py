@@ -102,6 +102,13 @@ _STEPS = {
         _l("Choose Export to .json File and enter your master password."),
         _l("Save the JSON file. Shared folders become collections."),
     ),
+    "roboform_csv": (
+        _l("Open the RoboForm desktop app, or RoboForm in your browser, and sign in."),
+        _l("In the browser extension open the ⋯ menu → Settings → Account & Data → Export (in the Windows app: "
+           "Options → Account & Data → Export)."),
+        _l("Choose the CSV file format and what to export: logins, bookmarks and safenotes."),
+        _l("Enter your master password and save the CSV file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -94,6 +94,22 @@ def keeper_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
+ROBOFORM = ("Name", "Url", "MatchUrl", "Login", "Pwd", "Note", "Folder", "RfFieldsV2")
+
+
+def roboform_csv(rows) -> bytes:
+    """RoboForm writes a BOM and CRLF, and each form field of a login in a cell of its own after RfFieldsV2.
+
+    A row is a dict by column; its "fields" are the cells "label,id,,type,value" that run past the header.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ROBOFORM)
+    writer.writerows([*(row.get(column, "") for column in ROBOFORM[:-1]), *(row.get("fields") or [""])]
+                     for row in rows)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -224,13 +240,18 @@ SAMPLES = {
          "login_url": row["url"], "notes": row["notes"], "$type": "login", "last_modified": 1700000000,
          "custom_fields": {"$oneTimeCode": TOTP, "$pinCode": str(i)},
          "folders": [{"folder": "Work\\東京"}] if i % 2 else []} for i, row in _logins(count)]}),
+    "roboform_csv": lambda count: roboform_csv([
+        {"Name": row["name"], "Url": row["url"], "MatchUrl": row["url"], "Login": row["user"], "Pwd": row["password"],
+         "Note": row["notes"], "Folder": "/Work/東京" if i % 2 else "",
+         "fields": [f"User ID$,,,txt,{row['user']}", f"PIN,,,pwd,{i}"]} for i, row in _logins(count)]),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
                 "firefox_csv": "logins.csv", "onepassword_1pux": "1PasswordExport-ABC-20240101.1pux",
                 "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
                 "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
-                "keeper_csv": "keeper.csv", "keeper_json": "keeper.json"}
+                "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
+                "roboform_csv": "RoboForm Export.csv"}
 
 
 def sample(format_id, count=4) -> bytes:

@@ -25,6 +25,7 @@ CSV_SIGNATURES = (
     ("dashlane_csv", {"type", "account_name", "account_holder"}),
     ("chrome_csv", {"name", "url", "username", "password"}),
     ("roboform_csv", {"name", "url", "matchurl", "login", "pwd", "note", "folder"}),
+    ("nordpass_csv", {"name", "url", "username", "password", "note", "cardholdername", "cardnumber", "type"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()

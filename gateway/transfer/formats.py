@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import keeper, roboform
+from . import keeper, nordpass, roboform
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -28,6 +28,7 @@ FORMATS = {
     "keeper_csv": _l("Keeper (CSV)"),
     "keeper_json": _l("Keeper (JSON)"),
     "roboform_csv": _l("RoboForm (CSV)"),
+    "nordpass_csv": _l("NordPass (CSV)"),
 }
 
 _READERS = {
@@ -42,6 +43,7 @@ _READERS = {
     "keeper_csv": keeper.read_csv,
     "keeper_json": keeper.read_json,
     "roboform_csv": roboform.read,
+    "nordpass_csv": nordpass.read,
 }
 
 

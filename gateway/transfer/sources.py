@@ -109,6 +109,12 @@ _STEPS = {
         _l("Choose the CSV file format and what to export: logins, bookmarks and safenotes."),
         _l("Enter your master password and save the CSV file."),
     ),
+    "nordpass_csv": (
+        _l("Open the NordPass desktop app and unlock it."),
+        _l("Open Settings and, under Import and Export, choose Export Items."),
+        _l("Enter your master password and save the CSV file. Logins, credit cards, personal info and secure "
+           "notes all come along; folders are kept."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -110,6 +110,16 @@ def roboform_csv(rows) -> bytes:
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
+NORDPASS = ("name", "url", "additional_urls", "username", "password", "note", "cardholdername", "cardnumber", "cvc",
+            "pin", "expirydate", "zipcode", "folder", "shared_folder", "full_name", "phone_number", "email",
+            "address1", "address2", "city", "country", "state", "type", "custom_fields")
+
+
+def nordpass_csv(rows) -> bytes:
+    """NordPass: one header for every item type, quotes only where needed, LF line ends, no BOM."""
+    return csv_file(NORDPASS, rows)
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -244,6 +254,11 @@ SAMPLES = {
         {"Name": row["name"], "Url": row["url"], "MatchUrl": row["url"], "Login": row["user"], "Pwd": row["password"],
          "Note": row["notes"], "Folder": "/Work/東京" if i % 2 else "",
          "fields": [f"User ID$,,,txt,{row['user']}", f"PIN,,,pwd,{i}"]} for i, row in _logins(count)]),
+    "nordpass_csv": lambda count: nordpass_csv([{"name": "Work", "type": "folder"}, *(
+        {"name": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
+         "note": row["notes"], "folder": "Work" if i % 2 else "", "type": "password",
+         "custom_fields": json.dumps([{"label": "PIN", "type": "hidden", "value": str(i)}])}
+        for i, row in _logins(count))]),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
@@ -251,7 +266,7 @@ SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_c
                 "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
                 "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
                 "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
-                "roboform_csv": "RoboForm Export.csv"}
+                "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv"}
 
 
 def sample(format_id, count=4) -> bytes:

@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from . import keeper
+from . import keeper, protonpass
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
@@ -39,7 +39,9 @@ def detect_format(filename: str, content: bytes) -> str | None:
     gets the refusal of the format it claims to be).
     """
     if content.startswith(b"PK\x03\x04"):
-        return "onepassword_1pux" if _holds_export_data(content) else None
+        if _holds_export_data(content):
+            return "onepassword_1pux"
+        return "protonpass_json" if protonpass.holds_data(content) else None
     head = content[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore").lstrip()
     if head.startswith("{"):
         try:
@@ -88,4 +90,6 @@ def _json_format(document: object) -> str | None:
     """The format a JSON document other than Bitwarden's is in, told by its own keys (checked before Bitwarden's)."""
     if keeper.looks_like_json(document):
         return "keeper_json"
+    if protonpass.looks_like_json(document):
+        return "protonpass_json"
     return None

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import keeper, nordpass, roboform
+from . import keeper, nordpass, protonpass, roboform
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -29,6 +29,7 @@ FORMATS = {
     "keeper_json": _l("Keeper (JSON)"),
     "roboform_csv": _l("RoboForm (CSV)"),
     "nordpass_csv": _l("NordPass (CSV)"),
+    "protonpass_json": _l("Proton Pass (JSON)"),
 }
 
 _READERS = {
@@ -60,6 +61,8 @@ def parse(format_id: str, content: bytes, password: str | None = None,
         return _collect(bitwarden.read_json(content, password), limits)
     if format_id == "onepassword_1pux":  # a ZIP: what it holds is held to the same size limit
         return _collect(onepassword.read_1pux(content, limits), limits)
+    if format_id == "protonpass_json":  # its JSON, or the ZIP holding it: held to the same size limit
+        return _collect(protonpass.read(content, limits), limits)
     return _collect(_READERS[format_id](content), limits)
 
 

@@ -115,6 +115,13 @@ _STEPS = {
         _l("Enter your master password and save the CSV file. Logins, credit cards, personal info and secure "
            "notes all come along; folders are kept."),
     ),
+    "protonpass_json": (
+        _l("Open Proton Pass in your browser or its desktop app and sign in."),
+        _l("Open Settings → Export."),
+        _l("Choose the JSON format, not the PGP-encrypted one."),
+        _l("Confirm with your password and save the ZIP file; import it here as it is. Each vault becomes a "
+           "collection."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -120,6 +120,29 @@ def nordpass_csv(rows) -> bytes:
     return csv_file(NORDPASS, rows)
 
 
+def protonpass_json(vaults, *, encrypted=False) -> bytes:
+    """Proton Pass's data.json: vaults by share id, each with its items; compact, non-ASCII as it is."""
+    return json.dumps({"version": "1.21.2", "userId": "USER", "encrypted": encrypted, "vaults": {
+        f"SHARE{n}": {"name": name, "description": "", "display": {"color": 0, "icon": 0}, "items": items}
+        for n, (name, items) in enumerate(vaults)}}, ensure_ascii=False).encode("utf-8")
+
+
+def protonpass_zip(data: bytes, *, data_name="Proton Pass/data.json") -> bytes:
+    """The ZIP Proton Pass saves: data.json in a "Proton Pass" folder, attachments beside it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(data_name, data)
+        archive.writestr("Proton Pass/files/SHARE0/1.png", b"png")
+    return out.getvalue()
+
+
+def protonpass_item(kind, name, content, *, note="", extra_fields=(), pinned=False, state=1, alias_email=None):
+    return {"itemId": f"I{abs(hash(name))}", "shareId": "SHARE0", "data": {
+        "metadata": {"name": name, "note": note, "itemUuid": "e8ee1a0c"}, "extraFields": list(extra_fields),
+        "type": kind, "content": content}, "state": state, "aliasEmail": alias_email, "contentFormatVersion": 6,
+        "createTime": 1700000000, "modifyTime": 1700000000, "pinned": pinned}
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -259,6 +282,12 @@ SAMPLES = {
          "note": row["notes"], "folder": "Work" if i % 2 else "", "type": "password",
          "custom_fields": json.dumps([{"label": "PIN", "type": "hidden", "value": str(i)}])}
         for i, row in _logins(count))]),
+    "protonpass_json": lambda count: protonpass_zip(protonpass_json([("Personal", [
+        protonpass_item("login", row["name"], {"itemEmail": "", "itemUsername": row["user"], "password": row["password"],
+                                               "urls": [row["url"]], "totpUri": TOTP, "passkeys": []},
+                        note=row["notes"], pinned=row["favorite"],
+                        extra_fields=[{"fieldName": "PIN", "type": "hidden", "data": {"content": str(i)}}])
+        for i, row in _logins(count)])])),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
@@ -266,7 +295,8 @@ SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_c
                 "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
                 "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
                 "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
-                "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv"}
+                "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv",
+                "protonpass_json": "Proton Pass_export_2024-01-01.zip"}
 
 
 def sample(format_id, count=4) -> bytes:

@@ -283,8 +283,9 @@ SAMPLES = {
          "custom_fields": json.dumps([{"label": "PIN", "type": "hidden", "value": str(i)}])}
         for i, row in _logins(count))]),
     "protonpass_json": lambda count: protonpass_zip(protonpass_json([("Personal", [
-        protonpass_item("login", row["name"], {"itemEmail": "", "itemUsername": row["user"], "password": row["password"],
-                                               "urls": [row["url"]], "totpUri": TOTP, "passkeys": []},
+        protonpass_item("login", row["name"], {"itemEmail": "", "itemUsername": row["user"],
+                                               "password": row["password"], "urls": [row["url"]], "totpUri": TOTP,
+                                               "passkeys": []},
                         note=row["notes"], pinned=row["favorite"],
                         extra_fields=[{"fieldName": "PIN", "type": "hidden", "data": {"content": str(i)}}])
         for i, row in _logins(count)])])),

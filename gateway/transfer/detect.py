@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from . import keeper, protonpass
+from . import enpass, keeper, protonpass
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
@@ -92,4 +92,6 @@ def _json_format(document: object) -> str | None:
         return "keeper_json"
     if protonpass.looks_like_json(document):
         return "protonpass_json"
+    if enpass.looks_like_json(document):
+        return "enpass_json"
     return None

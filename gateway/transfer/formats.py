@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import keeper, nordpass, protonpass, roboform
+from . import enpass, keeper, nordpass, protonpass, roboform
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -30,6 +30,7 @@ FORMATS = {
     "roboform_csv": _l("RoboForm (CSV)"),
     "nordpass_csv": _l("NordPass (CSV)"),
     "protonpass_json": _l("Proton Pass (JSON)"),
+    "enpass_json": _l("Enpass (JSON)"),
 }
 
 _READERS = {
@@ -45,6 +46,7 @@ _READERS = {
     "keeper_json": keeper.read_json,
     "roboform_csv": roboform.read,
     "nordpass_csv": nordpass.read,
+    "enpass_json": enpass.read,
 }
 
 

@@ -122,6 +122,12 @@ _STEPS = {
         _l("Confirm with your password and save the ZIP file; import it here as it is. Each vault becomes a "
            "collection."),
     ),
+    "enpass_json": (
+        _l("Open the Enpass desktop app and unlock it."),
+        _l("Choose File → Export (on a Mac: the Enpass menu → Export)."),
+        _l("Choose the vault to export and the .json format."),
+        _l("Enter your master password and save the JSON file."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -143,6 +143,23 @@ def protonpass_item(kind, name, content, *, note="", extra_fields=(), pinned=Fal
         "createTime": 1700000000, "modifyTime": 1700000000, "pinned": pinned}
 
 
+def enpass_json(document) -> bytes:
+    """Enpass: indented by four, non-ASCII text as it is."""
+    return json.dumps(document, indent=4, ensure_ascii=False).encode("utf-8")
+
+
+def enpass_field(label, kind, value, *, uid=0, sensitive=0, order=0):
+    return {"deleted": 0, "label": label, "order": order, "sensitive": sensitive, "type": kind, "uid": uid,
+            "updated_at": 1700000000, "value": value, "value_updated_at": 1700000000}
+
+
+def enpass_item(template, title, fields, *, note="", favorite=0, folders=None, trashed=0):
+    return {"archived": 0, "auto_submit": 1, "category": template.partition(".")[0], "createdAt": 1700000000,
+            "favorite": favorite, "fields": fields, "icon": {"fav": "", "image": {"file": ""}, "type": 1, "uuid": ""},
+            "note": note, "subtitle": "", "template_type": template, "title": title, "trashed": trashed,
+            "updated_at": 1700000000, "uuid": f"U{abs(hash(title))}", **({"folders": folders} if folders else {})}
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -289,6 +306,14 @@ SAMPLES = {
                         note=row["notes"], pinned=row["favorite"],
                         extra_fields=[{"fieldName": "PIN", "type": "hidden", "data": {"content": str(i)}}])
         for i, row in _logins(count)])])),
+    "enpass_json": lambda count: enpass_json({"folders": [
+        {"icon": "1008", "parent_uuid": "", "title": "Work/東京", "updated_at": 1700000000, "uuid": "F1"}], "items": [
+        enpass_item("login.default", row["name"], [
+            enpass_field("Username", "username", row["user"], uid=10),
+            enpass_field("Password", "password", row["password"], uid=11, sensitive=1),
+            enpass_field("Website", "url", row["url"], uid=13), enpass_field("One-time code", "totp", TOTP, uid=14)],
+            note=row["notes"], favorite=int(row["favorite"]), folders=["F1"] if i % 2 else None)
+        for i, row in _logins(count)]}),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
@@ -297,7 +322,7 @@ SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_c
                 "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
                 "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
                 "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv",
-                "protonpass_json": "Proton Pass_export_2024-01-01.zip"}
+                "protonpass_json": "Proton Pass_export_2024-01-01.zip", "enpass_json": "Enpass Export.json"}
 
 
 def sample(format_id, count=4) -> bytes:

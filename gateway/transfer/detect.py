@@ -7,7 +7,7 @@ import io
 import json
 import zipfile
 
-from . import enpass, keeper, protonpass
+from . import enpass, keeper, protonpass, psono
 from .onepassword import DATA_FILE
 
 _HEAD_BYTES = 64 * 1024
@@ -94,4 +94,6 @@ def _json_format(document: object) -> str | None:
         return "protonpass_json"
     if enpass.looks_like_json(document):
         return "enpass_json"
+    if psono.looks_like_json(document):
+        return "psono_json"
     return None

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from services.common.config import ImportLimits
 
 from . import bitwarden, bitwarden_csv, csv_formats, keepass, lastpass, onepassword
-from . import enpass, keeper, nordpass, protonpass, roboform
+from . import enpass, keeper, nordpass, protonpass, psono, roboform
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -31,6 +31,7 @@ FORMATS = {
     "nordpass_csv": _l("NordPass (CSV)"),
     "protonpass_json": _l("Proton Pass (JSON)"),
     "enpass_json": _l("Enpass (JSON)"),
+    "psono_json": _l("Psono (JSON)"),
 }
 
 _READERS = {
@@ -47,6 +48,7 @@ _READERS = {
     "roboform_csv": roboform.read,
     "nordpass_csv": nordpass.read,
     "enpass_json": enpass.read,
+    "psono_json": psono.read,
 }
 
 

@@ -128,6 +128,12 @@ _STEPS = {
         _l("Choose the vault to export and the .json format."),
         _l("Enter your master password and save the JSON file."),
     ),
+    "psono_json": (
+        _l("Sign in to the Psono web client."),
+        _l("Open the account menu at the top right and choose Other → Export."),
+        _l("Choose the JSON format and export."),
+        _l("Save the JSON file. Psono's folders are kept."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -160,6 +160,11 @@ def enpass_item(template, title, fields, *, note="", favorite=0, folders=None, t
             "updated_at": 1700000000, "uuid": f"U{abs(hash(title))}", **({"folders": folders} if folders else {})}
 
 
+def psono_json(document) -> bytes:
+    """Psono: compact JSON of "folders" (each with "items" and "folders") and top-level "items"."""
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -250,6 +255,15 @@ def _keepass_sample(count):
     return keepass_xml(keepass_group("Database", entries[::2], [keepass_group("Work", entries[1::2])]))
 
 
+def _psono_login(i, row):
+    return {"type": "website_password", "name": row["name"], "website_password_title": row["name"],
+            "website_password_url": row["url"], "website_password_username": row["user"],
+            "website_password_password": row["password"], "website_password_notes": row["notes"],
+            "website_password_auto_submit": False, "website_password_url_filter": row["url"].split("/")[2],
+            "create_date": "2024-01-01T10:00:00.000000Z", "write_date": "2024-01-01T10:00:00.000000Z",
+            "callback_url": "", "callback_user": "", "callback_pass": "", "id": f"00000000-0000-0000-0000-{i:012}"}
+
+
 SAMPLES = {
     "bitwarden_json": _bitwarden_json_sample,
     "bitwarden_csv": lambda count: bitwarden_csv([
@@ -314,6 +328,9 @@ SAMPLES = {
             enpass_field("Website", "url", row["url"], uid=13), enpass_field("One-time code", "totp", TOTP, uid=14)],
             note=row["notes"], favorite=int(row["favorite"]), folders=["F1"] if i % 2 else None)
         for i, row in _logins(count)]}),
+    "psono_json": lambda count: psono_json({"folders": [{"name": "Work/東京", "items": [
+        _psono_login(i, row) for i, row in _logins(count) if i % 2]}],
+        "items": [_psono_login(i, row) for i, row in _logins(count) if not i % 2]}),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
@@ -322,7 +339,8 @@ SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_c
                 "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
                 "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
                 "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv",
-                "protonpass_json": "Proton Pass_export_2024-01-01.zip", "enpass_json": "Enpass Export.json"}
+                "protonpass_json": "Proton Pass_export_2024-01-01.zip", "enpass_json": "Enpass Export.json",
+                "psono_json": "psono_export.json"}
 
 
 def sample(format_id, count=4) -> bytes:

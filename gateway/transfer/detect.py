@@ -8,6 +8,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
+from . import enpass, keeper, protonpass, psono
 from .dashlane import FILES as DASHLANE_FILES
 from .onepassword import DATA_FILE
 from .passky import is_passky
@@ -47,6 +48,8 @@ CSV_SIGNATURES = (
     ("myki_csv", {"nickname", "status", "content"}),
     ("avira_csv", {"name", "website", "username", "secondary_username", "password"}),
     ("logmeonce_csv", {"name", "url", "username", "password", "group", "extra"}),
+    ("roboform_csv", {"name", "url", "matchurl", "login", "pwd", "note", "folder"}),
+    ("nordpass_csv", {"name", "url", "username", "password", "note", "cardholdername", "cardnumber", "type"}),
 )
 DASHLANE_NOTE_COLUMNS = ({"title", "note"}, {"title", "note", "category"})
 _UNREADABLE = object()
@@ -68,21 +71,16 @@ def detect_format(filename: str, content: bytes) -> str | None:
         except (UnicodeDecodeError, ValueError, RecursionError):
             document = _UNREADABLE
         if document is not _UNREADABLE:
+            if found := _json_format(document):
+                return found
             bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
-            return "bitwarden_json" if bitwarden else _json_format(document)
+            return "bitwarden_json" if bitwarden else None
     elif head.startswith("<"):
         return "keepass_xml" if "<KeePassFile" in head else _xml_format(head)
     elif found := _csv_format(head):
         return found
     extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
     return EXTENSIONS.get(extension)
-
-
-def _json_format(document: object) -> str | None:
-    """The format of a JSON document other than Bitwarden's, by its keys."""
-    if is_passky(document):
-        return "passky_json"
-    return None
 
 
 def _xml_format(head: str) -> str | None:
@@ -104,7 +102,7 @@ def _zip_format(content: bytes) -> str | None:
     dashlane_files = {name.rpartition("/")[2].lower() for name in names} & set(DASHLANE_FILES)
     if "credentials.csv" in dashlane_files or len(dashlane_files) >= 2:
         return "dashlane_zip"
-    return None
+    return "protonpass_json" if protonpass.holds_data(content) else None
 
 
 def _csv_format(head: str) -> str | None:
@@ -119,6 +117,23 @@ def _csv_format(head: str) -> str | None:
         return max(matching)[2]
     if columns in DASHLANE_NOTE_COLUMNS:
         return "dashlane_csv"
+    if keeper.looks_like_csv(head):
+        return "keeper_csv"
+    return None
+
+
+def _json_format(document: object) -> str | None:
+    """The format a JSON document other than Bitwarden's is in, told by its own keys (checked before Bitwarden's)."""
+    if keeper.looks_like_json(document):
+        return "keeper_json"
+    if protonpass.looks_like_json(document):
+        return "protonpass_json"
+    if enpass.looks_like_json(document):
+        return "enpass_json"
+    if psono.looks_like_json(document):
+        return "psono_json"
+    if is_passky(document):
+        return "passky_json"
     return None
 
 

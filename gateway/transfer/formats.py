@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from services.common.config import ImportLimits
 
-from . import (avira, bitwarden, bitwarden_csv, csv_formats, dashlane, keepass, lastpass, logmeonce, myki, onepassword,
-               passbolt, passky, safari, safeincloud, zoho)
+from . import (avira, bitwarden, bitwarden_csv, csv_formats, dashlane, enpass, keepass, keeper, lastpass, logmeonce,
+               myki, nordpass, onepassword, passbolt, passky, protonpass, psono, roboform, safari, safeincloud,
+               zoho)
 from .errors import ImportRefused
 from .items import check_item
 from .reading import NO_ITEMS, check_size
@@ -34,6 +35,13 @@ FORMATS = {
     "passky_json": _l("Passky (JSON)"),
     "avira_csv": _l("Avira (CSV)"),
     "logmeonce_csv": _l("LogMeOnce (CSV)"),
+    "keeper_csv": _l("Keeper (CSV)"),
+    "keeper_json": _l("Keeper (JSON)"),
+    "roboform_csv": _l("RoboForm (CSV)"),
+    "nordpass_csv": _l("NordPass (CSV)"),
+    "protonpass_json": _l("Proton Pass (JSON)"),
+    "enpass_json": _l("Enpass (JSON)"),
+    "psono_json": _l("Psono (JSON)"),
 }
 
 _READERS = {
@@ -53,6 +61,12 @@ _READERS = {
     "passky_json": passky.read,
     "avira_csv": avira.read,
     "logmeonce_csv": logmeonce.read,
+    "keeper_csv": keeper.read_csv,
+    "keeper_json": keeper.read_json,
+    "roboform_csv": roboform.read,
+    "nordpass_csv": nordpass.read,
+    "enpass_json": enpass.read,
+    "psono_json": psono.read,
 }
 
 
@@ -71,6 +85,8 @@ def parse(format_id: str, content: bytes, password: str | None = None,
         return _collect(onepassword.read_1pux(content, limits), limits)
     if format_id == "dashlane_zip":  # a ZIP too: its CSV files are held to the same size limit
         return _collect(dashlane.read_zip(content, limits), limits)
+    if format_id == "protonpass_json":  # its JSON, or the ZIP holding it: held to the same size limit
+        return _collect(protonpass.read(content, limits), limits)
     return _collect(_READERS[format_id](content), limits)
 
 

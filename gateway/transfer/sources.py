@@ -146,6 +146,51 @@ _STEPS = {
         _l("Open the menu next to your name and choose Export."),
         _l("Choose the CSV format, confirm, and save the file."),
     ),
+    "keeper_csv": (
+        _l("Sign in to the Keeper Web Vault, or open the Keeper desktop app."),
+        _l("Open the account menu at the top right and choose Settings → Export."),
+        _l("Choose Export to .csv File and enter your master password."),
+        _l("Save the CSV file. CSV files hold logins and their custom fields only: choose .json to bring "
+           "cards, addresses and other record types too."),
+    ),
+    "keeper_json": (
+        _l("Sign in to the Keeper Web Vault, or open the Keeper desktop app."),
+        _l("Open the account menu at the top right and choose Settings → Export."),
+        _l("Choose Export to .json File and enter your master password."),
+        _l("Save the JSON file. Shared folders become collections."),
+    ),
+    "roboform_csv": (
+        _l("Open the RoboForm desktop app, or RoboForm in your browser, and sign in."),
+        _l("In the browser extension open the ⋯ menu → Settings → Account & Data → Export (in the Windows app: "
+           "Options → Account & Data → Export)."),
+        _l("Choose the CSV file format and what to export: logins, bookmarks and safenotes."),
+        _l("Enter your master password and save the CSV file."),
+    ),
+    "nordpass_csv": (
+        _l("Open the NordPass desktop app and unlock it."),
+        _l("Open Settings and, under Import and Export, choose Export Items."),
+        _l("Enter your master password and save the CSV file. Logins, credit cards, personal info and secure "
+           "notes all come along; folders are kept."),
+    ),
+    "protonpass_json": (
+        _l("Open Proton Pass in your browser or its desktop app and sign in."),
+        _l("Open Settings → Export."),
+        _l("Choose the JSON format, not the PGP-encrypted one."),
+        _l("Confirm with your password and save the ZIP file; import it here as it is. Each vault becomes a "
+           "collection."),
+    ),
+    "enpass_json": (
+        _l("Open the Enpass desktop app and unlock it."),
+        _l("Choose File → Export (on a Mac: the Enpass menu → Export)."),
+        _l("Choose the vault to export and the .json format."),
+        _l("Enter your master password and save the JSON file."),
+    ),
+    "psono_json": (
+        _l("Sign in to the Psono web client."),
+        _l("Open the account menu at the top right and choose Other → Export."),
+        _l("Choose the JSON format and export."),
+        _l("Save the JSON file. Psono's folders are kept."),
+    ),
 }
 
 SOURCES = tuple(Source(format_id, label, (*_STEPS[format_id], PROTECTED_WARNING if format_id == "bitwarden_json"

@@ -79,6 +79,92 @@ def dashlane_csv(rows, header=DASHLANE_LOGINS) -> bytes:
     return csv_file(header, rows)
 
 
+def keeper_csv(records) -> bytes:
+    """Keeper names no columns: folder, title, login, password, website, notes, shared folder, then field pairs.
+
+    Its exporter is Python's csv writer: quotes only where needed, CRLF line ends, no BOM.
+    """
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(records)
+    return out.getvalue().encode("utf-8")
+
+
+def keeper_json(document) -> bytes:
+    """Keeper's JSON export: indented by two, non-ASCII text as it is."""
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+ROBOFORM = ("Name", "Url", "MatchUrl", "Login", "Pwd", "Note", "Folder", "RfFieldsV2")
+
+
+def roboform_csv(rows) -> bytes:
+    """RoboForm writes a BOM and CRLF, and each form field of a login in a cell of its own after RfFieldsV2.
+
+    A row is a dict by column; its "fields" are the cells "label,id,,type,value" that run past the header.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ROBOFORM)
+    writer.writerows([*(row.get(column, "") for column in ROBOFORM[:-1]), *(row.get("fields") or [""])]
+                     for row in rows)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+NORDPASS = ("name", "url", "additional_urls", "username", "password", "note", "cardholdername", "cardnumber", "cvc",
+            "pin", "expirydate", "zipcode", "folder", "shared_folder", "full_name", "phone_number", "email",
+            "address1", "address2", "city", "country", "state", "type", "custom_fields")
+
+
+def nordpass_csv(rows) -> bytes:
+    """NordPass: one header for every item type, quotes only where needed, LF line ends, no BOM."""
+    return csv_file(NORDPASS, rows)
+
+
+def protonpass_json(vaults, *, encrypted=False) -> bytes:
+    """Proton Pass's data.json: vaults by share id, each with its items; compact, non-ASCII as it is."""
+    return json.dumps({"version": "1.21.2", "userId": "USER", "encrypted": encrypted, "vaults": {
+        f"SHARE{n}": {"name": name, "description": "", "display": {"color": 0, "icon": 0}, "items": items}
+        for n, (name, items) in enumerate(vaults)}}, ensure_ascii=False).encode("utf-8")
+
+
+def protonpass_zip(data: bytes, *, data_name="Proton Pass/data.json") -> bytes:
+    """The ZIP Proton Pass saves: data.json in a "Proton Pass" folder, attachments beside it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(data_name, data)
+        archive.writestr("Proton Pass/files/SHARE0/1.png", b"png")
+    return out.getvalue()
+
+
+def protonpass_item(kind, name, content, *, note="", extra_fields=(), pinned=False, state=1, alias_email=None):
+    return {"itemId": f"I{abs(hash(name))}", "shareId": "SHARE0", "data": {
+        "metadata": {"name": name, "note": note, "itemUuid": "e8ee1a0c"}, "extraFields": list(extra_fields),
+        "type": kind, "content": content}, "state": state, "aliasEmail": alias_email, "contentFormatVersion": 6,
+        "createTime": 1700000000, "modifyTime": 1700000000, "pinned": pinned}
+
+
+def enpass_json(document) -> bytes:
+    """Enpass: indented by four, non-ASCII text as it is."""
+    return json.dumps(document, indent=4, ensure_ascii=False).encode("utf-8")
+
+
+def enpass_field(label, kind, value, *, uid=0, sensitive=0, order=0):
+    return {"deleted": 0, "label": label, "order": order, "sensitive": sensitive, "type": kind, "uid": uid,
+            "updated_at": 1700000000, "value": value, "value_updated_at": 1700000000}
+
+
+def enpass_item(template, title, fields, *, note="", favorite=0, folders=None, trashed=0):
+    return {"archived": 0, "auto_submit": 1, "category": template.partition(".")[0], "createdAt": 1700000000,
+            "favorite": favorite, "fields": fields, "icon": {"fav": "", "image": {"file": ""}, "type": 1, "uuid": ""},
+            "note": note, "subtitle": "", "template_type": template, "title": title, "trashed": trashed,
+            "updated_at": 1700000000, "uuid": f"U{abs(hash(title))}", **({"folders": folders} if folders else {})}
+
+
+def psono_json(document) -> bytes:
+    """Psono: compact JSON of "folders" (each with "items" and "folders") and top-level "items"."""
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
 def bitwarden_json(document) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -169,6 +255,15 @@ def _keepass_sample(count):
     return keepass_xml(keepass_group("Database", entries[::2], [keepass_group("Work", entries[1::2])]))
 
 
+def _psono_login(i, row):
+    return {"type": "website_password", "name": row["name"], "website_password_title": row["name"],
+            "website_password_url": row["url"], "website_password_username": row["user"],
+            "website_password_password": row["password"], "website_password_notes": row["notes"],
+            "website_password_auto_submit": False, "website_password_url_filter": row["url"].split("/")[2],
+            "create_date": "2024-01-01T10:00:00.000000Z", "write_date": "2024-01-01T10:00:00.000000Z",
+            "callback_url": "", "callback_user": "", "callback_pass": "", "id": f"00000000-0000-0000-0000-{i:012}"}
+
+
 SAMPLES = {
     "bitwarden_json": _bitwarden_json_sample,
     "bitwarden_csv": lambda count: bitwarden_csv([
@@ -201,12 +296,51 @@ SAMPLES = {
         {"username": row["user"], "title": row["name"], "password": row["password"], "note": row["notes"],
          "url": row["url"], "category": "Work" if i % 2 else "", "otpSecret": "JBSWY3DPEHPK3PXP"}
         for i, row in _logins(count)]),
+    "keeper_csv": lambda count: keeper_csv([
+        ["Work\\東京" if i % 2 else "", row["name"], row["user"], row["password"], row["url"], row["notes"], "",
+         "PIN", str(i), "TFC:Keeper", TOTP] for i, row in _logins(count)]),
+    "keeper_json": lambda count: keeper_json({"shared_folders": [], "records": [
+        {"title": row["name"], "uid": f"UID{i}", "login": row["user"], "password": row["password"],
+         "login_url": row["url"], "notes": row["notes"], "$type": "login", "last_modified": 1700000000,
+         "custom_fields": {"$oneTimeCode": TOTP, "$pinCode": str(i)},
+         "folders": [{"folder": "Work\\東京"}] if i % 2 else []} for i, row in _logins(count)]}),
+    "roboform_csv": lambda count: roboform_csv([
+        {"Name": row["name"], "Url": row["url"], "MatchUrl": row["url"], "Login": row["user"], "Pwd": row["password"],
+         "Note": row["notes"], "Folder": "/Work/東京" if i % 2 else "",
+         "fields": [f"User ID$,,,txt,{row['user']}", f"PIN,,,pwd,{i}"]} for i, row in _logins(count)]),
+    "nordpass_csv": lambda count: nordpass_csv([{"name": "Work", "type": "folder"}, *(
+        {"name": row["name"], "url": row["url"], "username": row["user"], "password": row["password"],
+         "note": row["notes"], "folder": "Work" if i % 2 else "", "type": "password",
+         "custom_fields": json.dumps([{"label": "PIN", "type": "hidden", "value": str(i)}])}
+        for i, row in _logins(count))]),
+    "protonpass_json": lambda count: protonpass_zip(protonpass_json([("Personal", [
+        protonpass_item("login", row["name"], {"itemEmail": "", "itemUsername": row["user"],
+                                               "password": row["password"], "urls": [row["url"]], "totpUri": TOTP,
+                                               "passkeys": []},
+                        note=row["notes"], pinned=row["favorite"],
+                        extra_fields=[{"fieldName": "PIN", "type": "hidden", "data": {"content": str(i)}}])
+        for i, row in _logins(count)])])),
+    "enpass_json": lambda count: enpass_json({"folders": [
+        {"icon": "1008", "parent_uuid": "", "title": "Work/東京", "updated_at": 1700000000, "uuid": "F1"}], "items": [
+        enpass_item("login.default", row["name"], [
+            enpass_field("Username", "username", row["user"], uid=10),
+            enpass_field("Password", "password", row["password"], uid=11, sensitive=1),
+            enpass_field("Website", "url", row["url"], uid=13), enpass_field("One-time code", "totp", TOTP, uid=14)],
+            note=row["notes"], favorite=int(row["favorite"]), folders=["F1"] if i % 2 else None)
+        for i, row in _logins(count)]}),
+    "psono_json": lambda count: psono_json({"folders": [{"name": "Work/東京", "items": [
+        _psono_login(i, row) for i, row in _logins(count) if i % 2]}],
+        "items": [_psono_login(i, row) for i, row in _logins(count) if not i % 2]}),
 }
 SAMPLE_NAMES = {"bitwarden_json": "bitwarden_export_20240101.json", "bitwarden_csv": "bitwarden_export.csv",
                 "lastpass_csv": "lastpass_export.csv", "chrome_csv": "Chrome Passwords.csv",
                 "firefox_csv": "logins.csv", "onepassword_1pux": "1PasswordExport-ABC-20240101.1pux",
                 "onepassword_csv": "1PasswordExport.csv", "keepass_xml": "Database.xml",
-                "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv"}
+                "keepassxc_csv": "Passwords.csv", "dashlane_csv": "credentials.csv",
+                "keeper_csv": "keeper.csv", "keeper_json": "keeper.json",
+                "roboform_csv": "RoboForm Export.csv", "nordpass_csv": "nordpass_2024-01-01.csv",
+                "protonpass_json": "Proton Pass_export_2024-01-01.zip", "enpass_json": "Enpass Export.json",
+                "psono_json": "psono_export.json"}
 
 
 def sample(format_id, count=4) -> bytes:

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from tests.browser.steps import PASSWORD, add_client_and_manage, bring_in_member, dialog, log_in
 from tests.support import everything_stored, new_provider_admin
+from tests.unit.test_import_dashlane import CREDENTIALS, IDS, PAYMENTS, PERSON, SECURENOTES
+from tests.unit.test_transfer_samples import dashlane_zip
 
 WIFI_PASSWORD = "Canary-Wifi-Personal-77!"
 IMPORTED_PASSWORD = "Canary-LastPass-Imported-88!"
@@ -198,3 +200,28 @@ def test_a_changed_password_is_shown_masked_in_the_password_history(system, page
     expect(view.locator("#view-history-1")).to_be_hidden()
     view.get_by_role("button", name="Show old password 1").click()
     expect(view.locator("#view-history-1")).to_have_text("First-Password-1")
+
+
+def test_a_dashlane_export_is_recognised_whole_and_a_stranger_file_points_to_the_formats(system, page):
+    # Issue 17: the whole ZIP Dashlane saves, into one's own vault; then a file of no format we read.
+    content = dashlane_zip({"credentials.csv": CREDENTIALS, "securenotes.csv": SECURENOTES, "payments.csv": PAYMENTS,
+                            "ids.csv": IDS, "personalInfo.csv": PERSON})
+    page.goto("/login")
+    log_in(page, "service@demo-msp.example", system.password)
+    page.get_by_role("link", name="Password Manager").click()
+    page.get_by_role("link", name="Import data").click()
+    page.get_by_label("File to import").set_input_files(
+        {"name": "Dashlane Export.zip", "mimeType": "application/zip", "buffer": content})
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#import-detected")).to_have_text("Recognised as Dashlane (ZIP) from its content.")
+    expect(page.locator(".import-preview")).to_contain_text("Cards: 2")
+    expect(page.locator(".import-preview")).to_contain_text("Identities: 6")
+
+    page.get_by_label("File to import").set_input_files(
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just some notes\n"})
+    page.get_by_role("button", name="Preview").click()
+    error = page.get_by_role("alert").filter(has_text="not one of the formats we read")
+    expect(error).to_be_visible()
+    error.get_by_role("link", name="The formats we read, and how to export from each").click()
+    expect(page.locator("main h1")).to_have_text("Import your data")
+    expect(page.get_by_role("heading", name="Dashlane (ZIP)")).to_be_visible()

@@ -97,11 +97,13 @@ class CsvTable:
         return column in self._index
 
     def require(self, *columns: str) -> None:
-        """Refuse the file, at its header, unless it has all of `columns`."""
+        """Refuse the file, at its header, unless it has all of `columns`: the refusal names the first one
+        missing and every column this kind of export has, so that a format chosen by mistake is plain."""
         for column in columns:
             if column not in self._index:
-                raise ImportRefused("The file is not an export of this kind: the column “%(column)s” is missing.",
-                                    line=self.header_line, column=column)
+                raise ImportRefused("The file is not an export of this kind: the column “%(column)s” is missing "
+                                    "(expected: %(expected)s).", line=self.header_line, column=column,
+                                    expected=", ".join(columns))
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         while True:

@@ -83,4 +83,5 @@ def test_unreadable_nordpass_custom_fields_are_refused_at_their_line():
 def test_another_csv_picked_as_nordpass_is_refused_naming_a_missing_column():
     with pytest.raises(ImportRefused) as refused:
         parse("nordpass_csv", lastpass_csv([{"url": "https://a.example", "name": "A"}]))
-    assert str(refused.value) == "Line 1: The file is not an export of this kind: the column “note” is missing."
+    assert str(refused.value).startswith("Line 1: The file is not an export of this kind: the column “note” is "
+                                         "missing (expected: name, url, username, password, note, ")

@@ -140,7 +140,8 @@ def test_onepassword_csv_reads_headers_in_any_case_and_takes_the_first_tag_as_fo
 def test_a_file_of_another_kind_is_refused_at_its_header():
     with pytest.raises(ImportRefused) as refused:
         parse("onepassword_csv", chrome_csv([{"name": "a", "url": "https://a.example"}]))
-    assert (refused.value.line, refused.value.values) == (1, {"column": "title"})
+    assert (refused.value.line, refused.value.values) == (
+        1, {"column": "title", "expected": "title, url, username, password"})  # every column such a file has
 
 
 def test_keepassxc_groups_below_the_root_become_folders():

@@ -12,7 +12,7 @@ from services.common.config import ImportLimits
 from .bitwarden import load_json
 from .errors import ImportRefused
 from .items import new_field, new_item, new_uri
-from .reading import check_size
+from .reading import check_size, json_text
 
 DATA_FILE = "Proton Pass/data.json"
 ENCRYPTED_FILE = "Proton Pass/data.pgp"
@@ -80,7 +80,7 @@ def read(content: bytes, limits: ImportLimits = ImportLimits()) -> Iterator[tupl
     for vault in vaults.values() if isinstance(vaults, Mapping) else vaults:
         if not isinstance(vault, Mapping) or not isinstance(vault.get("items"), list):
             raise ImportRefused("A vault of the file is not readable: it has no list of items.")
-        vault_name = _text(vault.get("name")).strip()
+        vault_name = json_text(vault.get("name")).strip()
         for raw in vault["items"]:
             number += 1
             try:
@@ -90,14 +90,6 @@ def read(content: bytes, limits: ImportLimits = ImportLimits()) -> Iterator[tupl
                 yield {"entry": number}, None if raw.get("state") == TRASHED else _plain(raw, vault_name)
             except ImportRefused as error:
                 raise error.located(entry=number) from None
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _mapping(value: object) -> Mapping:
@@ -110,12 +102,12 @@ def _field(extra: object) -> dict | None:
     data = _mapping(extra.get("data"))
     kind = extra.get("type")
     if kind == "totp":
-        value, field_type = _text(data.get("totpUri")), "hidden"
+        value, field_type = json_text(data.get("totpUri")), "hidden"
     elif kind == "timestamp":
-        value, field_type = _text(data.get("timestamp") or data.get("content")), "text"
+        value, field_type = json_text(data.get("timestamp") or data.get("content")), "text"
     else:
-        value, field_type = _text(data.get("content")), "hidden" if kind == "hidden" else "text"
-    name = _text(extra.get("fieldName"))
+        value, field_type = json_text(data.get("content")), "hidden" if kind == "hidden" else "text"
+    name = json_text(extra.get("fieldName"))
     return new_field(name, value, field_type) if value.strip() or name.strip() else None
 
 
@@ -132,67 +124,67 @@ def _plain(raw: Mapping, vault_name: str) -> dict:
     data = raw["data"]
     metadata = _mapping(data.get("metadata"))
     content = _mapping(data.get("content"))
-    name = _text(metadata.get("name"))
+    name = json_text(metadata.get("name"))
     if not name.strip():
         raise ImportRefused("The name is empty.")
     kind = data.get("type")
-    common = {"notes": _text(metadata.get("note")), "favorite": raw.get("pinned") is True,
+    common = {"notes": json_text(metadata.get("note")), "favorite": raw.get("pinned") is True,
               "collections": [vault_name] if vault_name else []}
     fields = _fields(data.get("extraFields"))
     if kind == "login":
         return _login(name, content, fields, common)
     if kind == "alias":
         # An alias is an address that forwards to the person's mailbox: the address is what signs in.
-        return new_item("login", name, login={"username": _text(raw.get("aliasEmail"))}, fields=fields, **common)
+        return new_item("login", name, login={"username": json_text(raw.get("aliasEmail"))}, fields=fields, **common)
     if kind == "creditCard":
-        year, _, month = _text(content.get("expirationDate")).partition("-")
-        pin = [new_field("PIN", _text(content.get("pin")), "hidden")] if _text(content.get("pin")).strip() else []
+        year, _, month = json_text(content.get("expirationDate")).partition("-")
+        pin = [new_field("PIN", json_text(content.get("pin")), "hidden")] if json_text(content.get("pin")).strip() else []
         return new_item("card", name, card={
-            "cardholder_name": _text(content.get("cardholderName")), "number": _text(content.get("number")),
-            "code": _text(content.get("verificationNumber")), "exp_month": month.lstrip("0"), "exp_year": year},
+            "cardholder_name": json_text(content.get("cardholderName")), "number": json_text(content.get("number")),
+            "code": json_text(content.get("verificationNumber")), "exp_month": month.lstrip("0"), "exp_year": year},
             fields=pin + fields, **common)
     if kind == "identity":
         return _identity(name, content, fields, common)
     if kind == "note":
         return new_item("note", name, fields=fields, **common)
     if kind == "sshKey":
-        key_fields = [new_field("Private key", _text(content.get("privateKey")), "hidden"),
-                      new_field("Public key", _text(content.get("publicKey"))),
-                      new_field("Fingerprint", _text(content.get("fingerprint")))]
+        key_fields = [new_field("Private key", json_text(content.get("privateKey")), "hidden"),
+                      new_field("Public key", json_text(content.get("publicKey"))),
+                      new_field("Fingerprint", json_text(content.get("fingerprint")))]
         return new_item("note", name, fields=[f for f in key_fields if f["value"].strip()] + fields
                         + _section_fields(content.get("sections")), **common)
     if kind == "wifi":
-        wifi_fields = [new_field("SSID", _text(content.get("ssid"))),
-                       new_field("Password", _text(content.get("password")), "hidden"),
-                       new_field("Security", _text(content.get("security")))]
+        wifi_fields = [new_field("SSID", json_text(content.get("ssid"))),
+                       new_field("Password", json_text(content.get("password")), "hidden"),
+                       new_field("Security", json_text(content.get("security")))]
         return new_item("note", name, fields=[f for f in wifi_fields if f["value"].strip()] + fields
                         + _section_fields(content.get("sections")), **common)
     if kind == "custom":
         return new_item("note", name, fields=fields + _section_fields(content.get("sections")), **common)
-    raise ImportRefused("The item type “%(type)s” is not supported.", type=_text(kind))
+    raise ImportRefused("The item type “%(type)s” is not supported.", type=json_text(kind))
 
 
 def _login(name: str, content: Mapping, fields: list[dict], common: dict) -> dict:
-    username, email = _text(content.get("itemUsername")), _text(content.get("itemEmail"))
+    username, email = json_text(content.get("itemUsername")), json_text(content.get("itemEmail"))
     if username.strip() and email.strip():
         fields = [new_field("Email", email), *fields]
     urls = content.get("urls") if isinstance(content.get("urls"), list) else []
     return new_item("login", name, fields=fields, login={
-        "username": username if username.strip() else email, "password": _text(content.get("password")),
-        "totp": _text(content.get("totpUri")), "uris": [new_uri(_text(url).strip()) for url in urls
-                                                        if _text(url).strip()]}, **common)
+        "username": username if username.strip() else email, "password": json_text(content.get("password")),
+        "totp": json_text(content.get("totpUri")), "uris": [new_uri(json_text(url).strip()) for url in urls
+                                                        if json_text(url).strip()]}, **common)
 
 
 def _identity(name: str, content: Mapping, fields: list[dict], common: dict) -> dict:
-    first, middle, last = (_text(content.get(key)) for key in NAME_KEYS[1:])
-    full_name = _text(content.get("fullName")).split()
+    first, middle, last = (json_text(content.get(key)) for key in NAME_KEYS[1:])
+    full_name = json_text(content.get("fullName")).split()
     if not (first or middle or last) and full_name:
         first, middle, last = full_name[0], " ".join(full_name[1:-1]), full_name[-1] if len(full_name) > 1 else ""
     identity = {"first_name": first, "middle_name": middle, "last_name": last}
-    identity.update({key: _text(content.get(source)) for source, key in IDENTITY_KEYS.items()})
-    others = [new_field(IDENTITY_FIELD_NAMES.get(key, key), _text(value)) for key, value in content.items()
+    identity.update({key: json_text(content.get(source)) for source, key in IDENTITY_KEYS.items()})
+    others = [new_field(IDENTITY_FIELD_NAMES.get(key, key), json_text(value)) for key, value in content.items()
               if key not in IDENTITY_KEYS and key not in NAME_KEYS and key not in EXTRA_LISTS
-              and key != "extraSections" and isinstance(value, (str, int, float)) and _text(value).strip()]
+              and key != "extraSections" and isinstance(value, (str, int, float)) and json_text(value).strip()]
     extras = [field for key in EXTRA_LISTS for field in _fields(content.get(key))]
     return new_item("identity", name, identity=identity,
                     fields=others + extras + _section_fields(content.get("extraSections")) + fields, **common)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from .bitwarden import load_json
 from .errors import ImportRefused
 from .items import new_field, new_item, new_uri
+from .reading import json_text
 
 # What each entry type becomes, and which of its keys fill the plain item (the rest become custom fields).
 LOGIN_TYPES = {"website_password", "application_password", "bookmark", "totp"}
@@ -70,38 +71,30 @@ def read(content: bytes) -> Iterator[tuple[dict, dict]]:
             raise error.located(entry=number) from None
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _plain(entry: Mapping, folder: str) -> dict:
     kind = entry["type"]
     values = {key.removeprefix(f"{kind}_"): value for key, value in entry.items() if key.startswith(f"{kind}_")}
-    name = _text(values.pop("title", None) or entry.get("name"))
+    name = json_text(values.pop("title", None) or entry.get("name"))
     if not name.strip():
         raise ImportRefused("The name is empty.")
-    common = {"notes": _text(values.pop("notes", None)), "folder": folder}
+    common = {"notes": json_text(values.pop("notes", None)), "folder": folder}
     if kind in LOGIN_TYPES:
-        url = _text(values.pop("url", None)).strip()
-        login = {"username": _text(values.pop("username", None)), "password": _text(values.pop("password", None)),
-                 "totp": _text(values.pop("code" if kind == "totp" else "totp_code", None)).strip(),
+        url = json_text(values.pop("url", None)).strip()
+        login = {"username": json_text(values.pop("username", None)), "password": json_text(values.pop("password", None)),
+                 "totp": json_text(values.pop("code" if kind == "totp" else "totp_code", None)).strip(),
                  "uris": [new_uri(url)] if url else []}
         return new_item("login", name, login=login, fields=_fields(kind, values, entry), **common)
     if kind == CARD_TYPE:
-        valid_through = _text(values.pop("valid_through", None))
+        valid_through = json_text(values.pop("valid_through", None))
         month, year = _valid_through(valid_through)
         if valid_through.strip() and not year:
             values["valid_through"] = valid_through  # not a date Psono writes: kept as written
-        card = {"cardholder_name": _text(values.pop("name", None)), "number": _text(values.pop("number", None)),
-                "code": _text(values.pop("cvc", None)), "exp_month": month, "exp_year": year}
+        card = {"cardholder_name": json_text(values.pop("name", None)), "number": json_text(values.pop("number", None)),
+                "code": json_text(values.pop("cvc", None)), "exp_month": month, "exp_year": year}
         return new_item("card", name, card=card, fields=_fields(kind, values, entry), **common)
     if kind in NOTE_TYPES:
         variables = values.pop("variables", None)
-        fields = [new_field(_text(pair.get("key")), _text(pair.get("value")))
+        fields = [new_field(json_text(pair.get("key")), json_text(pair.get("value")))
                   for pair in (variables if isinstance(variables, list) else ()) if isinstance(pair, Mapping)]
         return new_item("note", name, fields=fields + _fields(kind, values, entry), **common)
     raise ImportRefused("The item type “%(type)s” is not supported.", type=kind)
@@ -114,16 +107,16 @@ def _fields(kind: str, values: dict, entry: Mapping) -> list[dict]:
     leftovers += [(key, value) for key, value in entry.items()
                   if not key.startswith(f"{kind}_") and key not in SKIPPED_KEYS and key != "custom_fields"]
     for key, value in leftovers:
-        if isinstance(value, (Mapping, list)) or not _text(value).strip():
+        if isinstance(value, (Mapping, list)) or not json_text(value).strip():
             continue
         field_type = ("boolean" if isinstance(value, bool) or key.endswith(BOOLEAN_SUFFIXES)
                       else "hidden" if key.endswith(HIDDEN_SUFFIXES) else "text")
-        fields.append(new_field(key, _text(value).lower() if field_type == "boolean" else _text(value), field_type))
+        fields.append(new_field(key, json_text(value).lower() if field_type == "boolean" else json_text(value), field_type))
     for custom in entry.get("custom_fields") or ():
         if isinstance(custom, Mapping):
             field_type = {"password": "hidden", "checkbox": "boolean"}.get(custom.get("type"), "text")
-            fields.append(new_field(_text(custom.get("name")), _text(custom.get("value")).lower()
-                                    if field_type == "boolean" else _text(custom.get("value")), field_type))
+            fields.append(new_field(json_text(custom.get("name")), json_text(custom.get("value")).lower()
+                                    if field_type == "boolean" else json_text(custom.get("value")), field_type))
     return fields
 
 

@@ -41,6 +41,15 @@ def decode_text(content: bytes) -> str:
         raise ImportRefused("The file is not UTF-8 text: save it again as UTF-8.", line=line) from None
 
 
+def json_text(value: object) -> str:
+    """A JSON export's scalar value as an item's text: nothing for null, true/false for a checkbox."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def host_of(url: str) -> str:
     """The host name of a URL without a leading "www.", or "" when it has none."""
     url = url.strip()

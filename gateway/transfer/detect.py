@@ -62,6 +62,12 @@ def detect_format(filename: str, content: bytes) -> str | None:
     The file name decides only when the content cannot be read at all (a broken file still
     gets the refusal of the format it claims to be).
     """
+    found = detect(filename, content)
+    return found.format_id if found else None
+
+
+def _content_format(content: bytes) -> str | None | object:
+    """The format the content says, None when it is readable but no format's, _UNREADABLE when it cannot tell."""
     if content.startswith(b"PK\x03\x04"):
         return _zip_format(content)
     head = content[:_HEAD_BYTES].decode("utf-8-sig", errors="ignore").lstrip()
@@ -69,18 +75,14 @@ def detect_format(filename: str, content: bytes) -> str | None:
         try:
             document = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            document = _UNREADABLE
-        if document is not _UNREADABLE:
-            if found := _json_format(document):
-                return found
-            bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
-            return "bitwarden_json" if bitwarden else None
-    elif head.startswith("<"):
+            return _UNREADABLE
+        if found := _json_format(document):
+            return found
+        bitwarden = isinstance(document, dict) and ("items" in document or document.get("passwordProtected"))
+        return "bitwarden_json" if bitwarden else None
+    if head.startswith("<"):
         return "keepass_xml" if "<KeePassFile" in head else _xml_format(head)
-    elif found := _csv_format(head):
-        return found
-    extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
-    return EXTENSIONS.get(extension)
+    return _csv_format(head) or _UNREADABLE
 
 
 def _xml_format(head: str) -> str | None:
@@ -102,7 +104,7 @@ def _zip_format(content: bytes) -> str | None:
     dashlane_files = {name.rpartition("/")[2].lower() for name in names} & set(DASHLANE_FILES)
     if "credentials.csv" in dashlane_files or len(dashlane_files) >= 2:
         return "dashlane_zip"
-    return "protonpass_json" if protonpass.holds_data(content) else None
+    return "protonpass_json" if protonpass.holds_data(names) else None
 
 
 def _csv_format(head: str) -> str | None:
@@ -147,8 +149,9 @@ class Detection:
 
 def detect(filename: str, content: bytes) -> Detection | None:
     """The format of `content` and how sure that is; None when neither content nor name tells."""
-    by_content = detect_format("", content)
-    if by_content is not None:
-        return Detection(by_content, certain=True)
-    by_name = detect_format(filename, content)
+    by_content = _content_format(content)
+    if by_content is not _UNREADABLE:
+        return Detection(by_content, certain=True) if by_content else None
+    extension = "." + filename.lower().rpartition(".")[2] if "." in filename else ""
+    by_name = EXTENSIONS.get(extension)
     return Detection(by_name, certain=False) if by_name else None

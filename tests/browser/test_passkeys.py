@@ -12,18 +12,16 @@ KEY = {"protocol": "ctap2", "transport": "usb", "hasResidentKey": True, "hasUser
        "isUserVerified": True, "automaticPresenceSimulation": True}
 
 
-def at_localhost(system) -> str:
-    return system.url.replace("://127.0.0.1:", "://localhost:")
-
-
 def at_loopback_ip(system) -> str:
+    """The portal's own address, by IP: the system runs at localhost, as `make run` does."""
+    assert "://localhost:" in system.url, system.url
     return system.url.replace("://localhost:", "://127.0.0.1:")
 
 
 @pytest.fixture
 def keyed(browser, system):
     """A page at localhost with a security key plugged in; `keyed.swap_key()` plugs another one instead."""
-    context = browser.new_context(base_url=at_localhost(system), locale="en-US")
+    context = browser.new_context(base_url=system.url, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
@@ -117,5 +115,5 @@ def test_a_key_is_not_read_at_another_address_than_the_portals(browser, system, 
     form = open_passkeys(page)
     form.get_by_role("button", name="Read key").click()
     expect(form.get_by_role("alert")).to_have_text(
-        f"Passkeys work only when Custodian is opened at {at_localhost(system)}.")
+        f"Passkeys work only when Custodian is opened at {system.url}.")
     context.close()

@@ -4,15 +4,10 @@
 
 let chosenFile = null;
 
-// The page's current token (base.html): <body>'s hx-headers may still hold the one of before a log-in.
+// The page's current token (base.html, on every page): <body>'s hx-headers may still hold the one of
+// before a log-in.
 function csrfToken() {
-  const carrier = document.getElementById("csrf-token");
-  if (carrier) return carrier.dataset.token;
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  } catch (error) {
-    return "";
-  }
+  return document.getElementById("csrf-token").dataset.token;
 }
 
 // Only the chosen type's fields are shown (without this module both are, and the server decides).

@@ -65,7 +65,8 @@ class Video:
     @property
     def length(self) -> str:
         """The duration as m:ss."""
-        return f"{int(self.seconds) // 60}:{int(round(self.seconds)) % 60:02d}"
+        total = round(self.seconds)
+        return f"{total // 60}:{total % 60:02d}"
 
 
 def parse_vtt(text: str) -> list[Cue]:

@@ -22,6 +22,7 @@ class EventSpec:
     description: str
     data: tuple[str, ...]
     group: str  # where the event logs file it (GROUPS); "internal" ones are bookkeeping, not shown as user events
+    retired: bool = False  # no longer published; kept so that older logs still read (its schema says deprecated)
 
     @property
     def subject(self) -> str:
@@ -243,10 +244,12 @@ CATALOGUE: dict[str, EventSpec] = {
                   SEND_FIELDS, "sends"),
         EventSpec("billing", "subscription.created", 9200, "Custodian_Subscription_Created",
                   "No longer published (replaced by subscription.changed in issue 14); kept so older logs read.",
-                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal"),
+                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal",
+                  retired=True),
         EventSpec("billing", "subscription.updated", 9201, "Custodian_Subscription_Updated",
                   "No longer published (replaced by subscription.changed in issue 14); kept so older logs read.",
-                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal"),
+                  ("subscription_id", "organization_id", "plan", "seats", "monthly_price_cents"), "internal",
+                  retired=True),
         EventSpec("billing", "subscription.changed", 9202, "Custodian_Subscription_Changed",
                   "Billing applied a change of a client's subscription (`change`: created, seats, plan, unlinked "
                   "or added); `status` billing_needed once it left its provider.",
@@ -284,11 +287,13 @@ def spec_for(event_type: str) -> EventSpec:
 
 def markdown_table() -> str:
     """The catalogue as the table `docs/events.md` shows integrators."""
-    lines = ["| NATS subject | CloudEvents type | Code | Bitwarden name | Group | Data fields | Meaning |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| NATS subject | CloudEvents type | Code | Bitwarden name | Group | Data fields | Meaning | Schema |",
+             "|---|---|---|---|---|---|---|---|"]
     for spec in sorted(CATALOGUE.values(), key=lambda s: (s.service, s.code, s.type)):
         fields = ", ".join(f"`{name}`" for name in spec.data)
-        lines.append(f"| `{spec.subject}` | `{spec.type}` | {spec.code} | {spec.name} | {spec.group} | {fields} | {spec.description} |")
+        schema = f"[schema](events/{spec.type}.schema.json)"  # written by services.common.event_schemas
+        lines.append(f"| `{spec.subject}` | `{spec.type}` | {spec.code} | {spec.name} | {spec.group} | {fields} "
+                     f"| {spec.description} | {schema} |")
     return "\n".join(lines)
 
 

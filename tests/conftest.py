@@ -256,6 +256,8 @@ def pytest_collection_modifyitems(config, items):
         for kind in ("unit", "integration", "browser"):
             if f"{os.sep}{kind}{os.sep}" in path:
                 item.add_marker(getattr(pytest.mark, kind))
+    # Tests marked `last` check what the whole session did (every event published), so they run after the rest.
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("last") is not None)
 
 
 if shutil.which(NATS_BINARY) is None and not Path(NATS_BINARY).exists():

@@ -110,7 +110,7 @@ FIELDS: dict[str, dict] = {
     "provider_id": ID,
     "provider_name": {"type": "string", "minLength": 1},
     "provider_user_id": ID,
-    "reference": {"type": "string", "maxLength": 100},
+    "reference": {"type": "string", "minLength": 1, "maxLength": 100},
     "registration_id": ID,
     "registrations": COUNT,
     "retention_days": nullable({"type": "integer", "minimum": 1}),
@@ -152,6 +152,7 @@ OVERRIDES: dict[str, dict[str, dict]] = {
                              "change": {"enum": ["created", "seats", "plan", "unlinked", "added"]}},
     "provider.training_hub.updated": {"changed": listing({"enum": ["hub_name", "support_email", "support_url",
                                                                    "logo"]}, unique=True)},
+    "invoice.issued": {"status": {"const": "open"}},
     "invoice.paid": {"status": {"const": "paid"}},
     "invoice.voided": {"status": {"const": "void"}},
 }

@@ -155,3 +155,41 @@ def test_each_schema_file_opens_alone_with_its_envelope():
     # What an integrator's validator does: the type's file, resolving its $ref by file name.
     assert validator("org.member.invited.schema.json").is_valid(a_member_invited())
     assert not validator("org.member.reinvited.schema.json").is_valid(a_member_invited())
+
+
+def _producers_events() -> list[Event]:
+    """Events of the types no integration test makes the system publish, built by their producers' own code."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from services.billing.domain.invoicing import invoice_event
+    from services.billing.models import Invoice
+    from services.orgs.domain.collections import _group_event
+    from services.orgs.domain.members import member_event
+    from services.orgs.domain.providers import _staff_event
+    from services.orgs.domain.sends import send_event
+    from services.orgs.models import Group, Member, ProviderUser, Send
+
+    new = lambda: str(uuid.uuid4())  # noqa: E731
+    context = {"actorid": new(), "ip": "2001:db8::1", "devicetype": "web", "traceparent": TRACEPARENT}
+    invoice = Invoice(id=new(), provider_id=new(), number="DEMO-2026-0001", period_start=date(2026, 11, 1),
+                      period_end=date(2026, 11, 30), currency="EUR", total=12_300, status="paid")
+    group = Group(id=new(), organization_id=new(), name="Engineering")
+    member = Member(id=new(), organization_id=new(), email="m@acme.example", name=None, role="user")
+    staff = ProviderUser(id=new(), provider_id=new(), email="s@msp.example", role="service_user")
+    send = Send(id="AbCdEfGhIjKlMnOpQrSt_-", organization_id=new(), type="file", password_hash="$argon2id$…",
+                max_access_count=None, access_count=0,
+                deletion_date=datetime.now(timezone.utc) + timedelta(days=7))
+    return [invoice_event("invoice.paid", invoice, reference="Transfer 42"),
+            invoice_event("invoice.voided", Invoice(**{**invoice.model_dump(), "status": "void"})),
+            _group_event("org.group.updated", group, [new(), new()], context),
+            _group_event("org.group.deleted", group, [], context),
+            member_event("org.member.recovery_withdrawn", member, context),
+            _staff_event("provider.user.removed", staff, context),
+            send_event("created", send, context), send_event("edited", send, context)]
+
+
+def test_the_events_no_integration_test_publishes_validate_as_their_producers_build_them():
+    events = _producers_events()
+    assert {e.type for e in events} >= {"org.send.file.created_with_password", "org.send.file.edited"}
+    for event in events:
+        assert violations(json.loads(event.to_json())) == [], event.type

@@ -71,7 +71,8 @@ def test_every_event_published_in_the_session_validates_against_its_schema(syste
     # Then the client's seats, plan and a policy change, each answered by billing or logged by audit.
     provider = StaffedProvider(system)
     client = provider.client("Schema Checked Co")
-    provider.client("Schema Checked Too")
+    for name in ("Schema Checked Too", "Schema Checked Three"):
+        provider.client(name)
     last_member = None
     for label, role in (("ada", "admin"), ("uma", "user"), ("cy", "custom")):
         last_member = provider.member(client, label, role, ["access_reports"] if role == "custom" else ())

@@ -73,7 +73,14 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "provider.user.accepted": lambda d, c: _("Provider user %(email)s accepted the invitation",
                                              email=_v(d, "email")),
     "provider.user.confirmed": lambda d, c: _("Confirmed provider user %(email)s", email=_v(d, "email")),
-    "provider.user.updated": lambda d, c: _("Edited provider user %(email)s", email=_v(d, "email")),
+    "provider.user.updated": lambda d, c: (
+        _("Limited provider user %(email)s to chosen clients", email=_v(d, "email")) if d.get("scoped") is True
+        else _("Gave provider user %(email)s every client", email=_v(d, "email")) if d.get("scoped") is False
+        else _("Edited provider user %(email)s", email=_v(d, "email"))),
+    "provider.user.client_granted": lambda d, c: _("Gave client %(name)s to provider user %(email)s",
+                                                   name=_client(d, c), email=_v(d, "email")),
+    "provider.user.client_revoked": lambda d, c: _("Took client %(name)s from provider user %(email)s",
+                                                   name=_client(d, c), email=_v(d, "email")),
     "provider.training_hub.updated": lambda d, c: _("Updated the training hub's branding"),
     "org.members.getting_started_sent": lambda d, c: _("Sent the getting started email to %(emails)s",
                                                        emails=", ".join(m.get("email", "") for m in

@@ -101,17 +101,18 @@ def _unscope(uow, row: ProviderUser, change: ScopeChange, confirmed: bool, conte
     if change.add or change.remove:
         raise Invalid("A user given every client has no list of clients.", "add", code="staff.scope_unscoped_list")
     if confirmed:
-        row.wrapped_provider_key = require_encstring(change.wrapped_provider_key, 4, "wrapped_provider_key")
+        wrapped = require_encstring(change.wrapped_provider_key, 4, "wrapped_provider_key")
     elif change.wrapped_provider_key is not None:
         raise Invalid("Keys are wrapped to an invited user only when they are confirmed.", "wrapped_provider_key",
                       code="staff.scope_key_too_early")
+    else:
+        wrapped = None
     if not row.scoped:
-        return
+        return  # already given every client: their provider key stays as it is
     for grant in granted_clients(uow, row.id):
         uow.session.delete(grant)
         uow.publish(client_grant_event("provider.user.client_revoked", row, grant.organization_id, context))
-    uow.flush()  # the grants go before the row says it holds the provider key (a check constraint)
-    row.scoped = False
+    row.scoped, row.wrapped_provider_key = False, wrapped
     uow.publish(_staff_event("provider.user.updated", row, context, scoped=False))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import base64
+import re
 import uuid
 
 import pytest
@@ -292,3 +293,42 @@ def test_unlinking_removing_and_unscoping(world):
     engine.dispose()
     assert left == 0 and unlinked == 0
     assert status_of(lambda: orgs.get(f"/organizations/{world.a.organization_id}", other.caller())) == 404
+
+
+def test_the_clients_dialog_limits_a_logged_in_service_user_and_their_next_request_obeys(world):
+    orgs, admin = world.backends.orgs, world.admin.caller()
+    person = world.account("dialog", "Dialog Service")
+    orgs.post(f"/providers/{world.provider_id}/users", admin, {
+        "user_id": person.user_id, "email": person.email, "role": "service_user",
+        "wrapped_provider_key": keyring.wrap_provider_key(world.provider_key, person.public_key)})
+    puid = next(u for u in orgs.get(f"/providers/{world.provider_id}/staff", admin)["users"]
+                if u["email"] == person.email)["provider_user_id"]
+    them = world.visitor(person)  # logged in before being limited
+    a, b = world.a.organization_id, world.b.organization_id
+    assert them.get(f"/organizations/{b}").status_code == 200
+    pilot = world.visitor(world.admin)
+    url = f"/providers/{world.provider_id}/members/{puid}/clients"
+    dialog = pilot.get(url)
+    assert dialog.status_code == 200 and "Only these clients" in dialog.text and "rotated" in dialog.text
+    assert re.search(r'id="fingerprint"><strong>[a-z]+(-[a-z]+){4,}</strong>', dialog.text)
+    saved = pilot.http.post(pilot.base + url, data={
+        "csrf_token": pilot.csrf_token(dialog.text), "access": "chosen", "shown": [a, b], "client": [a]})
+    assert saved.status_code == 200, saved.text
+    row = orgs.get(f"/providers/{world.provider_id}/staff/{puid}", admin)
+    assert row["scoped"] and row["client_ids"] == [a] and row["key_fingerprint"] == fingerprint(person.public_key)
+    clients = them.get(f"/providers/{world.provider_id}/clients").text
+    assert world.a.name in clients and world.b.name not in clients
+    assert them.get(f"/organizations/{b}").status_code == 404
+    assert "Organization key unlocked" in them.get(f"/organizations/{a}").text
+    console = them.get("/organizations").text
+    assert f'href="/organizations/{a}"' in console and f'href="/organizations/{b}"' not in console
+    # Taking A away: the next request is refused, in the same session.
+    dialog = pilot.get(url)
+    pilot.http.post(pilot.base + url, data={"csrf_token": pilot.csrf_token(dialog.text), "access": "chosen",
+                                                "shown": [a, b]})
+    assert them.get(f"/organizations/{a}").status_code == 404
+    assert "No client has been given to you yet" in them.get(f"/providers/{world.provider_id}/clients").text
+    # All clients again: the provider key is wrapped to them in the admin's gateway.
+    dialog = pilot.get(url)
+    pilot.http.post(pilot.base + url, data={"csrf_token": pilot.csrf_token(dialog.text), "access": "all"})
+    assert them.get(f"/organizations/{b}").status_code == 200

@@ -332,3 +332,33 @@ def test_the_clients_dialog_limits_a_logged_in_service_user_and_their_next_reque
     dialog = pilot.get(url)
     pilot.http.post(pilot.base + url, data={"csrf_token": pilot.csrf_token(dialog.text), "access": "all"})
     assert them.get(f"/organizations/{b}").status_code == 200
+
+
+def test_an_invited_user_limited_before_confirmation_is_confirmed_with_only_their_clients_keys(world):
+    orgs, admin = world.backends.orgs, world.admin.caller()
+    person = world.account("invitee", "Invited Scoped")
+    staff = f"/providers/{world.provider_id}/staff"
+    puid = orgs.post(staff, admin, {"emails": person.email, "role": "service_user"})["users"][0]["provider_user_id"]
+    proof = world.proofs.sign({"member_id": puid, "user_id": person.user_id, "email": person.email})
+    orgs.post(f"{staff}/{puid}/accept", person.caller(), {"proof": proof, "name": "invitee"})
+    pilot = world.visitor(world.admin)
+    url = f"/providers/{world.provider_id}/members/{puid}/clients"
+    dialog = pilot.get(url)
+    assert "rotated" not in dialog.text  # they never held the provider key
+    pilot.http.post(pilot.base + url, data={"csrf_token": pilot.csrf_token(dialog.text), "access": "chosen",
+                                            "shown": [world.a.organization_id, world.b.organization_id],
+                                            "client": [world.b.organization_id]})
+    assert orgs.get(f"{staff}/{puid}", admin)["client_ids"] == [world.b.organization_id]
+    confirm = pilot.get(f"/providers/{world.provider_id}/members/{puid}/confirm")
+    assert "never the provider key" in confirm.text
+    done = pilot.http.post(f"{pilot.base}/providers/{world.provider_id}/members/{puid}/confirm",
+                           data={"csrf_token": pilot.csrf_token(confirm.text)})
+    assert done.status_code == 200 and "Confirmed" in done.text
+    row = orgs.get(f"{staff}/{puid}", admin)
+    assert row["status"] == "confirmed" and row["key_fingerprint"] == fingerprint(person.public_key)
+    mine = next(p for p in orgs.get("/me/providers", person.caller())["providers"]
+                if p["provider_id"] == world.provider_id)
+    assert mine["wrapped_provider_key"] is None
+    them = world.visitor(person)
+    assert "Organization key unlocked" in them.get(f"/organizations/{world.b.organization_id}").text
+    assert them.get(f"/organizations/{world.a.organization_id}").status_code == 404

@@ -270,11 +270,22 @@ def test_unlinking_removing_and_unscoping(world):
     orgs, admin = world.backends.orgs, world.admin.caller()
     staff = f"/providers/{world.provider_id}/staff"
     d = world.client(f"Delta Scoped {uuid.uuid4().hex[:4]}")
-    world.member(d, "downer", "owner")  # a client is unlinked only with a confirmed owner
+    # The provider's admin is also D's confirmed owner: D is unlinked (it has an owner), then added back.
+    members = f"/organizations/{d.organization_id}/members"
+    mid = orgs.post(members, admin, {"emails": world.admin.email, "role": "owner", "permissions": []})["members"][0][
+        "member_id"]
+    orgs.post(f"{members}/{mid}/accept", admin, {"proof": world.proofs.sign(
+        {"member_id": mid, "user_id": world.admin.user_id, "email": world.admin.email}), "name": "Petra"})
+    orgs.post(f"{members}/{mid}/confirm", admin, {"wrapped_org_key": keyring.wrap_org_key(d.key,
+                                                                                          world.admin.public_key)})
     person, puid = invite_scoped(world, "unlinked", [d, world.a])
     assert status_of(lambda: orgs.get(f"/organizations/{d.organization_id}", person.caller())) == 200
     orgs.call("DELETE", f"/providers/{world.provider_id}/clients/{d.organization_id}", admin)
     assert orgs.get(f"{staff}/{puid}", admin)["client_ids"] == [world.a.organization_id]
+    orgs.post(f"/providers/{world.provider_id}/clients/existing", admin, {
+        "organization_id": d.organization_id, "encrypted_org_key": world.provider_key.encrypt(d.key.raw)})
+    assert orgs.get(f"{staff}/{puid}", admin)["client_ids"] == [world.a.organization_id]  # no grant comes back
+    assert status_of(lambda: orgs.get(f"/organizations/{d.organization_id}", person.caller())) == 404
     # Un-scoping wraps the provider key to them and deletes every grant: every client opens again.
     orgs.call("PUT", f"{staff}/{puid}/scope", admin, json={
         "scoped": False, "wrapped_provider_key": keyring.wrap_provider_key(world.provider_key, person.public_key)})

@@ -317,6 +317,8 @@ def test_the_clients_dialog_limits_a_logged_in_service_user_and_their_next_reque
     them = world.visitor(person)  # logged in before being limited
     a, b = world.a.organization_id, world.b.organization_id
     assert them.get(f"/organizations/{b}").status_code == 200
+    reports = f"/providers/{world.provider_id}/reports"
+    wait_for(lambda: world.b.name in them.get(reports).text, message="the provider's reports with B")
     pilot = world.visitor(world.admin)
     url = f"/providers/{world.provider_id}/members/{puid}/clients"
     dialog = pilot.get(url)
@@ -330,6 +332,7 @@ def test_the_clients_dialog_limits_a_logged_in_service_user_and_their_next_reque
     clients = them.get(f"/providers/{world.provider_id}/clients").text
     assert world.a.name in clients and world.b.name not in clients
     assert them.get(f"/organizations/{b}").status_code == 404
+    assert world.b.name not in them.get(reports).text  # the summary kept from before shows A only
     assert "Organization key unlocked" in them.get(f"/organizations/{a}").text
     console = them.get("/organizations").text
     assert f'href="/organizations/{a}"' in console and f'href="/organizations/{b}"' not in console

@@ -1,6 +1,7 @@
 """Pages under load: the Clients page (50 rows), its htmx partial, an organization's Members
 page, the provider's Event logs (12,000 events), billing, Sends, the demo sign-up pages (20 sessions) and the
-training hub (its settings, a branded hub page and a video's page), against a bare Flask+Jinja 50-row table.
+training hub (its settings, a branded hub page and a video's page) and a Service User's Clients dialog,
+against a bare Flask+Jinja 50-row table.
 
 Starts the `make run` system (bench/footprint.py's `start_system`), adds clients through the
 portal's own form until the demo provider has 50, writes 12,000 events into audit's table
@@ -244,6 +245,8 @@ def main() -> None:
             brand_hub(base, browser, provider_id)
             clients = browser.get(f"{base}/providers/{provider_id}/clients").text
             organization_id = re.search(r"/organizations/(" + UUID + r")", clients).group(1)
+            staff = browser.get(f"{base}/providers/{provider_id}/members").text
+            service_user_id = re.search(rf"/providers/{provider_id}/members/(" + UUID + r")/clients", staff).group(1)
             port = int(base.rsplit(":", 1)[1])
             cookie = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in browser.cookies)}
             targets = {
@@ -266,6 +269,9 @@ def main() -> None:
                                                                            {}),
                 "Demo sessions page": (port, f"/providers/{provider_id}/demo-sessions", cookie),
                 "Training hub settings page": (port, f"/providers/{provider_id}/training-hub", cookie),
+                # Issue 18: a Service User's Clients dialog (the provider's clients, paged, with their grants).
+                f"Service User's Clients dialog ({CLIENTS} clients)": (
+                    port, f"/providers/{provider_id}/members/{service_user_id}/clients", cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

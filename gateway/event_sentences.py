@@ -33,6 +33,10 @@ def _client(data: dict, names: dict) -> str:
         or short(data.get("organization_id"))
 
 
+def _scope_changed(data: dict, scoped: bool) -> bool:
+    return "scoped" in (data.get("changed") or ()) and data.get("scoped") is scoped
+
+
 def _item(data: dict, names: dict) -> str:
     return names.get(data.get("cipher_id")) or short(data.get("cipher_id"))
 
@@ -73,7 +77,14 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "provider.user.accepted": lambda d, c: _("Provider user %(email)s accepted the invitation",
                                              email=_v(d, "email")),
     "provider.user.confirmed": lambda d, c: _("Confirmed provider user %(email)s", email=_v(d, "email")),
-    "provider.user.updated": lambda d, c: _("Edited provider user %(email)s", email=_v(d, "email")),
+    "provider.user.updated": lambda d, c: (
+        _("Limited provider user %(email)s to chosen clients", email=_v(d, "email")) if _scope_changed(d, True)
+        else _("Gave provider user %(email)s every client", email=_v(d, "email")) if _scope_changed(d, False)
+        else _("Edited provider user %(email)s", email=_v(d, "email"))),
+    "provider.user.client_granted": lambda d, c: _("Gave client %(name)s to provider user %(email)s",
+                                                   name=_client(d, c), email=_v(d, "email")),
+    "provider.user.client_revoked": lambda d, c: _("Took client %(name)s from provider user %(email)s",
+                                                   name=_client(d, c), email=_v(d, "email")),
     "provider.training_hub.updated": lambda d, c: _("Updated the training hub's branding"),
     "org.members.getting_started_sent": lambda d, c: _("Sent the getting started email to %(emails)s",
                                                        emails=", ".join(m.get("email", "") for m in

@@ -171,11 +171,29 @@ def new_client_organization(provider_key: SymmetricKey) -> NewOrganizationKeys:
 def open_client_organization(provider_key: SymmetricKey, encrypted_org_key: str, encrypted_private_key: str,
                              public_key: str) -> SymmetricKey:
     """The client's org key, checked: it must open the org private key matching the public key."""
-    org_key = SymmetricKey.from_bytes(provider_key.decrypt(encrypted_org_key))
+    return checked_org_key(SymmetricKey.from_bytes(provider_key.decrypt(encrypted_org_key)), encrypted_private_key,
+                           public_key)
+
+
+def open_wrapped_org_key(wrapped_org_key: str, keys: UnlockedKeys, encrypted_private_key: str,
+                         public_key: str) -> SymmetricKey:
+    """An org key wrapped to the user (a member's, or a scoped Service User's grant), checked against the
+    organization's key pair: whoever wrapped it could have wrapped a wrong key (ADR 27)."""
+    return checked_org_key(SymmetricKey.from_bytes(unwrap(wrapped_org_key, keys.key_pair)), encrypted_private_key,
+                           public_key)
+
+
+def checked_org_key(org_key: SymmetricKey, encrypted_private_key: str, public_key: str) -> SymmetricKey:
+    """`org_key` if it opens the organization's private key and that matches its public key; ValueError if not."""
     key_pair = KeyPair.from_private_der(org_key.decrypt(encrypted_private_key))
     if key_pair.public_key_b64 != public_key:
         raise ValueError("the organization's key pair does not match its public key")
     return org_key
+
+
+def key_fingerprint(public_key_b64: str) -> str:
+    """The SHA-256 (hex) of a public key: what orgs records of the key an admin checked (ADR 27)."""
+    return hashlib.sha256(base64.b64decode(public_key_b64)).hexdigest()
 
 
 def open_member_org_key(wrapped_org_key: str, keys: UnlockedKeys) -> SymmetricKey:

@@ -19,25 +19,32 @@ class OrgKeyUnavailable(Exception):
 
 
 def provider_key(provider_id: str) -> SymmetricKey:
-    """The provider key wrapped to the acting user, opened; OrgKeyUnavailable if they hold none."""
+    """The provider key wrapped to the acting user, opened; OrgKeyUnavailable if they hold none (a Service User
+    limited to chosen clients never does)."""
     wrapped = orgs().my_providers()
     membership = next((p for p in wrapped if p["provider_id"] == provider_id), None)
-    if membership is None:
+    if membership is None or not membership.get("wrapped_provider_key"):
         raise OrgKeyUnavailable()
-    return g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
+    try:
+        return g.vault_session.keys.provider_key(membership["wrapped_provider_key"])
+    except (EncStringError, ValueError) as error:
+        raise OrgKeyUnavailable() from error
 
 
 def organization_key(overview: dict) -> SymmetricKey:
-    """The org key of the organization `overview` (as orgs answers it) for the acting user."""
+    """The org key of the organization `overview` (as orgs answers it) for the acting user, by the path orgs
+    names: under the provider key, or wrapped to the user. Either is checked against the org key pair. Never
+    kept past the request: once orgs stops serving a copy, the next request cannot open it (ADR 27)."""
     access = overview["access"]
     keys = g.vault_session.keys
+    if not access.get("encrypted_org_key"):
+        raise OrgKeyUnavailable()
     try:
-        if access["provider_id"]:
+        if access.get("key_path", "provider" if access["provider_id"] else "wrapped") == "provider":
             return keyring.open_client_organization(provider_key(access["provider_id"]),
                                                     access["encrypted_org_key"], overview["encrypted_private_key"],
                                                     overview["public_key"])
-        if not access["encrypted_org_key"]:
-            raise OrgKeyUnavailable()
-        return keyring.open_member_org_key(access["encrypted_org_key"], keys)
+        return keyring.open_wrapped_org_key(access["encrypted_org_key"], keys, overview["encrypted_private_key"],
+                                            overview["public_key"])
     except (EncStringError, ValueError) as error:
         raise OrgKeyUnavailable() from error

@@ -128,10 +128,17 @@ class Orgs(BoundClient):
         """Invite people to the provider's staff; the users invited."""
         return self._post(f"/providers/{provider_id}/staff", {"emails": emails, "role": role})["users"]
 
-    def confirm_staff(self, provider_id: str, provider_user_id: str, wrapped_provider_key: str) -> None:
-        """Confirm a provider user: the provider key wrapped to them."""
+    def confirm_staff(self, provider_id: str, provider_user_id: str, key_fingerprint: str,
+                      wrapped_provider_key: str | None = None, wrapped_org_keys: dict | None = None) -> None:
+        """Confirm a provider user: the provider key wrapped to them, or (limited to chosen clients) exactly
+        those clients' org keys; `key_fingerprint` names the key whose phrase the admin checked."""
         self._post(f"/providers/{provider_id}/staff/{provider_user_id}/confirm",
-                   {"wrapped_provider_key": wrapped_provider_key})
+                   {"wrapped_provider_key": wrapped_provider_key, "wrapped_org_keys": wrapped_org_keys,
+                    "key_fingerprint": key_fingerprint})
+
+    def change_scope(self, provider_id: str, provider_user_id: str, scope: dict) -> dict:
+        """Limit a Service User to chosen clients, change which, or give them every client (ADR 27)."""
+        return self._put(f"/providers/{provider_id}/staff/{provider_user_id}/scope", scope)
 
     def reinvite_staff(self, provider_id: str, provider_user_id: str) -> None:
         """Send a provider user's invitation again."""

@@ -62,7 +62,9 @@ def _query_of_current_page() -> dict:
 @login_required
 def clients(provider_id: str):
     """The Clients table: sorted, searched and paged (Previous / Next, by cursor) by the orgs service's database."""
-    provider = current_provider(provider_id)
+    # Asked of orgs, not the session: an admin may limit this user to chosen clients at any time.
+    provider = {**current_provider(provider_id), "scoped": any(
+        p["provider_id"] == provider_id and p.get("scoped") for p in orgs().my_providers())}
     table = _clients_table(provider_id, _table_query(request.args))
     return render("pages/clients.html", "partials/clients_table.html", provider=provider, **table)
 

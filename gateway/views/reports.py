@@ -17,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from ..access import login_required, organization_allowing, provider_allowing, provider_through
 from ..forms import ACCESS_CHOICES, PERMISSION_CHOICES, ROLE_CHOICES
 from ..health.analysis import WEAK_REASONS
-from ..health.report import REPORTS, member_rows, organization_health, provider_summary
+from ..backends import orgs
+from ..health.report import REPORTS, all_clients, member_rows, organization_health, provider_summary
 from ..health.runs import Runs, session_key
 from ..health.two_factor_directory import directory
 from ..labels import member_status
@@ -167,6 +168,10 @@ def provider_reports(provider_id: str):
     run = runs().start((session, "provider", provider_id), lambda run: provider_summary(provider_id, run, keep))
     run.ready.wait(WAIT_SECONDS)
     rows = sorted_summary(run.result, sort, direction) if run.result is not None else []
+    if any(p["provider_id"] == provider_id and p.get("scoped") for p in orgs().my_providers()):
+        # A summary kept from before an admin took a client away shows only the clients still given (ADR 27).
+        reachable = {client["organization_id"] for client in all_clients(provider_id)}
+        rows = [row for row in rows if row.organization_id in reachable]
     return render("pages/provider_reports.html", "partials/provider_report_body.html", provider=provider, run=run,
                   rows=rows, sort=sort, dir=direction, labels=_labels(), columns=REPORTS[:-1])
 

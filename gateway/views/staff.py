@@ -10,7 +10,7 @@ from .. import keyring
 from ..access import login_required, provider_allowing
 from ..backends import identity, orgs
 from ..forms import StaffInviteForm, show_refusal
-from ..org_keys import provider_key
+from ..org_keys import OrgKeyUnavailable, organization_key, provider_key
 from ..refusals import refusal_text
 from ..render import htmx, render, see_other
 
@@ -61,7 +61,8 @@ def invite(provider_id: str):
 @bp.route("/providers/<provider_id>/members/<provider_user_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(provider_id: str, provider_user_id: str):
-    """Confirm a provider user after the fingerprint check: the provider key is wrapped to them."""
+    """Confirm a provider user after the fingerprint check: the provider key is wrapped to them, or, when they
+    are limited to chosen clients, only those clients' org keys (ADR 27)."""
     provider = _admin_provider(provider_id)
     person = orgs().staff_member(provider_id, provider_user_id)
     error, phrase = None, None
@@ -72,10 +73,17 @@ def confirm(provider_id: str, provider_user_id: str):
         phrase = keyring.fingerprint_phrase(person["user_id"], public_key)
         if request.method == "POST":
             try:
-                orgs().confirm_staff(provider_id, provider_user_id,
-                                     keyring.wrap_provider_key(provider_key(provider_id), public_key))
+                if person["scoped"]:
+                    orgs().confirm_staff(provider_id, provider_user_id, keyring.key_fingerprint(public_key),
+                                         wrapped_org_keys=_wrapped_org_keys(person["client_ids"], public_key))
+                else:
+                    orgs().confirm_staff(provider_id, provider_user_id, keyring.key_fingerprint(public_key),
+                                         keyring.wrap_provider_key(provider_key(provider_id), public_key))
             except ServiceError as refusal:
+                if isinstance(refusal, NotFound):
+                    raise
                 error = refusal_text(refusal)
+                person = orgs().staff_member(provider_id, provider_user_id)  # its clients as they are now
             else:
                 toast = _("%(email)s is confirmed.", email=person["email"])
                 if htmx:
@@ -85,6 +93,70 @@ def confirm(provider_id: str, provider_user_id: str):
                 return see_other(url_for("staff.staff", provider_id=provider_id))
     return render("pages/staff_confirm.html", "partials/staff_confirm_dialog.html", status=422 if error else 200,
                   person=person, phrase=phrase, error=error, provider=provider)
+
+
+def _wrapped_org_keys(organization_ids, public_key: str) -> dict[str, str]:
+    """Each client's org key, opened here through the admin's provider key and checked against the client's
+    key pair, wrapped to `public_key`."""
+    return {organization_id: keyring.wrap_org_key(organization_key(orgs().organization(organization_id)),
+                                                  public_key)
+            for organization_id in organization_ids}
+
+
+@bp.route("/providers/<provider_id>/members/<provider_user_id>/clients", methods=["GET", "POST"])
+@login_required
+def clients(provider_id: str, provider_user_id: str):
+    """Which clients a Service User may reach: all of them (the provider key), or only those chosen (their org
+    keys wrapped to them here, in the admin's gateway, where the keys are open)."""
+    provider = _admin_provider(provider_id)
+    person = orgs().staff_member(provider_id, provider_user_id)
+    if person["role"] != "service_user":
+        abort(404)
+    query = {"q": (request.values.get("q") or "")[:100], "after": request.values.get("after") or "",
+             "before": request.values.get("before") or ""}
+    error, public_key = None, None
+    if person["user_id"]:
+        public_key = identity().public_key(person["user_id"])
+        if person["key_fingerprint"] and person["key_fingerprint"] != keyring.key_fingerprint(public_key):
+            error = _("%(email)s has another key than the one checked at confirmation: remove them and invite "
+                      "them again.", email=person["email"])
+    if request.method == "POST" and not error:
+        try:
+            orgs().change_scope(provider_id, provider_user_id, _scope_change(person, public_key))
+        except ServiceError as refusal:
+            if isinstance(refusal, NotFound) and refusal.code != "client.not_found":
+                raise
+            error = refusal_text(refusal)
+        except OrgKeyUnavailable:
+            error = _("A client's key could not be opened: nothing was changed.")
+        else:
+            toast = _("The clients of %(email)s were saved.", email=person["email"])
+            if htmx:
+                return render("partials/staff_changed.html", toast=toast, provider=provider,
+                              users=orgs().staff(provider_id), me=g.vault_session.user_id)
+            return see_other(url_for("staff.staff", provider_id=provider_id))
+    page = orgs().clients(provider_id, **{k: v for k, v in query.items() if v})
+    phrase = keyring.fingerprint_phrase(person["user_id"], public_key) \
+        if public_key and person["status"] == "confirmed" and not person["key_fingerprint"] else None
+    return render("pages/staff_clients.html", "partials/staff_clients_dialog.html", status=422 if error else 200,
+                  partials={"staff-clients-list": "partials/staff_clients_list.html"}, person=person, page=page,
+                  query=query, phrase=phrase, error=error, provider=provider, chosen=set(person["client_ids"]))
+
+
+def _scope_change(person: dict, public_key: str | None) -> dict:
+    """What the dialog's form asks orgs, with the keys wrapped to the person (when confirmed)."""
+    confirmed = person["status"] == "confirmed"
+    provider_id = person["provider_id"]
+    fingerprint = keyring.key_fingerprint(public_key) if confirmed and not person["key_fingerprint"] else None
+    if request.form.get("access") != "chosen":
+        wrapped = keyring.wrap_provider_key(provider_key(provider_id), public_key) if confirmed else None
+        return {"scoped": False, "wrapped_provider_key": wrapped, "key_fingerprint": fingerprint}
+    shown = set(request.form.getlist("shown"))
+    ticked = set(request.form.getlist("client")) & shown
+    held = set(person["client_ids"]) if person["scoped"] else set()
+    added = sorted(ticked - held)
+    wrapped = _wrapped_org_keys(added, public_key) if confirmed else dict.fromkeys(added)
+    return {"scoped": True, "add": wrapped, "remove": sorted((shown & held) - ticked), "key_fingerprint": fingerprint}
 
 
 @bp.post("/providers/<provider_id>/members/resend")

@@ -96,7 +96,9 @@ CATALOGUE: dict[str, EventSpec] = {
                   "An invited provider user accepted; they wait for confirmation.",
                   ("provider_user_id", "provider_id", "email", "role"), "provider"),
         EventSpec("orgs", "provider.user.updated", 1802, "ProviderUser_Updated",
-                  "A provider user's role changed.", ("provider_user_id", "provider_id", "email", "role"), "provider"),
+                  "A provider user's role changed, or a Service User was limited to chosen clients or given every "
+                  "client again (`changed`: role or scoped; `scoped`: whether they are limited to chosen clients).",
+                  ("provider_user_id", "provider_id", "email", "role", "scoped", "changed"), "provider"),
         EventSpec("orgs", "provider.user.removed", 1803, "ProviderUser_Removed",
                   "A provider user was removed.", ("provider_user_id", "provider_id", "email", "role"), "provider"),
         EventSpec("orgs", "provider.user.confirmed", 1801, "ProviderUser_Confirmed",
@@ -209,6 +211,14 @@ CATALOGUE: dict[str, EventSpec] = {
                   "Someone who manages an organization's members had identity mail them the \"Getting started\" "
                   "email of their provider's training hub (`members`: each one's member_id, email and user_id).",
                   ("organization_id", "organization_name", "managing_provider_id", "hub_name", "members"), "members"),
+        EventSpec("orgs", "provider.user.client_granted", 9118, "Custodian_ProviderUser_ClientGranted",
+                  "A Provider Admin gave a client to a Service User limited to chosen clients: the client's org key "
+                  "is wrapped to them (in the provider's log and the client's).",
+                  ("provider_user_id", "provider_id", "organization_id", "email"), "provider"),
+        EventSpec("orgs", "provider.user.client_revoked", 9119, "Custodian_ProviderUser_ClientRevoked",
+                  "A client was taken from a Service User limited to chosen clients (by an admin, by un-limiting "
+                  "them, or by unlinking the client): their wrapped copy of its org key is deleted.",
+                  ("provider_user_id", "provider_id", "organization_id", "email"), "provider"),
         EventSpec("orgs", "org.unlinked", 1902, "ProviderOrganization_Removed",
                   "A client organization was unlinked from its provider.",
                   ("organization_id", "name"), "organization"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Computed, Index, Integer, LargeBinary, UniqueConstraint, text
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, Column, Computed, ForeignKeyConstraint, Index, Integer,
+                        LargeBinary, UniqueConstraint, text)
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -52,11 +53,15 @@ class TrainingHubBranding(OrgsTable, table=True):
 
 
 class ProviderUser(OrgsTable, table=True):
-    """A member of a provider's staff; confirmed once the provider key is wrapped to them."""
+    """A member of a provider's staff; confirmed once the provider key is wrapped to them, or, when
+    scoped to chosen clients (ADR 27), once those clients' org keys are (never the provider key)."""
 
     __tablename__ = "provider_users"
     __table_args__ = (UniqueConstraint("provider_id", "user_id"),
-                      UniqueConstraint("provider_id", "email", name="uq_provider_users_provider_email"))
+                      UniqueConstraint("provider_id", "email", name="uq_provider_users_provider_email"),
+                      CheckConstraint("NOT scoped OR role = 'service_user'", name="ck_provider_users_scoped_role"),
+                      CheckConstraint("NOT scoped OR wrapped_provider_key IS NULL",
+                                      name="ck_provider_users_scoped_no_provider_key"))
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     provider_id: str = Field(foreign_key="providers.id", index=True, max_length=36)
     user_id: str | None = Field(default=None, index=True, max_length=36)  # set when the invitation is accepted
@@ -66,6 +71,27 @@ class ProviderUser(OrgsTable, table=True):
     wrapped_provider_key: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)
     name: str | None = Field(default=None, max_length=100)
+    # Limited to the clients of its grants (ProviderUserClient); a Service User only.
+    scoped: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    # SHA-256 (hex) of the public key whose fingerprint phrase an admin accepted: nothing more is wrapped
+    # to this user if identity later answers another key.
+    key_fingerprint: str | None = Field(default=None, max_length=64)
+
+
+class ProviderUserClient(OrgsTable, table=True):
+    """A client given to a scoped Service User, with the client's org key wrapped to them (type 4; NULL
+    until they are confirmed). Deleting the row is what takes the client away."""
+
+    __tablename__ = "provider_user_clients"
+    __table_args__ = (ForeignKeyConstraint(["provider_user_id"], ["provider_users.id"],
+                                           name="fk_provider_user_clients_provider_user_id", ondelete="CASCADE"),
+                      Index("ix_provider_user_clients_organization_id", "organization_id"))
+    provider_user_id: str = Field(primary_key=True, max_length=36)
+    organization_id: str = Field(foreign_key="organizations.id", primary_key=True, max_length=36)
+    provider_id: str = Field(max_length=36)
+    wrapped_org_key: str | None = Field(default=None, max_length=1000)
+    granted_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Organization(OrgsTable, table=True):
@@ -271,3 +297,8 @@ class Send(OrgsTable, table=True):
     locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+# Every column holding a copy of an organization's key (ADR 27): an org key rotation re-wraps each of them
+# in one transaction, and a unit test fails when a new `*org_key*` column is missing here.
+ORG_KEY_HOLDERS = (Member.wrapped_org_key, ProviderOrganization.encrypted_org_key, ProviderUserClient.wrapped_org_key)

@@ -143,10 +143,21 @@ def matrix(system):
     orgs.post(f"/providers/{provider_id}/users", admin.caller(), {
         "user_id": service_user, "email": f"service-{email}", "role": "service_user",
         "wrapped_provider_key": wrapped_key()})
+    # Service Users limited to chosen clients (ADR 27): one given this client, one not (404 everywhere).
+    scoped = {}
+    for label, grants in (("scoped-granted", {organization_id: wrapped_key()}), ("scoped-not-granted", {})):
+        scoped[label] = str(uuid.uuid4())
+        row = orgs.post(f"/providers/{provider_id}/users", admin.caller(), {
+            "user_id": scoped[label], "email": f"{label}-{email}", "role": "service_user",
+            "wrapped_provider_key": wrapped_key()})
+        orgs.call("PUT", f"/providers/{provider_id}/staff/{row['provider_user_id']}/scope", admin.caller(),
+                  json={"scoped": True, "add": grants, "remove": []})
     actors = [org.place("owner", "owner"), org.place("admin", "admin"), org.place("user", "user"),
               *(org.place(f"custom-{p}", "custom", [p]) for p in PERMISSIONS),
               Person("provider-admin", admin.user_id, Standing.of("provider_admin")),
-              Person("service-user", service_user, Standing.of("provider_service_user"))]
+              Person("service-user", service_user, Standing.of("provider_service_user")),
+              Person("scoped-granted", scoped["scoped-granted"], Standing.of("provider_service_user")),
+              Person("scoped-not-granted", scoped["scoped-not-granted"], None)]
     revoked = org.place("revoked-admin", "admin")
     orgs.post(f"{org.path}/members/{revoked.member_id}/revoke", admin.caller())
     actors.append(Person("revoked-admin", revoked.user_id, None, revoked.member_id))
@@ -331,3 +342,23 @@ def test_a_service_user_administers_a_client_but_cannot_create_reseat_or_unlink_
     assert org.orgs.get(clients, org.admin.caller())["total"] == count
     assert org.orgs.get(f"{clients}/{org.id}", org.admin.caller()) == before
     assert outcome(lambda: org.orgs.get(f"{org.path}/members", caller(service_user.user_id))) == ALLOWED
+
+
+def test_a_scoped_service_user_not_given_the_client_gets_404_everywhere_and_changes_nothing(matrix):
+    org, actors, targets = matrix
+    outsider = next(a for a in actors if a.label == "scoped-not-granted")
+    target = next(t for t in targets if t.label == "target-user")
+    before, count = org.member(target.member_id), org.member_count()
+    calls = [lambda: org.orgs.get(org.path, caller(outsider.user_id)),
+             lambda: org.orgs.get(f"{org.path}/members", caller(outsider.user_id)),
+             lambda: org.orgs.post(f"{org.path}/members/{target.member_id}/revoke", caller(outsider.user_id)),
+             lambda: org.orgs.post(f"{org.path}/members", caller(outsider.user_id), {
+                 "emails": f"sneak-{uuid.uuid4().hex[:6]}@matrix.example", "role": "user", "permissions": []}),
+             lambda: org.orgs.get(f"/providers/{org.provider_id}/clients/{org.id}", caller(outsider.user_id))]
+    for call in calls:
+        with pytest.raises(ServiceError) as refused:
+            call()
+        assert refused.value.status == 404
+    assert org.member(target.member_id) == before and org.member_count() == count
+    granted = next(a for a in actors if a.label == "scoped-granted")
+    assert org.orgs.get(f"/providers/{org.provider_id}/clients", caller(granted.user_id))["total"] == 1

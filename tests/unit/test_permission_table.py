@@ -96,3 +96,12 @@ def test_only_provider_admins_create_add_unlink_reseat_and_see_billing():
 def test_provider_admins_and_service_users_alike_schedule_demo_sessions():
     assert provider_may("admin", "schedule_demos") and provider_may("service_user", "schedule_demos")
     assert "schedule_demos" in provider_actions("service_user")
+
+
+def test_a_scoped_service_user_keeps_only_listing_and_administering_their_clients():
+    # A scope limits reach, it is not a role (ADR 27): the unscoped cells are unchanged.
+    assert provider_actions("service_user", scoped=True) == ["list_clients", "administer_clients"]
+    assert provider_actions("service_user") == provider_actions("service_user", scoped=False)
+    assert not provider_may("service_user", "schedule_demos", True)  # demo sessions are provider-wide
+    for action in PROVIDER_ACTIONS:
+        assert provider_may("service_user", action, True) <= provider_may("service_user", action)

@@ -95,7 +95,7 @@ def my_providers():
     with unit_of_work() as uow:
         found = domain.providers_of(uow, acting_user())
     return {"providers": [{"provider_id": provider.id, "name": provider.name, "role": staff.role,
-                           "may": domain.provider_actions(staff.role),
+                           "scoped": staff.scoped, "may": domain.provider_actions(staff.role, staff.scoped),
                            "wrapped_provider_key": staff.wrapped_provider_key} for provider, staff in found]}
 
 
@@ -121,7 +121,7 @@ def provider_access(provider_id: str):
     """The caller's role in the provider (404 when they have none): asked by other services."""
     with unit_of_work() as uow:
         staff = domain.provider_user(uow, acting_user(), provider_id)
-    return {"provider_id": provider_id, "role": staff.role}
+    return {"provider_id": provider_id, "role": staff.role, "scoped": staff.scoped}
 
 
 @bp.get("/providers/<provider_id>/actions/<action>")
@@ -246,7 +246,7 @@ def organization_overview(organization_id: str):
         organization, members, access = domain.organization_overview(uow, acting_user(), organization_id)
     return {**_organization_json(organization, organization.used_seats),
             "access": {"provider_id": access.provider_id, "role": access.role, "may": access.standing.actions(),
-                       "grantable": access.standing.grantable(),
+                       "grantable": access.standing.grantable(), "key_path": access.key_path,
                        "encrypted_org_key": access.encrypted_org_key},
             "members": [{"member_id": m.id, "email": m.email, "role": m.role, "status": m.status}
                         for m in members]}

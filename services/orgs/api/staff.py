@@ -17,12 +17,29 @@ class StaffInviteIn(StrictBody):
 
 
 class ProviderKeyIn(StrictBody):
-    wrapped_provider_key: str = Field(max_length=4000)
+    # The provider key wrapped to them, or (a scoped Service User) exactly their clients' org keys.
+    wrapped_provider_key: str | None = Field(default=None, max_length=4000)
+    wrapped_org_keys: dict[str, str] | None = Field(default=None, max_length=500)
+    key_fingerprint: str | None = Field(default=None, max_length=64)
 
 
-def _staff_json(row) -> dict:
-    return {"provider_user_id": row.id, "provider_id": row.provider_id, "user_id": row.user_id,
-            "email": row.email, "name": row.name, "role": row.role, "status": row.status}
+class ScopeIn(StrictBody):
+    scoped: bool
+    add: dict[str, str | None] = Field(default_factory=dict, max_length=500)
+    remove: list[str] = Field(default_factory=list, max_length=500)
+    wrapped_provider_key: str | None = Field(default=None, max_length=4000)
+    key_fingerprint: str | None = Field(default=None, max_length=64)
+
+
+def _staff_json(row, client_ids: list[str] | None = None) -> dict:
+    found = {"provider_user_id": row.id, "provider_id": row.provider_id, "user_id": row.user_id,
+             "email": row.email, "name": row.name, "role": row.role, "status": row.status, "scoped": row.scoped,
+             "key_fingerprint": row.key_fingerprint}
+    return found if client_ids is None else {**found, "client_ids": client_ids}
+
+
+def _with_clients(uow, row) -> dict:
+    return _staff_json(row, [grant.organization_id for grant in domain.granted_clients(uow, row.id)])
 
 
 @bp.get("/providers/<provider_id>/staff")
@@ -38,7 +55,7 @@ def get_staff(provider_id: str, provider_user_id: str):
     """One of the provider's staff."""
     with unit_of_work() as uow:
         row = domain.staff_member(uow, acting_user(), provider_id, provider_user_id)
-    return _staff_json(row)
+        return _with_clients(uow, row)
 
 
 @bp.post("/providers/<provider_id>/staff")
@@ -74,11 +91,24 @@ def accept_staff(provider_id: str, provider_user_id: str, json_data: AcceptIn):
 @bp.post("/providers/<provider_id>/staff/<provider_user_id>/confirm")
 @bp.input(ProviderKeyIn)
 def confirm_staff(provider_id: str, provider_user_id: str, json_data: ProviderKeyIn):
-    """Confirm a provider user with the provider key wrapped to them."""
+    """Confirm a provider user with the provider key wrapped to them, or (scoped) their clients' org keys;
+    409 staff.scope_changed when those are not exactly the clients given to them now."""
     with unit_of_work() as uow:
         row = domain.confirm_staff(uow, acting_user(), provider_id, provider_user_id,
-                                   json_data.wrapped_provider_key, event_context())
-    return _staff_json(row)
+                                   json_data.wrapped_provider_key, event_context(), json_data.wrapped_org_keys,
+                                   json_data.key_fingerprint)
+        return _with_clients(uow, row)
+
+
+@bp.put("/providers/<provider_id>/staff/<provider_user_id>/scope")
+@bp.input(ScopeIn)
+def change_scope(provider_id: str, provider_user_id: str, json_data: ScopeIn):
+    """Limit a Service User to chosen clients (their org keys wrapped to them), change which, or give them
+    every client again (the provider key wrapped to them, every grant deleted). Provider Admins only."""
+    with unit_of_work() as uow:
+        row = domain.change_scope(uow, acting_user(), provider_id, provider_user_id,
+                                  domain.ScopeChange(**json_data.model_dump()), event_context())
+        return _with_clients(uow, row)
 
 
 class StaffRoleIn(StrictBody):

@@ -4,7 +4,7 @@ Every handler takes the acting user's id and a unit of work, checks the actor ma
 changes rows, records the events, and commits. An actor who is not a member of a
 provider learns nothing about it: every refusal of that kind is NotFound.
 """
-from .access import (OrganizationAccess, memberships, organization_access, organization_overview, organizations_administered,
+from .access import (OrganizationAccess, client_staff, memberships, organization_access, organization_overview, organizations_administered,
                      record_provider_access)
 from .clients import (CLIENT_SORTS, OrganizationDraft, add_existing, attachable, create_standalone, MAX_NAME_LENGTH, MAX_SEATS, MIN_SEATS, PAGE_SIZE, PLANS, ClientDraft,
                       ClientNameTaken, ClientPage, ClientRow, NoConfirmedOwner, SeatsBelowUsed, change_plan, change_seats,
@@ -31,9 +31,16 @@ from .recovery import enrol, enrols_automatically, my_recovery, recovery_target,
 from .vault_transfer import ImportedItem, export_org_items, import_org_items, import_personal_items
 from .providers import (PROVIDER_ROLES, NotAProviderAdmin, NotAProviderUser, accept_staff,
                         add_confirmed_provider_user, change_staff_role, confirm_staff, create_provider, invite_staff, list_staff,
-                        provider_acting, provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member)
+                        provider_acting, provider_admin, provider_user, providers_of, reinvite_staff, remove_staff, staff_member,
+                        ScopeChanged, granted_clients)
+from .scopes import ScopeChange, change_scope
 
 __all__ = [
+    "client_staff",
+    "ScopeChanged",
+    "granted_clients",
+    "ScopeChange",
+    "change_scope",
     "CollectionReach",
     "MemberAccess",
     "member_access",

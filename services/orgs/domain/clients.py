@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 
 from services.common.envelope import Event
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.validation import clean_name, name_key, normalize_email, require_encstring, require_public_key
 
-from ..models import Member, Organization, Provider, ProviderOrganization
+from ..models import Member, Organization, Provider, ProviderOrganization, ProviderUserClient
 from .members import _lock, seats_changed
 from .paging import Ordering, window
 from .providers import provider_acting, provider_user
+from .scopes import forget_client_grants
 
 PLANS = ("Teams", "Enterprise")
 MIN_SEATS, MAX_SEATS = 1, 10_000
@@ -131,7 +132,7 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
     Every sort walks an index from the cursor on, so a page costs the same among 100,000
     clients as among 1,000; used seats are read from the organization, never counted.
     """
-    provider_user(uow, actor_id, provider_id)
+    staff = provider_user(uow, actor_id, provider_id)
     if sort not in CLIENT_SORTS:
         raise Invalid("Sort by name, assigned, used, remaining or plan.", "sort", code="clients.sort_invalid")
     if direction not in ("asc", "desc"):
@@ -144,13 +145,18 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
                         Organization.plan, ProviderOrganization.client_name_key)
                  .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
                  .where(scope == provider_id))
+    if staff.scoped:
+        # Their grants, sorted rather than walked in index order: scopes are small (ADR 27).
+        statement = statement.join(ProviderUserClient, (ProviderUserClient.organization_id == Organization.id)
+                                   & (ProviderUserClient.provider_user_id == staff.id))
     needle = name_key(" ".join((search or "").split()), KEY_SIZE)
     if needle:
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(ProviderOrganization.client_name_key.like(f"%{escaped}%", escape="\\"))
     found = window(uow, statement, ordering, PAGE_SIZE, after, before)
     rows = [ClientRow(row.id, row.name, row.seats, row.used_seats, row.plan) for row in found.rows]
-    total = None if needle else uow.get(Provider, provider_id).client_count
+    total = None if needle else _grant_count(uow, staff.id) if staff.scoped else \
+        uow.get(Provider, provider_id).client_count
     return ClientPage(rows, total,
                       ordering.cursor(key_of(found.rows[0])) if found.has_previous and found.rows else None,
                       ordering.cursor(key_of(found.rows[-1])) if found.has_next and found.rows else None)
@@ -270,12 +276,21 @@ def _require_free_name(uow, provider_id: str, name: str) -> None:
         raise ClientNameTaken("You already have a client with this name.", "name", code="client.name_taken")
 
 
+def _grant_count(uow, provider_user_id: str) -> int:
+    return uow.session.exec(select(func.count()).select_from(ProviderUserClient)
+                            .where(ProviderUserClient.provider_user_id == provider_user_id)).one()
+
+
 def client_of(uow, actor_id: str, provider_id: str, organization_id: str) -> tuple[Organization, ProviderOrganization]:
-    """One client of the provider, if the actor is a user of it."""
-    provider_user(uow, actor_id, provider_id)
-    found = uow.first(select(Organization, ProviderOrganization)
-                      .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
-                      .where(Organization.id == organization_id, ProviderOrganization.provider_id == provider_id))
+    """One client of the provider, if the actor is a user of it (and it was given to them, when scoped)."""
+    staff = provider_user(uow, actor_id, provider_id)
+    statement = (select(Organization, ProviderOrganization)
+                 .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
+                 .where(Organization.id == organization_id, ProviderOrganization.provider_id == provider_id))
+    if staff.scoped:
+        statement = statement.join(ProviderUserClient, (ProviderUserClient.organization_id == Organization.id)
+                                   & (ProviderUserClient.provider_user_id == staff.id))
+    found = uow.first(statement)
     if found is None:
         raise NotFound("No such client organization.", code="client.not_found")
     return found
@@ -342,6 +357,7 @@ def unlink_client(uow, actor_id: str, provider_id: str, organization_id: str, co
         raise NoConfirmedOwner("A client can be unlinked only once it has a confirmed owner to run it.",
                                code="client.no_confirmed_owner")
     uow.session.delete(link)  # and with it the provider's copy of the org key
+    forget_client_grants(uow, organization_id, context)  # and the copies given to scoped users
     organization.provider_id = None
     uow.add(organization)
     _count_clients(uow, provider_id, -1)

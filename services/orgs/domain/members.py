@@ -19,9 +19,9 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import normalize_email, require_encstring
 
-from ..models import (Collection, CollectionAccess, Group, GroupMember, Member, Organization, ProviderOrganization,
-                      ProviderUser)
+from ..models import Collection, CollectionAccess, Group, GroupMember, Member, Organization, ProviderOrganization
 from .acceptance import require_acceptable
+from .access import client_staff
 from .permissions import PERMISSIONS, ROLES, Standing
 STATUSES = ("invited", "accepted", "confirmed", "revoked")
 SEATED = ("invited", "accepted", "confirmed")
@@ -78,10 +78,7 @@ def manager_of(uow, actor_id: str, organization_id: str, permission: str = "mana
     organization = uow.get(Organization, organization_id)
     if organization is None:
         raise NotFound("No such organization.", code="organization.not_found")
-    staff = uow.first(select(ProviderUser).join(ProviderOrganization,
-                                                ProviderOrganization.provider_id == ProviderUser.provider_id)
-                      .where(ProviderOrganization.organization_id == organization_id,
-                             ProviderUser.user_id == actor_id, ProviderUser.status == "confirmed"))
+    staff = client_staff(uow, actor_id, organization_id)
     if staff is not None:
         return Manager(actor_id, Standing.of("provider_" + staff.role), organization)
     member = uow.first(select(Member).where(Member.organization_id == organization_id, Member.user_id == actor_id,

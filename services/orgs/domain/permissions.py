@@ -70,14 +70,20 @@ _RANK = {"owner": 3, "admin": 2, "custom": 1, "user": 1}
 STAFF_ROLES = ("provider_admin", "provider_service_user")
 
 
-def provider_may(provider_role: str, action: str) -> bool:
-    """Whether a provider user of `provider_role` ('admin' or 'service_user') may do `action`."""
-    return provider_role in PROVIDER_ACTIONS[action]
+# A scope limits reach, it is not a role (ADR 27): a scoped Service User keeps only these actions, over the
+# clients given to them; demo sessions and their registrants are provider-wide, so those are not theirs.
+SCOPED_ACTIONS = ("list_clients", "administer_clients")
 
 
-def provider_actions(provider_role: str) -> list[str]:
+def provider_may(provider_role: str, action: str, scoped: bool = False) -> bool:
+    """Whether a provider user of `provider_role` ('admin' or 'service_user'), limited to chosen clients
+    when `scoped`, may do `action`."""
+    return provider_role in PROVIDER_ACTIONS[action] and (not scoped or action in SCOPED_ACTIONS)
+
+
+def provider_actions(provider_role: str, scoped: bool = False) -> list[str]:
     """Every provider action a provider user of that role may do, for the gateway to show."""
-    return [action for action in PROVIDER_ACTIONS if provider_may(provider_role, action)]
+    return [action for action in PROVIDER_ACTIONS if provider_may(provider_role, action, scoped)]
 
 
 @dataclass(frozen=True)

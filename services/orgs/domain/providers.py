@@ -7,7 +7,7 @@ from services.common.envelope import Event
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.validation import clean_name, normalize_email, require_encstring
 
-from ..models import Provider, ProviderUser
+from ..models import Provider, ProviderUser, ProviderUserClient
 from .acceptance import require_acceptable
 from .members import parse_emails
 from .permissions import provider_may
@@ -51,7 +51,7 @@ def provider_user(uow, actor_id: str, provider_id: str) -> ProviderUser:
 def provider_acting(uow, actor_id: str, provider_id: str, action: str) -> ProviderUser:
     """The actor's place in the provider if their role may do `action` (the permission table's)."""
     row = provider_user(uow, actor_id, provider_id)
-    if not provider_may(row.role, action):
+    if not provider_may(row.role, action, row.scoped):
         raise NotAProviderAdmin()
     return row
 
@@ -98,6 +98,16 @@ def add_confirmed_provider_user(uow, actor_id: str, provider_id: str, user_id: s
     return row
 
 
+def key_fingerprint_of(value: str | None) -> str | None:
+    """`value` if it is a SHA-256 in hex (the fingerprint of a public key), or None; Invalid otherwise."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise Invalid("The key fingerprint must be a SHA-256 in hexadecimal.", "key_fingerprint",
+                      code="staff.fingerprint_invalid")
+    return value
+
+
 def _provider_user_confirmed(row: ProviderUser, context: dict) -> Event:
     return _staff_event("provider.user.confirmed", row, context, user_id=row.user_id)
 
@@ -118,11 +128,20 @@ def _staff_event(event_type: str, row: ProviderUser, context: dict, **data) -> E
                               "role": row.role, **data}, subject=row.id, providerid=row.provider_id, **context)
 
 
-def _staff_row(uow, provider_id: str, provider_user_id: str) -> ProviderUser:
-    row = uow.get(ProviderUser, provider_user_id)
+def _staff_row(uow, provider_id: str, provider_user_id: str, lock: bool = False) -> ProviderUser:
+    # Locked by whoever changes what the row holds (its keys, its scope), so a confirmation and a scope
+    # change never interleave.
+    statement = select(ProviderUser).where(ProviderUser.id == provider_user_id)
+    row = uow.first(statement.with_for_update() if lock else statement)
     if row is None or row.provider_id != provider_id:
         raise NotFound("No such provider user.", code="staff.not_found")
     return row
+
+
+def granted_clients(uow, provider_user_id: str) -> list[ProviderUserClient]:
+    """The clients given to a scoped Service User (ADR 27), with their wrapped org keys."""
+    return list(uow.scalars(select(ProviderUserClient).where(ProviderUserClient.provider_user_id == provider_user_id)
+                            .order_by(ProviderUserClient.organization_id)))
 
 
 def list_staff(uow, actor_id: str, provider_id: str) -> list[ProviderUser]:
@@ -185,14 +204,37 @@ def accept_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, ac
     return row
 
 
-def confirm_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, wrapped_provider_key: str,
-                  context: dict) -> ProviderUser:
-    """Confirm an accepted provider user with the provider key wrapped to their public key."""
+class ScopeChanged(Conflict):
+    """The keys sent to confirm someone are not for the clients they are given now."""
+
+    code = "staff.scope_changed"
+
+
+def confirm_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, wrapped_provider_key: str | None,
+                  context: dict, wrapped_org_keys: dict | None = None,
+                  key_fingerprint: str | None = None) -> ProviderUser:
+    """Confirm an accepted provider user: the provider key wrapped to their public key, or, for a scoped
+    Service User, exactly their clients' org keys (ADR 27). `key_fingerprint` is the SHA-256 of the key
+    whose fingerprint phrase the admin accepted."""
     provider_admin(uow, actor_id, provider_id)
-    row = _staff_row(uow, provider_id, provider_user_id)
+    row = _staff_row(uow, provider_id, provider_user_id, lock=True)
     if row.status != "accepted":
         raise Conflict("Only accepted provider users can be confirmed.", code="staff.not_accepted")
-    row.wrapped_provider_key = require_encstring(wrapped_provider_key, 4, "wrapped_provider_key")
+    fingerprint = key_fingerprint_of(key_fingerprint)
+    if row.scoped:
+        grants = {grant.organization_id: grant for grant in granted_clients(uow, row.id)}
+        if wrapped_provider_key is not None or set(wrapped_org_keys or {}) != set(grants):
+            raise ScopeChanged("The clients given to %(email)s changed meanwhile: check them and confirm again.",
+                               code="staff.scope_changed", email=row.email)
+        for organization_id, grant in grants.items():
+            grant.wrapped_org_key = require_encstring(wrapped_org_keys[organization_id], 4, "wrapped_org_keys")
+            uow.add(grant)
+    else:
+        if wrapped_org_keys:
+            raise ScopeChanged("The clients given to %(email)s changed meanwhile: check them and confirm again.",
+                               code="staff.scope_changed", email=row.email)
+        row.wrapped_provider_key = require_encstring(wrapped_provider_key, 4, "wrapped_provider_key")
+    row.key_fingerprint = fingerprint
     row.status = "confirmed"
     uow.add(row)
     uow.publish(_provider_user_confirmed(row, context))
@@ -206,6 +248,10 @@ def remove_staff(uow, actor_id: str, provider_id: str, provider_user_id: str, co
     row = _staff_row(uow, provider_id, provider_user_id)
     if row.user_id == actor_id:
         raise Forbidden("You cannot remove yourself; another provider admin can.", code="staff.remove_self")
+    # Its grants go with it (the foreign key cascades too): the only copies of org keys wrapped to them.
+    for grant in granted_clients(uow, row.id):
+        uow.session.delete(grant)
+    uow.flush()
     uow.session.delete(row)
     uow.publish(_staff_event("provider.user.removed", row, context))
     uow.commit()
@@ -220,8 +266,12 @@ def change_staff_role(uow, actor_id: str, provider_id: str, provider_user_id: st
         raise Invalid("Choose the Provider Admin or Service User role.", "role", code="staff.role_invalid")
     if row.user_id == actor_id:
         raise Forbidden("You cannot change your own role; another provider admin can.", code="staff.own_role")
+    if row.scoped and role == "admin":
+        # Provider Admins act provider-wide, with the provider key a scoped user must not hold.
+        raise Conflict("A Service User limited to some clients cannot be made a Provider Admin: give them all "
+                       "clients first.", "role", code="staff.scoped_admin")
     row.role = role
     uow.add(row)
-    uow.publish(_staff_event("provider.user.updated", row, context))
+    uow.publish(_staff_event("provider.user.updated", row, context, scoped=row.scoped, changed=["role"]))
     uow.commit()
     return row

@@ -26,7 +26,8 @@ from services.common.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from services.common.paging import BadCursor
 from services.common.validation import require_encstring
 
-from ..models import Member, Policy, ProviderOrganization, ProviderUser, Send
+from ..models import Member, Policy, Send
+from .access import client_staff
 from .paging import Ordering, beyond
 
 SEND_TYPES = ("text", "file")
@@ -226,11 +227,9 @@ def send_policy(uow, user_id: str) -> dict:
         Member.user_id == user_id, Member.status == "confirmed")).all()
     organizations = [organization for organization, role in rows if role not in EXEMPT_ROLES]
     if organizations:
-        staffed = set(uow.scalars(select(ProviderOrganization.organization_id).join(
-            ProviderUser, ProviderUser.provider_id == ProviderOrganization.provider_id).where(
-            ProviderOrganization.organization_id.in_(organizations), ProviderUser.user_id == user_id,
-            ProviderUser.status == "confirmed")).all())
-        organizations = [organization for organization in organizations if organization not in staffed]
+        # A scoped Service User is exempt only in the clients given to them.
+        organizations = [organization for organization in organizations
+                         if client_staff(uow, user_id, organization) is None]
     policies = list(uow.scalars(select(Policy).where(Policy.organization_id.in_(organizations), Policy.enabled,
                                                      Policy.type.in_(("disable_send", "send_options"))))) \
         if organizations else []
@@ -254,10 +253,7 @@ def sender_email(uow, user_id: str, organization_id: str) -> str:
                                             Member.status == "confirmed"))
     if member is not None:
         return member.email
-    staff = uow.first(select(ProviderUser).join(ProviderOrganization,
-                                                ProviderOrganization.provider_id == ProviderUser.provider_id)
-                      .where(ProviderOrganization.organization_id == organization_id, ProviderUser.user_id == user_id,
-                             ProviderUser.status == "confirmed"))
+    staff = client_staff(uow, user_id, organization_id)
     if staff is None:
         raise NotFound("No such organization.", code="organization.not_found")
     return staff.email

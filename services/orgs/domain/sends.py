@@ -26,8 +26,9 @@ from services.common.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from services.common.paging import BadCursor
 from services.common.validation import require_encstring
 
-from ..models import Member, Policy, ProviderOrganization, ProviderUser, Send
+from ..models import Member, ProviderOrganization, ProviderUser, Send
 from .paging import Ordering, beyond
+from .policies import policy_in_force
 
 SEND_TYPES = ("text", "file")
 STATUSES = ("active", "disabled", "expired", "limit_reached")
@@ -231,11 +232,11 @@ def send_policy(uow, user_id: str) -> dict:
             ProviderOrganization.organization_id.in_(organizations), ProviderUser.user_id == user_id,
             ProviderUser.status == "confirmed")).all())
         organizations = [organization for organization in organizations if organization not in staffed]
-    policies = list(uow.scalars(select(Policy).where(Policy.organization_id.in_(organizations), Policy.enabled,
-                                                     Policy.type.in_(("disable_send", "send_options"))))) \
-        if organizations else []
-    return {"disable_send": any(p.type == "disable_send" for p in policies),
-            "disable_hide_email": any(p.type == "send_options" and p.settings.get("disable_hide_email")
+    # In force: a client's own policy or its provider's (ADR 28), whichever is stricter.
+    policies = [policy_in_force(uow, organization, policy_type) for organization in organizations
+                for policy_type in ("disable_send", "send_options")]
+    return {"disable_send": any(p.type == "disable_send" and p.enabled for p in policies),
+            "disable_hide_email": any(p.type == "send_options" and p.enabled and p.settings.get("disable_hide_email")
                                       for p in policies)}
 
 

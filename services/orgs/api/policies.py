@@ -47,8 +47,8 @@ def _member_users(organization_id: str) -> list[str]:
 def list_policies(organization_id: str):
     """The organization's policies, for those who manage them."""
     with unit_of_work() as uow:
-        return {"policies": [_policy_json(p, floor) for p, floor in
-                             domain.list_policies(uow, acting_user(), organization_id)]}
+        return {"policies": [_policy_json(p, domain.floor_of(uow, organization_id, p.type))
+                             for p in domain.list_policies(uow, acting_user(), organization_id)]}
 
 
 @bp.get("/organizations/<organization_id>/policies/require_two_factor/impact")

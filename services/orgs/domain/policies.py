@@ -119,11 +119,10 @@ def require_at_least(floor: ProviderPolicy | None, enabled: bool, settings: dict
                           code="policy.weaker_than_provider")
 
 
-def list_policies(uow, actor_id: str, organization_id: str) -> list[tuple[Policy, ProviderPolicy | None]]:
-    """Every policy of the organization, each with its provider's floor when that is on, for those who
-    manage policies."""
+def list_policies(uow, actor_id: str, organization_id: str) -> list[Policy]:
+    """Every policy of the organization (its own: `floor_of` tells its provider's), for those who manage policies."""
     manager_of(uow, actor_id, organization_id, "manage_policies")
-    return [(policy_of(uow, organization_id, t), floor_of(uow, organization_id, t)) for t in POLICY_TYPES]
+    return [policy_of(uow, organization_id, t) for t in POLICY_TYPES]
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,10 @@ def _dialog(policy: dict, save, impact, action: str, cancel: str, floor: dict | 
             error = refusal_text(refusal)
         else:
             return see_other(cancel, toast=_("The policy %(name)s was saved.", name=POLICIES[policy_type][0]))
-    # Asked only when the dialog is shown, not when a save succeeds.
-    shown_impact = impact() if policy_type == "require_two_factor" and not was_enabled else None
+    # Asked only when the dialog is shown, not when a save succeeds; not when the provider already requires it
+    # (its members were checked then, and turning the client's own on revokes nobody).
+    shown_impact = impact() if policy_type == "require_two_factor" and not was_enabled and not (
+        floor and floor["enabled"]) else None
     return render("pages/policy_edit.html", "partials/policy_dialog.html", status=422 if error else 200,
                   policy=policy, label=POLICIES[policy_type], impact=shown_impact, error=error, action=action,
                   cancel=cancel, floor=floor_text(policy_type, floor), strengths=STRENGTH_LABELS,

@@ -10,11 +10,13 @@ from services.common.internal_auth import Caller, CallerSigner
 from services.common.internal_http import ServiceClient
 
 from .domain import provider_policies as rules
+from .domain.policies import member_user_ids
 
 TWO_FACTOR_BATCH = 200
-# The member events after which a client's count of members not meeting its provider's policies may differ.
-MEMBER_CHANGES = ("org.member.accepted", "org.member.confirmed", "org.member.removed", "org.member.revoked",
-                  "org.member.restored", "org.member.revoked_by_policy", "org.member.recovery_enrolled",
+# The events after which a client's count of members not meeting its provider's policies may differ (a client
+# added to a provider or unlinked from one changes which provider's policies count).
+MEMBER_CHANGES = ("org.added", "org.unlinked", "org.member.accepted", "org.member.confirmed", "org.member.removed",
+                  "org.member.revoked", "org.member.restored", "org.member.revoked_by_policy", "org.member.recovery_enrolled",
                   "org.member.recovery_withdrawn", "org.policy.applied_by_provider")
 TWO_FACTOR_CHANGES = ("user.two_factor_updated", "user.two_factor_disabled", "user.two_factor_recovered")
 
@@ -42,7 +44,7 @@ class TwoFactorStatus:
 def _recount(uow, event: Event, organization_id: str, two_factor: TwoFactorStatus) -> None:
     with_two_factor = None
     if rules.compliance_needs_two_factor(uow, organization_id):
-        with_two_factor = two_factor(event, rules.member_user_ids(uow, organization_id))
+        with_two_factor = two_factor(event, member_user_ids(uow, organization_id))
     rules.count_non_compliant(uow, organization_id, with_two_factor)
 
 
@@ -56,7 +58,7 @@ def consumers(settings: Settings) -> list[Consumer]:
     def apply_to_client(uow, event: Event) -> None:
         if rules.needs_revocations(uow, event):
             organization_id = event.data["organization_id"]
-            rules.apply_to_client(uow, event, applying(event, rules.member_user_ids(uow, organization_id)))
+            rules.apply_to_client(uow, event, applying(event, member_user_ids(uow, organization_id)))
 
     def member_changed(uow, event: Event) -> None:
         organization_id = event.data.get("organization_id") or event.orgid

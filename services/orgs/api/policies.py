@@ -94,7 +94,8 @@ def provider_two_factor_impact(provider_id: str):
         domain.list_provider_policies(uow, acting_user(), provider_id)
         clients = [(organization_id, uow.get(Organization, organization_id).name,
                     domain.policy_of(uow, organization_id, "require_two_factor").enabled,
-                    domain.member_user_ids(uow, organization_id)) for organization_id in domain.client_ids(uow, provider_id)]
+                    domain.member_user_ids(uow, organization_id))
+                   for organization_id in domain.client_ids(uow, provider_id)]
     users = sorted({user for *_rest, members in clients for user in members})
     with_two_factor = users_with_two_factor(users)
     found = []

@@ -3,9 +3,9 @@
 Orgs keeps the rules; who enforces each is where the facts are. A client's provider may set the
 same policies for every client (ADR 28): what is in force in a client is then the stricter of the
 two (`policy_in_force`), and the client's own may tighten the provider's, never loosen it.
-Master password rules are checked in the gateway, the one place a master password exists; two-step login is known to
-identity, so turning that policy on takes the list of members who have it from identity and
-revokes the others (owners and admins are shown who lacks it before, and are never revoked).
+Master password rules are checked in the gateway, the one place a master password exists;
+two-step login is known to identity, so turning that policy on takes the list of members who have
+it from identity and revokes the others (owners and admins are shown who lacks it before, and are never revoked).
 """
 from __future__ import annotations
 

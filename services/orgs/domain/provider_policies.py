@@ -25,7 +25,7 @@ from services.common.database import utcnow
 from services.common.envelope import Event
 
 from ..models import Member, Organization, ProviderPolicy
-from .policies import (POLICY_TYPES, _checked_settings, _policy_type, floor_of, member_user_ids, policy_of,
+from .policies import (POLICY_TYPES, _checked_settings, _policy_type, floor_of, policy_of,
                        provider_policy_of, revoke_without_two_factor)
 from .providers import provider_acting
 

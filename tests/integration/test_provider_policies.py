@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from services.common.config import Settings
 from services.common.consumers import apply_once
-from services.common.database import make_engine
+from services.common.database import UnitOfWork, make_engine
 from services.common.envelope import Event
 from services.common.internal_http import ServiceError
 from services.orgs import models
@@ -205,6 +205,9 @@ def test_identity_away_while_a_client_is_applied_changes_nothing_until_it_answer
         "enabled": True, "settings": {}, "turned_on": True}, subject=client.organization_id,
         orgid=client.organization_id, providerid=msp.provider_id, actorid=msp.admin.user_id)
     engine = make_engine(system.database_urls["orgs"])
+    with UnitOfWork(engine, models.OutboxMessage) as uow:  # the provider's policy on, its fan-out not started
+        uow.add(models.ProviderPolicy(provider_id=msp.provider_id, type="require_two_factor", enabled=True, settings={}))
+        uow.commit()
     away = Settings.from_env("orgs", {**TEST_SECRETS, "IDENTITY_URL": f"http://127.0.0.1:{free_port()}"})
     applying = next(c for c in consumers(away) if c.name == "orgs-provider-policy-clients")
     try:

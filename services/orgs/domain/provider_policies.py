@@ -83,12 +83,13 @@ def announce_to_clients(uow, event: Event) -> int:
 
 def needs_revocations(uow, event: Event) -> bool:
     """Whether applying this event to its client revokes anyone: the provider just turned on "require
-    two-step login", and the client is still its client and did not require it already (its members
-    were then checked when it did)."""
+    two-step login" and has it on still, the client is still its client, and did not require it
+    already (its members were checked when it did)."""
     data = event.data
     organization = uow.get(Organization, data["organization_id"])
     return (data["policy"] == "require_two_factor" and data["turned_on"] and organization is not None
             and organization.provider_id == data["provider_id"]
+            and floor_of(uow, organization.id, "require_two_factor") is not None
             and not policy_of(uow, organization.id, "require_two_factor").enabled)
 
 

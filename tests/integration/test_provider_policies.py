@@ -18,7 +18,9 @@ from services.common.envelope import Event
 from services.common.internal_http import ServiceError
 from services.orgs import models
 from services.orgs.events import consumers
+from gateway.crypto import wrap
 from tests.conftest import TEST_SECRETS, free_port, wait_for
+from tests.integration.test_two_factor import turn_on_authenticator
 from tests.support import StaffedProvider
 
 STRICT = {"min_length": 16, "min_score": 2, "require_upper": True, "require_lower": False, "require_digits": True,
@@ -192,6 +194,22 @@ def test_requiring_two_step_login_on_the_provider_revokes_in_every_client_once(s
     assert len(outbox(system, "org.policy.applied_by_provider", provider_id=msp.provider_id)) == 2
     for client in (first, second):
         assert len(outbox(system, "org.member.revoked_by_policy", organization_id=client.organization_id)) == 1
+    # The admin turns two-step login on: identity's event has the client counted again.
+    turn_on_authenticator(msp.visitor(admin))
+    wait_for(lambda: clients_table(msp) == {"Hooli": 0, "Initech": 0}, 30, message="the admin to be compliant")
+    assert clients_table(msp, compliance="non_compliant") == {}
+
+
+def test_members_not_enrolled_count_while_the_provider_enrols_automatically(system, msp):
+    client = msp.client("Initech")
+    member = msp.member(client, "worker", "user")
+    provider_policy(msp, "account_recovery", True, {"auto_enroll": True})
+    wait_for(lambda: clients_table(msp) == {"Initech": 1}, 30, message="the member not enrolled to be counted")
+    public_key = msp.backends.orgs.get(f"/organizations/{client.organization_id}", msp.admin.caller())["public_key"]
+    msp.backends.orgs.call("PUT", f"/organizations/{client.organization_id}/recovery/enrolment", member.caller(),
+                           json={"reset_password_key": wrap(b"u" * 64, public_key)})
+    wait_for(lambda: clients_table(msp) == {"Initech": 0}, 30, message="the enrolled member to comply")
+    provider_policy(msp, "account_recovery", False)
 
 
 def test_identity_away_while_a_client_is_applied_changes_nothing_until_it_answers(system, msp):

@@ -1,7 +1,7 @@
 """provider policies
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 15:30:00
 
 Policies a provider sets for all its clients (ADR 28), and each client's count of members not
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision: str = '0013'
-down_revision: Union[str, Sequence[str], None] = '0012'
+revision: str = '0014'
+down_revision: Union[str, Sequence[str], None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

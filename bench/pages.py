@@ -272,6 +272,10 @@ def main() -> None:
                 # Issue 18: a Service User's Clients dialog (the provider's clients, paged, with their grants).
                 f"Service User's Clients dialog ({CLIENTS} clients)": (
                     port, f"/providers/{provider_id}/members/{service_user_id}/clients", cookie),
+                # Issue 18: the provider's policies, and the Clients table filtered on its kept Compliance count.
+                "Provider policies page (issue 18)": (port, f"/providers/{provider_id}/policies", cookie),
+                "Clients page, non-compliant only (issue 18)": (
+                    port, f"/providers/{provider_id}/clients?compliance=non_compliant", cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

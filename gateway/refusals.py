@@ -51,6 +51,7 @@ REFUSALS = {
     "client.no_confirmed_owner": _l("A client can be unlinked only once it has a confirmed owner to run it."),
     "client.not_found": _l("No such client organization."),
     "client.organization_not_linkable": _l("Choose an organization you own that no provider manages yet."),
+    "clients.compliance_filter_invalid": _l("Show every client, or only the non-compliant ones."),
     "clients.sort_invalid": _l("Sort by name, assigned, used, remaining or plan."),
     "code.just_sent": _l("A code was just sent. Check your inbox, or ask again in %(wait)s seconds."),
     "code.too_many_attempts": _l("Too many wrong attempts. Try again in %(minutes)s minutes."),
@@ -205,6 +206,8 @@ REFUSALS = {
     "policy.min_length_invalid": _l("The minimum length is a number from %(low)s to %(high)s."),
     "policy.min_score_invalid": _l("The minimum strength is a number from 0 to 4."),
     "policy.no_settings": _l("This policy has no settings."),
+    "policy.required_by_provider": _l("Your provider has this policy on for every client: it cannot be turned off "
+                                      "here."),
     "policy.recovery_settings_invalid": _l("Account recovery takes only automatic enrolment (on or off)."),
     "policy.send_hide_email": _l("Due to an Enterprise policy, you are not allowed to hide your email address from "
                                  "recipients when creating or editing a Send."),
@@ -214,6 +217,8 @@ REFUSALS = {
     "policy.two_factor_required": _l("This organization requires two-step login: turn it on in your account first."),
     "policy.two_factor_unknown": _l("Who has two-step login is not known: nothing was changed."),
     "policy.unknown": _l("Unknown policy."),
+    "policy.weaker_than_provider": _l("This is weaker than your provider's policy: every client must meet it or go "
+                                      "further."),
     "provider.admin_only": _l("Only a provider admin can do this."),
     "provider.name_length": _l("The provider name must be 1 to 99 characters long."),
     "provider.not_found": _l("No such provider."),

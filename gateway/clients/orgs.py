@@ -248,6 +248,18 @@ class Orgs(BoundClient):
         """Who would lose access if the organization required two-step login."""
         return self._get(f"/organizations/{organization_id}/policies/require_two_factor/impact")
 
+    def provider_policies(self, provider_id: str) -> list[dict]:
+        """The provider's policies, in force in every client."""
+        return self._get(f"/providers/{provider_id}/policies")["policies"]
+
+    def save_provider_policy(self, provider_id: str, policy_type: str, enabled: bool, settings: dict) -> None:
+        """Turn a provider policy on or off, with its settings."""
+        self._put(f"/providers/{provider_id}/policies/{policy_type}", {"enabled": enabled, "settings": settings})
+
+    def provider_two_factor_impact(self, provider_id: str) -> list[dict]:
+        """Per client, how many members requiring two-step login everywhere would revoke and warn."""
+        return self._get(f"/providers/{provider_id}/policies/require_two_factor/impact")["clients"]
+
     def member_access(self, organization_id: str) -> list[dict]:
         """Every member with their groups, collections (names sealed) and item count: the member access report."""
         return self._get(f"/organizations/{organization_id}/member-access")["members"]

@@ -19,6 +19,7 @@ from ..render import htmx, render, see_other
 
 bp = Blueprint("portal", __name__)
 SORTS = ("name", "assigned", "used", "remaining", "plan")
+COMPLIANCE = ("", "non_compliant")  # every client, or those with members not meeting the provider's policies
 
 
 @bp.get("/")
@@ -34,8 +35,10 @@ def home():
 def _table_query(args) -> dict:
     sort = args.get("sort", "name")
     direction = args.get("dir", "asc")
+    compliance = args.get("compliance", "")
     return {"sort": sort if sort in SORTS else "name", "dir": direction if direction in ("asc", "desc") else "asc",
-            "q": (args.get("q") or "")[:100], **page_position(args)}
+            "q": (args.get("q") or "")[:100], "compliance": compliance if compliance in COMPLIANCE else "",
+            **page_position(args)}
 
 
 def page_position(args) -> dict:
@@ -46,7 +49,7 @@ def page_position(args) -> dict:
 
 def _clients_table(provider_id: str, query: dict) -> dict:
     found = orgs().clients(provider_id, sort=query["sort"], direction=query["dir"], q=query["q"],
-                           after=query["after"], before=query["before"])
+                           after=query["after"], before=query["before"], compliance=query["compliance"])
     return {"clients": found["clients"], "total": found["total"], "previous": found["previous"],
             "next": found["next"], "query": query}
 

@@ -207,6 +207,15 @@ CATALOGUE: dict[str, EventSpec] = {
                   "A Provider Admin changed the branding of the provider's training hub (`changed` names the "
                   "fields: hub_name, support_email, support_url, logo; `logo_version` is null without a logo).",
                   ("provider_id", "hub_name", "support_email", "support_url", "logo_version", "changed"), "provider"),
+        EventSpec("orgs", "provider.policy.updated", 9120, "Custodian_Provider_PolicyUpdated",
+                  "A Provider Admin turned a provider policy on, off or changed it; it is in force in every client "
+                  "(the stricter of the provider's and the client's own), and orgs' worker carries it to each client "
+                  "(`was_enabled`: whether it was on before).",
+                  ("provider_id", "policy", "enabled", "settings", "was_enabled"), "provider"),
+        EventSpec("orgs", "org.policy.applied_by_provider", 9121, "Custodian_Policy_AppliedByProvider",
+                  "A provider policy now applies to this client (`turned_on`: it was just turned on; when it is "
+                  "require_two_factor, members without two-step login are then revoked, owners and admins warned).",
+                  ("organization_id", "provider_id", "policy", "enabled", "settings", "turned_on"), "policies"),
         EventSpec("orgs", "org.members.getting_started_sent", 9115, "Custodian_OrganizationUsers_GettingStartedSent",
                   "Someone who manages an organization's members had identity mail them the \"Getting started\" "
                   "email of their provider's training hub (`members`: each one's member_id, email and user_id).",

@@ -133,8 +133,10 @@ FIELDS: dict[str, dict] = {
     "time_zone": {"type": "string", "minLength": 1, "maxLength": 64},
     "title": {"type": "string", "minLength": 1, "maxLength": 100},
     "total": {"type": "integer"},
+    "turned_on": FLAG,
     "type": {"enum": ["login", "note", "card", "identity"]},
     "user_id": ID,
+    "was_enabled": FLAG,
 }
 
 MEMBER_NAME = nullable({"type": "string", "maxLength": 1000})  # null until the invited person gives one

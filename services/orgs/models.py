@@ -124,6 +124,9 @@ class Organization(OrgsTable, table=True):
     remaining_seats: int | None = Field(default=None, sa_column=Column(Integer, Computed("seats - used_seats")))
     # The provider whose client it is: a copy of its ProviderOrganization link's, for the indexes above.
     provider_id: str | None = Field(default=None, max_length=36)
+    # Members not meeting the provider's policies (ADR 28): counted again by orgs' worker whenever a
+    # member, their two-step login or a provider policy changes, so the Clients table filters on a column.
+    non_compliant_members: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ProviderOrganization(OrgsTable, table=True):
@@ -255,6 +258,18 @@ class Policy(OrgsTable, table=True):
 
     __tablename__ = "policies"
     organization_id: str = Field(foreign_key="organizations.id", primary_key=True, max_length=36)
+    type: str = Field(primary_key=True, max_length=40)
+    enabled: bool = False
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProviderPolicy(OrgsTable, table=True):
+    """A rule a provider sets for every client (ADR 28): the floor each client's own policy of that type
+    may tighten, never loosen."""
+
+    __tablename__ = "provider_policies"
+    provider_id: str = Field(foreign_key="providers.id", primary_key=True, max_length=36)
     type: str = Field(primary_key=True, max_length=40)
     enabled: bool = False
     settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))

@@ -51,11 +51,12 @@ class ClientQuery(StrictQuery):
     q: str = Field(default="", max_length=200)
     after: str = Field(default="", max_length=domain.MAX_CURSOR)
     before: str = Field(default="", max_length=domain.MAX_CURSOR)
+    compliance: str = Field(default="", max_length=20)
 
 
 def _client_json(row) -> dict:
     return {"organization_id": row.organization_id, "name": row.name, "assigned": row.assigned,
-            "used": row.used, "remaining": row.remaining, "plan": row.plan}
+            "used": row.used, "remaining": row.remaining, "plan": row.plan, "non_compliant": row.non_compliant}
 
 
 def _organization_json(organization, used: int | None = None) -> dict:
@@ -144,7 +145,7 @@ def list_clients(provider_id: str, query_data: ClientQuery):
     cursor; `previous` and `next` are the cursors of the pages around it (null at either end)."""
     with unit_of_work() as uow:
         page = domain.list_clients(uow, acting_user(), provider_id, query_data.sort, query_data.direction,
-                                   query_data.q, query_data.after, query_data.before)
+                                   query_data.q, query_data.after, query_data.before, query_data.compliance)
     return {"clients": [_client_json(row) for row in page.rows], "total": page.total, "previous": page.previous,
             "next": page.next, "page_size": domain.PAGE_SIZE}
 

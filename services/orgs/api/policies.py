@@ -7,6 +7,7 @@ from services.common.schemas import StrictBody
 from services.common.service_app import acting_user, ask, event_context, unit_of_work
 
 from .. import domain
+from ..models import Organization
 from . import bp
 
 TWO_FACTOR_BATCH = 200
@@ -21,8 +22,10 @@ class EnrolmentIn(StrictBody):
     reset_password_key: str = Field(max_length=1000)
 
 
-def _policy_json(policy) -> dict:
-    return {"type": policy.type, "enabled": policy.enabled, "settings": policy.settings}
+def _policy_json(policy, floor=None) -> dict:
+    body = {"type": policy.type, "enabled": policy.enabled, "settings": policy.settings}
+    body["provider"] = {"enabled": floor.enabled, "settings": floor.settings} if floor is not None else None
+    return body
 
 
 def users_with_two_factor(user_ids: list[str]) -> set[str]:
@@ -44,7 +47,8 @@ def _member_users(organization_id: str) -> list[str]:
 def list_policies(organization_id: str):
     """The organization's policies, for those who manage them."""
     with unit_of_work() as uow:
-        return {"policies": [_policy_json(p) for p in domain.list_policies(uow, acting_user(), organization_id)]}
+        return {"policies": [_policy_json(p, domain.floor_of(uow, organization_id, p.type))
+                             for p in domain.list_policies(uow, acting_user(), organization_id)]}
 
 
 @bp.get("/organizations/<organization_id>/policies/require_two_factor/impact")
@@ -72,6 +76,45 @@ def save_policy(organization_id: str, policy_type: str, json_data: PolicyIn):
     with unit_of_work() as uow:
         policy = domain.save_policy(uow, acting_user(), organization_id, policy_type, json_data.enabled,
                                     json_data.settings, event_context(), with_two_factor)
+        return _policy_json(policy)
+
+
+@bp.get("/providers/<provider_id>/policies")
+def list_provider_policies(provider_id: str):
+    """The provider's policies, in force in every client (Provider Admins)."""
+    with unit_of_work() as uow:
+        return {"policies": [_policy_json(p) for p in domain.list_provider_policies(uow, acting_user(), provider_id)]}
+
+
+@bp.get("/providers/<provider_id>/policies/require_two_factor/impact")
+def provider_two_factor_impact(provider_id: str):
+    """Per client, whom requiring two-step login across the provider would revoke and warn (the clients
+    that already require it on their own are left out: their members were checked then)."""
+    with unit_of_work() as uow:
+        domain.list_provider_policies(uow, acting_user(), provider_id)
+        clients = [(organization_id, uow.get(Organization, organization_id).name,
+                    domain.policy_of(uow, organization_id, "require_two_factor").enabled,
+                    domain.member_user_ids(uow, organization_id))
+                   for organization_id in domain.client_ids(uow, provider_id)]
+    users = sorted({user for *_rest, members in clients for user in members})
+    with_two_factor = users_with_two_factor(users)
+    found = []
+    with unit_of_work() as uow:
+        for organization_id, name, already, _members in clients:
+            impact = domain.two_factor_impact(uow, organization_id, with_two_factor)
+            if not already and (impact.revoked or impact.warned):
+                found.append({"organization_id": organization_id, "name": name, "revoked": len(impact.revoked),
+                              "warned": len(impact.warned)})
+    return {"clients": sorted(found, key=lambda c: c["name"].casefold())}
+
+
+@bp.put("/providers/<provider_id>/policies/<policy_type>")
+@bp.input(PolicyIn)
+def save_provider_policy(provider_id: str, policy_type: str, json_data: PolicyIn):
+    """Turn a provider policy on or off, or change its settings; every client follows through orgs' worker."""
+    with unit_of_work() as uow:
+        policy = domain.save_provider_policy(uow, acting_user(), provider_id, policy_type, json_data.enabled,
+                                             json_data.settings, event_context())
         return _policy_json(policy)
 
 

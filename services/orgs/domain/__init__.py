@@ -24,7 +24,9 @@ from .vault import (ITEM_TYPES, TRASH_DAYS, URI_MATCHES, VisibleItem, editable_c
                     list_org_items, org_item, purge_org_item, require_sealed, save_org_item, trash_org_item,
                     view_org_item)
 from .policies import (POLICY_TYPES, TwoFactorImpact, combined_requirements, list_policies, member_user_ids,
-                       policies_for_user, policy_of, requires_two_factor, save_policy, two_factor_impact)
+                       floor_of, policies_for_user, policy_in_force, policy_of, requires_two_factor, save_policy,
+                       two_factor_impact)
+from .provider_policies import client_ids, list_provider_policies, save_provider_policy
 from .permissions import ORGANIZATION_ACTIONS, PROVIDER_ACTIONS, Standing, provider_actions
 from .reports import CollectionReach, MemberAccess, member_access
 from .recovery import enrol, enrols_automatically, my_recovery, recovery_target, withdraw
@@ -58,6 +60,11 @@ __all__ = [
     "member_user_ids",
     "policies_for_user",
     "policy_of",
+    "policy_in_force",
+    "floor_of",
+    "client_ids",
+    "list_provider_policies",
+    "save_provider_policy",
     "requires_two_factor",
     "save_policy",
     "two_factor_impact",

@@ -96,6 +96,7 @@ class ClientRow:
     assigned: int
     used: int
     plan: str
+    non_compliant: int = 0  # members not meeting the provider's policies (ADR 28), kept on the organization
 
     @property
     def remaining(self) -> int:
@@ -125,8 +126,11 @@ CLIENT_KEYS = {
 }
 
 
+COMPLIANCE_FILTERS = ("", "non_compliant")
+
+
 def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direction: str = "asc",
-                 search: str = "", after: str = "", before: str = "") -> ClientPage:
+                 search: str = "", after: str = "", before: str = "", compliance: str = "") -> ClientPage:
     """A page of the provider's clients, searched and sorted, after or before a cursor.
 
     Every sort walks an index from the cursor on, so a page costs the same among 100,000
@@ -137,25 +141,31 @@ def list_clients(uow, actor_id: str, provider_id: str, sort: str = "name", direc
         raise Invalid("Sort by name, assigned, used, remaining or plan.", "sort", code="clients.sort_invalid")
     if direction not in ("asc", "desc"):
         raise Invalid("Sort direction must be asc or desc.", "direction", code="sort.direction_invalid")
+    if compliance not in COMPLIANCE_FILTERS:
+        raise Invalid("Show every client, or only the non-compliant ones.", "compliance",
+                      code="clients.compliance_filter_invalid")
     columns, types, key_of = CLIENT_KEYS[sort]
     ordering = Ordering("clients", provider_id, sort, direction == "desc", columns, types)
     # The name sort walks the links' (provider, name key) index, the others the organizations' own.
     scope = ProviderOrganization.provider_id if sort == "name" else Organization.provider_id
     statement = (select(Organization.id, Organization.name, Organization.seats, Organization.used_seats,
-                        Organization.plan, ProviderOrganization.client_name_key)
+                        Organization.plan, Organization.non_compliant_members, ProviderOrganization.client_name_key)
                  .join(ProviderOrganization, ProviderOrganization.organization_id == Organization.id)
                  .where(scope == provider_id))
     if staff.scoped:
         # Their grants, sorted rather than walked in index order: scopes are small (ADR 27).
         statement = statement.join(ProviderUserClient, (ProviderUserClient.organization_id == Organization.id)
                                    & (ProviderUserClient.provider_user_id == staff.id))
+    if compliance == "non_compliant":
+        statement = statement.where(Organization.non_compliant_members > 0)
     needle = name_key(" ".join((search or "").split()), KEY_SIZE)
     if needle:
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(ProviderOrganization.client_name_key.like(f"%{escaped}%", escape="\\"))
     found = window(uow, statement, ordering, PAGE_SIZE, after, before)
-    rows = [ClientRow(row.id, row.name, row.seats, row.used_seats, row.plan) for row in found.rows]
-    total = None if needle else _grant_count(uow, staff.id) if staff.scoped else \
+    rows = [ClientRow(row.id, row.name, row.seats, row.used_seats, row.plan, row.non_compliant_members)
+            for row in found.rows]
+    total = None if needle or compliance else _grant_count(uow, staff.id) if staff.scoped else \
         uow.get(Provider, provider_id).client_count
     return ClientPage(rows, total,
                       ordering.cursor(key_of(found.rows[0])) if found.has_previous and found.rows else None,

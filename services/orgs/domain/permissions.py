@@ -14,8 +14,8 @@ Every check in the orgs domain asks this module, and the gateway reads its verdi
   manage.
 - Provider staff administer their clients as Owners do, except that an Owner's account is
   recovered only by an Owner of the client. Only Provider Admins create, add, unlink clients,
-  change their seats, see billing, manage the provider's staff and brand its training hub; admins and
-  service users alike schedule the demo sessions their clients' end users sign up for.
+  change their seats, see billing, manage the provider's staff, set its policies and brand its training
+  hub; admins and service users alike schedule the demo sessions their clients' end users sign up for.
 """
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ PROVIDER_ACTIONS = {
     # the service users are the people who train them.
     "schedule_demos": ("admin", "service_user"),
     "brand_training_hub": ("admin",),
+    # Policies in force in every client (ADR 28): a client may tighten them, never loosen them.
+    "manage_provider_policies": ("admin",),
 }
 
 # The access levels on a collection that let a member change its items, and those that show passwords too.

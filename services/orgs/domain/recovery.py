@@ -15,7 +15,7 @@ from services.common.validation import require_encstring
 
 from ..models import Member, Organization
 from .members import manager_of, member_event, standing_of
-from .policies import policy_of
+from .policies import policy_in_force
 
 
 def _own_membership(uow, actor_id: str, organization_id: str) -> Member:
@@ -29,7 +29,7 @@ def _own_membership(uow, actor_id: str, organization_id: str) -> Member:
 def enrol(uow, actor_id: str, organization_id: str, reset_password_key: str, context: dict) -> Member:
     """The actor enrols in the organization's account recovery with their user key wrapped to it."""
     member = _own_membership(uow, actor_id, organization_id)
-    if not policy_of(uow, organization_id, "account_recovery").enabled:
+    if not policy_in_force(uow, organization_id, "account_recovery").enabled:
         raise Conflict("This organization does not use account recovery.", code="recovery.not_used")
     member.reset_password_key = require_encstring(reset_password_key, 4, "reset_password_key")
     member.updated_at = utcnow()
@@ -44,7 +44,7 @@ def withdraw(uow, actor_id: str, organization_id: str, context: dict) -> Member:
     member = _own_membership(uow, actor_id, organization_id)
     if member.reset_password_key is None:
         raise Conflict("You are not enrolled in account recovery.", code="recovery.not_enrolled_self")
-    policy = policy_of(uow, organization_id, "account_recovery")
+    policy = policy_in_force(uow, organization_id, "account_recovery")
     if policy.enabled and policy.settings.get("auto_enroll"):
         raise Forbidden("This organization requires every member to be enrolled in account recovery.",
                         code="recovery.enrolment_required")
@@ -76,7 +76,7 @@ def recovery_target(uow, actor_id: str, organization_id: str, member_id: str) ->
                        code="recovery.member_revoked")
     if member.status != "confirmed" or member.user_id is None:
         raise Conflict("Only a confirmed member's account can be recovered.", code="recovery.member_not_confirmed")
-    if not policy_of(uow, organization_id, "account_recovery").enabled:
+    if not policy_in_force(uow, organization_id, "account_recovery").enabled:
         raise Conflict("Turn on the account recovery policy first.", code="recovery.policy_off")
     if member.reset_password_key is None:
         raise Conflict("This member is not enrolled in account recovery.", code="recovery.member_not_enrolled")
@@ -85,7 +85,7 @@ def recovery_target(uow, actor_id: str, organization_id: str, member_id: str) ->
 
 def enrols_automatically(uow, organization_id: str) -> bool:
     """Whether members of the organization are enrolled as soon as they join."""
-    policy = policy_of(uow, organization_id, "account_recovery")
+    policy = policy_in_force(uow, organization_id, "account_recovery")
     return policy.enabled and bool(policy.settings.get("auto_enroll"))
 
 
@@ -98,7 +98,7 @@ def my_recovery(uow, actor_id: str) -> list[tuple[Member, Organization, bool]]:
                        .order_by(Organization.name)).all()
     found = []
     for member, organization in rows:
-        policy = policy_of(uow, organization.id, "account_recovery")
+        policy = policy_in_force(uow, organization.id, "account_recovery")
         if policy.enabled:
             found.append((member, organization, bool(policy.settings.get("auto_enroll"))))
     return found

@@ -26,9 +26,10 @@ from services.common.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from services.common.paging import BadCursor
 from services.common.validation import require_encstring
 
-from ..models import Member, Policy, Send
+from ..models import Member, Send
 from .access import client_staff
 from .paging import Ordering, beyond
+from .policies import policy_in_force
 
 SEND_TYPES = ("text", "file")
 STATUSES = ("active", "disabled", "expired", "limit_reached")
@@ -230,11 +231,11 @@ def send_policy(uow, user_id: str) -> dict:
         # A scoped Service User is exempt only in the clients given to them.
         organizations = [organization for organization in organizations
                          if client_staff(uow, user_id, organization) is None]
-    policies = list(uow.scalars(select(Policy).where(Policy.organization_id.in_(organizations), Policy.enabled,
-                                                     Policy.type.in_(("disable_send", "send_options"))))) \
-        if organizations else []
-    return {"disable_send": any(p.type == "disable_send" for p in policies),
-            "disable_hide_email": any(p.type == "send_options" and p.settings.get("disable_hide_email")
+    # In force: a client's own policy or its provider's (ADR 28), whichever is stricter.
+    policies = [policy_in_force(uow, organization, policy_type) for organization in organizations
+                for policy_type in ("disable_send", "send_options")]
+    return {"disable_send": any(p.type == "disable_send" and p.enabled for p in policies),
+            "disable_hide_email": any(p.type == "send_options" and p.enabled and p.settings.get("disable_hide_email")
                                       for p in policies)}
 
 

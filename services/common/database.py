@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import JSON, Column, LargeBinary, event
+from sqlalchemy import JSON, Column, LargeBinary, event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -101,6 +101,16 @@ class UnitOfWork:
             self._outbox_model(event_id=event.id, subject=event.spec.subject, payload=event.to_json())
         )
         self._events_written = True
+
+    def publish_all(self, copies: list[tuple[str, Event]]) -> None:
+        """Record each (subject, event) in the outbox of this transaction, in one insert: the relay
+        publishes the event on that subject rather than its own (audit's per-provider copies)."""
+        if copies:
+            now = utcnow()
+            self.session.execute(insert(self._outbox_model.__table__), [
+                {"event_id": event.id, "subject": subject, "payload": event.to_json(), "created_at": now}
+                for subject, event in copies])
+            self._events_written = True
 
     def commit(self) -> None:
         """Make the changes and their events durable."""

@@ -60,6 +60,8 @@ PROVIDER_ACTIONS = {
     # the service users are the people who train them.
     "schedule_demos": ("admin", "service_user"),
     "brand_training_hub": ("admin",),
+    # Credentials of the integrator stream hand every event of every client to another system (ADR 26).
+    "manage_integrations": ("admin",),
 }
 
 # The access levels on a collection that let a member change its items, and those that show passwords too.

@@ -51,11 +51,11 @@ RETRY_MILLISECONDS = 2000
 CLIENT_SOCKET_SECONDS = 30  # a client that stops reading is dropped after this long
 
 
-class BadCursor(ValueError):
+class ForeignCursor(ValueError):
     """A `Last-Event-ID` this provider's stream did not give (damaged, or another provider's)."""
 
 
-class Unavailable(RuntimeError):
+class CopyUnavailable(RuntimeError):
     """The copy cannot be read now (NATS away, the stream not made yet)."""
 
 
@@ -72,15 +72,15 @@ def seal_cursor(key: bytes, provider_id: str, sequence: int) -> str:
 
 
 def open_cursor(key: bytes, provider_id: str, cursor: str) -> int:
-    """The stream sequence a cursor of this provider stands for; BadCursor otherwise."""
+    """The stream sequence a cursor of this provider stands for; ForeignCursor otherwise."""
     if not cursor.startswith(CURSOR_VERSION) or len(cursor) > MAX_CURSOR:
-        raise BadCursor("not a cursor of this stream")
+        raise ForeignCursor("not a cursor of this stream")
     body = cursor[len(CURSOR_VERSION):]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         plain = AESGCM(key).decrypt(raw[:12], raw[12:], provider_id.encode())
     except (binascii.Error, ValueError, InvalidTag):
-        raise BadCursor("not a cursor of this stream") from None
+        raise ForeignCursor("not a cursor of this stream") from None
     return int.from_bytes(plain, "big")
 
 
@@ -131,15 +131,19 @@ class IntegratorStreams:
         self.cursor_key = _cursor_key(secret_key)
 
     def open(self, provider_id: str, integration_id: str, start: Start) -> "ProviderStream":
-        """A stream of the provider's events from `start`: its consumer made now; Unavailable when it cannot be."""
+        """A stream of the provider's events from `start`: its consumer made now; CopyUnavailable when it cannot be."""
         stream = ProviderStream(self, provider_id, integration_id, start)
         try:
-            self.link.run(stream.begin(), timeout=10)
+            self.link.run(self.on_link(stream.begin), timeout=10)
         except Exception as error:  # noqa: BLE001 - whatever NATS says, the client is told to come back
             log.warning("integrator stream unavailable: %r", error)
             stream.close()
-            raise Unavailable(str(error)) from error
+            raise CopyUnavailable(str(error)) from error
         return stream
+
+    async def on_link(self, step):
+        """`step(connection)` with this process's connection, opened now if it is not yet."""
+        return await step(await self.link.connection())
 
 
 class ProviderStream:
@@ -166,31 +170,31 @@ class ProviderStream:
             config.opt_start_time = self.start.since - timedelta(seconds=SKEW_SECONDS)
         return config
 
-    async def begin(self) -> None:
-        """Find what the stream still keeps, make the consumer and bind a pull subscription to it."""
-        nc = await self._streams.link.connection()
+    async def begin(self, nc) -> None:
+        """Find what the stream still keeps, make the consumer and bind a pull subscription to it (on `nc`)."""
         reply = await nc.request(f"$JS.API.STREAM.INFO.{provider_events.STREAM}", b"", timeout=5)
         answer = json.loads(reply.data)
         if "error" in answer:
-            raise Unavailable(answer["error"].get("description", "no stream"))
+            raise CopyUnavailable(answer["error"].get("description", "no stream"))
         self.gap = gap_of(answer.get("state") or {}, self.start)
         js = nc.jetstream(timeout=5)
         await js.add_consumer(provider_events.STREAM, self._config())
         self._subscription = await js.pull_subscribe_bind(consumer=self.name, stream=provider_events.STREAM)
 
-    async def _pull(self, wait: float) -> list:
+    async def pull(self, wait: float) -> list:
+        """The next events (up to BATCH), waiting `wait` seconds at most for the first; none when idle."""
         try:
             return await self._subscription.fetch(BATCH, timeout=wait)
         except asyncio.TimeoutError:  # nats.py's TimeoutError and FetchTimeoutError are ones too: idle
             return []
 
-    async def _end(self) -> None:
+    async def end(self, nc) -> None:
+        """Stop pulling and delete the consumer (on `nc`)."""
         if self._subscription is not None:
             try:
                 await self._subscription.unsubscribe()
             except Exception:  # noqa: BLE001 - a connection already gone has no subscription left
                 pass
-        nc = await self._streams.link.connection()
         if nc.is_connected:
             await nc.jetstream(timeout=5).delete_consumer(provider_events.STREAM, self.name)
 
@@ -200,7 +204,7 @@ class ProviderStream:
             return
         self._closed = True
         try:
-            self._streams.link.run(self._end(), timeout=5)
+            self._streams.link.run(self._streams.on_link(self.end), timeout=5)
         except Exception as error:  # noqa: BLE001 - the inactive threshold deletes it in a minute
             log.info("integrator stream consumer %s left to expire: %r", self.name, error)
         finally:
@@ -217,7 +221,7 @@ class ProviderStream:
                 if not self._streams.link.connected or client_left():
                     return  # NATS went away (the client resumes by cursor), or the client did
                 wait = max(0.5, min(FETCH_SECONDS, HEARTBEAT_SECONDS - 1 - (time.monotonic() - last_write)))
-                messages = self._streams.link.run(self._pull(wait), timeout=wait + 5)
+                messages = self._streams.link.run(self.pull(wait), timeout=wait + 5)
                 written = False
                 for message in messages:
                     frame = self.frame(message)

@@ -15,8 +15,8 @@ from services.common.internal_http import NotAuthenticated, NotFound, ServiceErr
 from ..access import login_required, provider_allowing
 from ..backends import orgs
 from ..forms import show_refusal
-from ..integrator_stream import (CLIENT_SOCKET_SECONDS, BadCursor, IntegratorStreams, Start, Unavailable, open_cursor,
-                                 parse_since, peer_left)
+from ..integrator_stream import (CLIENT_SOCKET_SECONDS, CopyUnavailable, ForeignCursor, IntegratorStreams, Start,
+                                 open_cursor, parse_since, peer_left)
 from ..render import htmx, render, see_other
 from .event_api import api_error
 
@@ -118,7 +118,7 @@ def events():
     try:
         start = Start(after=open_cursor(streams.cursor_key, provider_id, cursor)) if cursor else \
             Start(since=parse_since(request.args["since"])) if request.args.get("since") else Start()
-    except BadCursor:
+    except ForeignCursor:
         return _refusal(422, "Last-Event-ID is not a cursor of this provider's stream: resume from an event's id, "
                              "or start again with since.", "Last-Event-ID")
     except ValueError:
@@ -129,7 +129,7 @@ def events():
                         retry_after=FULL_RETRY_SECONDS)
     try:
         stream = streams.open(provider_id, integration_id, start)
-    except Unavailable:
+    except CopyUnavailable:
         return _refusal(503, "The event stream is not available now: try again shortly.",
                         retry_after=FULL_RETRY_SECONDS)
     connection = request.environ.get("gunicorn.socket")

@@ -1,4 +1,4 @@
-"""A Server-Sent Events reader for the tests of the integrator stream: the frames as they arrive, on a thread."""
+"""The integrator stream as tests use it: a credential, and a Server-Sent Events reader (frames as they arrive)."""
 from __future__ import annotations
 
 import queue
@@ -8,6 +8,13 @@ import time
 import requests
 
 STREAM_PATH = "/api/integrations/events"
+
+
+def credential(world, name: str = "SIEM") -> tuple[str, str]:
+    """A new credential of a `tests.support.StaffedProvider` (made by its admin): (client id, client secret)."""
+    made = world.backends.orgs.post(f"/providers/{world.provider_id}/integrations", world.admin.caller(),
+                                    {"name": name})
+    return made["client_id"], made["client_secret"]
 
 
 class EventStream:

@@ -14,15 +14,8 @@ from sqlalchemy import create_engine, text
 
 from services.common.config import Settings
 from tests.conftest import wait_for
-from tests.sse import STREAM_PATH, EventStream
+from tests.sse import STREAM_PATH, EventStream, credential
 from tests.support import StaffedProvider, everything_stored
-
-
-def credential(world: StaffedProvider, name: str = "SIEM") -> tuple[str, str]:
-    """A new credential of the provider (made by its admin): (client id, client secret)."""
-    made = world.backends.orgs.post(f"/providers/{world.provider_id}/integrations", world.admin.caller(),
-                                    {"name": name})
-    return made["client_id"], made["client_secret"]
 
 
 def integration_id(client_id: str) -> str:

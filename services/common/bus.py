@@ -134,8 +134,7 @@ async def publish_pending(js, engine, outbox_model, limit: int = RELAY_BATCH) ->
     are still marked and the failure is raised, so the relay waits and tries the rest again.
     """
     with Session(engine) as session:
-        rows = [(row.seq, row.event_id, row.subject, row.payload)
-                for row in pending_outbox(session, outbox_model, limit)]
+        rows = [tuple(row) for row in pending_outbox(session, outbox_model, limit)]
         if not rows:
             return 0
         if engine.dialect.name == "sqlite":

@@ -108,8 +108,8 @@ class UnitOfWork:
         if copies:
             now = utcnow()
             self.session.execute(insert(self._outbox_model.__table__), [
-                {"event_id": event.id, "subject": subject, "payload": event.to_json(), "created_at": now}
-                for subject, event in copies])
+                {"event_id": event.id, "subject": subject, "payload": event.as_published(),
+                 "created_at": now} for subject, event in copies])
             self._events_written = True
 
     def commit(self) -> None:
@@ -141,9 +141,10 @@ class UnitOfWork:
 
 
 def pending_outbox(session: Session, outbox_model, limit: int = 100):
-    """Unpublished outbox rows, oldest first; other relays skip rows locked by this one."""
+    """Unpublished outbox rows (seq, event_id, subject, payload), oldest first; other relays skip rows locked by
+    this one. Columns, not rows of the model: a relay reads hundreds at a time and needs nothing else."""
     statement = (
-        select(outbox_model)
+        select(outbox_model.seq, outbox_model.event_id, outbox_model.subject, outbox_model.payload)
         .where(outbox_model.published_at.is_(None))
         .order_by(outbox_model.seq)
         .limit(limit)

@@ -6,7 +6,7 @@ import hashlib
 import re
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -259,3 +259,24 @@ def test_one_stream_per_credential_and_at_most_the_process_cap_then_503(system, 
         with requests.get(system.url + STREAM_PATH, auth=keys[most], stream=True, timeout=10) as answer:
             return answer.status_code == 200
     wait_for(served, 10, 0.5, "a freed place")
+
+
+def test_the_hourly_chore_forgets_copies_published_a_day_ago_on_this_database(system):
+    from services.audit import domain, models
+    from services.common.database import make_engine, utcnow
+
+    engine = make_engine(system.database_urls["audit"])
+    now = utcnow()
+    ids = {age: str(uuid.uuid4()) for age in ("old", "recent")}
+    with engine.begin() as connection:  # rows already published: the running relay leaves them alone
+        for age, event_id in ids.items():
+            published = now - (timedelta(days=2) if age == "old" else timedelta(hours=1))
+            connection.execute(models.OutboxMessage.__table__.insert(), {
+                "event_id": event_id, "subject": "providers.chore.orgs.org.created", "payload": b"{}",
+                "created_at": published, "published_at": published})
+    assert domain.drop_published_copies(engine) >= 1
+    with engine.connect() as connection:
+        left = set(connection.execute(text("SELECT event_id FROM outbox WHERE event_id IN (:a, :b)"),
+                                      {"a": ids["old"], "b": ids["recent"]}).scalars())
+    engine.dispose()
+    assert left == {ids["recent"]}

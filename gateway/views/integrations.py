@@ -112,6 +112,11 @@ def events():
         verified = orgs().verify_integration(client_id, client_secret, connecting=True)
     except (NotAuthenticated, Throttled) as error:
         return _refusal(error.status, error.message, retry_after=error.retry_after)
+    except ServiceError as error:
+        if error.status < 500:
+            raise
+        return _refusal(503, "Part of Custodian is not answering right now: try again shortly.",
+                        retry_after=FULL_RETRY_SECONDS)
     streams: IntegratorStreams = current_app.extensions["integrator_streams"]
     provider_id, integration_id = verified["provider_id"], verified["integration_id"]
     cursor = request.headers.get("Last-Event-ID", "").strip()
@@ -142,7 +147,8 @@ def events():
         except ServiceError:
             return False  # revoked, or orgs not answering: end, the client comes back and is asked again
 
-    response = Response(stream_with_context(stream.frames(still_allowed, peer_left(connection))), mimetype="text/event-stream")
+    frames = stream.frames(still_allowed, peer_left(connection))
+    response = Response(stream_with_context(frames), mimetype="text/event-stream")
     response.call_on_close(stream.close)  # also when the client left before the first byte
     response.headers["X-Accel-Buffering"] = "no"  # a proxy passes each event on at once
     return response

@@ -280,3 +280,26 @@ def test_the_hourly_chore_forgets_copies_published_a_day_ago_on_this_database(sy
                                       {"a": ids["old"], "b": ids["recent"]}).scalars())
     engine.dispose()
     assert left == {ids["recent"]}
+
+
+def gateway_with(system, tmp_path, **changed):
+    """A gateway of its own (Flask's test client) on the running system, with some of its settings changed."""
+    from gateway.app import create_app
+
+    app = create_app(Settings.from_env("gateway", {**system.env, "CUSTODIAN_VAR": str(tmp_path), **changed}))
+    return app.test_client()
+
+
+def test_while_nats_or_orgs_is_away_a_stream_gets_a_clear_503_and_no_place_is_kept(system, quiet, tmp_path):
+    from embedded.__main__ import free_port
+
+    key = credential(quiet, "Away")
+    headers = {"Authorization": requests.auth._basic_auth_str(*key)}
+    no_nats = gateway_with(system, tmp_path, PROVIDER_EVENTS_NATS_URL=f"nats://127.0.0.1:{free_port()}")
+    for _ in range(2):  # the place taken for the first is given back: the second is refused the same way
+        refused = no_nats.get(STREAM_PATH, headers=headers)
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "10"
+        assert refused.json["message"] == "The event stream is not available now: try again shortly."
+    no_orgs = gateway_with(system, tmp_path, ORGS_URL=f"http://127.0.0.1:{free_port()}")
+    refused = no_orgs.get(STREAM_PATH, headers=headers)
+    assert refused.status_code == 503 and refused.json["object"] == "error"

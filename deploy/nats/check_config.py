@@ -278,7 +278,7 @@ GATEWAY_EVENTS_FORBIDDEN = (
     f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}.sse-x.providers.>",
     f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}.sse-x.orgs.>",
     f"$JS.API.CONSUMER.DURABLE.CREATE.{provider_events.STREAM}.sse-x",
-    f"$JS.API.CONSUMER.CREATE.ORGS.sse-x.orgs.>",
+    "$JS.API.CONSUMER.CREATE.ORGS.sse-x.orgs.>",
     f"$JS.API.STREAM.MSG.GET.{provider_events.STREAM}",
     f"$JS.API.DIRECT.GET.{provider_events.STREAM}",
     f"$JS.API.DIRECT.GET.{provider_events.STREAM}.providers.x.orgs.y",

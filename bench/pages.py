@@ -1,7 +1,8 @@
 """Pages under load: the Clients page (50 rows), its htmx partial, an organization's Members
-page, the provider's Event logs (12,000 events), billing, Sends, the demo sign-up pages (20 sessions) and the
-training hub (its settings, a branded hub page and a video's page) and a Service User's Clients dialog,
-against a bare Flask+Jinja 50-row table.
+page, the provider's Event logs (12,000 events), billing, Sends, the demo sign-up pages (20 sessions), the
+training hub (its settings, a branded hub page and a video's page), a Service User's Clients dialog, the
+provider's Policies, the Clients table filtered on Compliance and Integrations (10 credentials), against a
+bare Flask+Jinja 50-row table.
 
 Starts the `make run` system (bench/footprint.py's `start_system`), adds clients through the
 portal's own form until the demo provider has 50, writes 12,000 events into audit's table
@@ -42,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOAL = 0.5
 CLIENTS, EVENTS, CONNECTIONS = 50, 12_000, 8
 DEMO_SESSIONS = 20
+INTEGRATIONS = 10  # the most a provider may have (orgs: integrations.MAX_ACTIVE)
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 _TABLE = """<!doctype html><html><head><title>Clients</title></head><body><main><h1>Clients</h1>
@@ -167,6 +169,17 @@ def brand_hub(base: str, browser: requests.Session, provider_id: str) -> None:
         raise SystemExit(f"branding the training hub failed ({answer.status_code})")
 
 
+def add_integrations(base: str, browser: requests.Session, provider_id: str, count: int) -> None:
+    """`count` credentials of the integrator stream, made through the New credential dialog."""
+    for n in range(count):
+        form = browser.get(f"{base}/providers/{provider_id}/integrations/new")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text).group(1)
+        answer = browser.post(f"{base}/providers/{provider_id}/integrations/new",
+                              data={"csrf_token": token, "name": f"SIEM {n + 1}"})
+        if answer.status_code != 201:
+            raise SystemExit(f"a credential could not be made: {answer.status_code}")
+
+
 def add_events(audit_db: Path, provider_id: str, count: int) -> None:
     """`count` copies of one of the provider's stored events, a minute apart, into audit's table."""
     from services.audit.models import LoggedEvent
@@ -243,6 +256,7 @@ def main() -> None:
             add_events(var_dir / "audit.db", provider_id, EVENTS)
             add_demo_sessions(base, browser, provider_id, DEMO_SESSIONS)
             brand_hub(base, browser, provider_id)
+            add_integrations(base, browser, provider_id, INTEGRATIONS)
             clients = browser.get(f"{base}/providers/{provider_id}/clients").text
             organization_id = re.search(r"/organizations/(" + UUID + r")", clients).group(1)
             staff = browser.get(f"{base}/providers/{provider_id}/members").text
@@ -276,6 +290,9 @@ def main() -> None:
                 "Provider policies page (issue 18)": (port, f"/providers/{provider_id}/policies", cookie),
                 "Clients page, non-compliant only (issue 18)": (
                     port, f"/providers/{provider_id}/clients?compliance=non_compliant", cookie),
+                # Issue 18: the integrator stream's credentials (the most a provider may have).
+                f"Integrations page ({INTEGRATIONS} credentials)": (port, f"/providers/{provider_id}/integrations",
+                                                                    cookie),
             }
             for name, (target_port, path, headers) in targets.items():  # each answers before the load
                 answer = requests.get(f"http://127.0.0.1:{target_port}{path}", headers=headers, timeout=30)

@@ -26,9 +26,9 @@ from .backends import Backends
 from .refusals import elide, refusal_text
 from .render import htmx, render
 from .sessions import COOKIE, SessionsUnavailable, SessionStore
-from .views import (account, auth, billing, console, demo, event_api, events, hub_branding, invitations, items, mailbox,
-                    members, policies, portal, preferences, recovery, reports, send_access, sends, sharing, staff,
-                    transfer, training, two_factor, vault)
+from .views import (account, auth, billing, console, demo, event_api, events, hub_branding, integrations, invitations,
+                    items, mailbox, members, policies, portal, preferences, recovery, reports, send_access, sends,
+                    sharing, staff, transfer, training, two_factor, vault)
 from .views import passkeys  # noqa: F401 - its views join two_factor.bp (the two-step login settings)
 
 WEB = Path(__file__).resolve().parents[1] / "web"
@@ -40,7 +40,8 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 # What may be cached: the static files, and a hub's logo (its URL changes with it; it sets its own header).
 CACHEABLE = ("static", "training.logo")
 # What needs no session: a logo is the same for everyone, and is asked for on every hub page.
-SESSIONLESS = ("static", "healthz", "readyz", "metrics", "training.logo")
+# The integrator stream authenticates by its credential, never by a session.
+SESSIONLESS = ("static", "healthz", "readyz", "metrics", "training.logo", integrations.STREAM_ENDPOINT)
 # A logo's form carries a file of up to 256 KiB (orgs' limit), more once encoded: room for a larger
 # file, so that orgs refuses it with its message rather than the gateway with a bare "too large".
 BRANDING_UPLOAD_BYTES = 1024 * 1024
@@ -116,8 +117,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in (auth.bp, portal.bp, console.bp, members.bp, sharing.bp, items.bp, transfer.bp, two_factor.bp,
                       account.bp, policies.bp, recovery.bp, reports.bp, staff.bp, invitations.bp, vault.bp, preferences.bp,
                       events.bp, event_api.bp, sends.bp, send_access.bp, billing.bp, training.bp, demo.bp,
-                      hub_branding.bp):
+                      hub_branding.bp, integrations.bp):
         app.register_blueprint(blueprint)
+    integrations.install(app, settings)
     if settings.dev_mailbox:  # `make run` only: without it the page does not exist at all
         app.register_blueprint(mailbox.bp)
 

@@ -86,6 +86,10 @@ SENTENCES: dict[str, Callable[[dict, dict], str]] = {
     "provider.user.client_revoked": lambda d, c: _("Took client %(name)s from provider user %(email)s",
                                                    name=_client(d, c), email=_v(d, "email")),
     "provider.training_hub.updated": lambda d, c: _("Updated the training hub's branding"),
+    "provider.integration.created": lambda d, c: _("Created the integration credential %(name)s",
+                                                   name=_v(d, "name")),
+    "provider.integration.revoked": lambda d, c: _("Revoked the integration credential %(name)s",
+                                                   name=_v(d, "name")),
     "org.members.getting_started_sent": lambda d, c: _("Sent the getting started email to %(emails)s",
                                                        emails=", ".join(m.get("email", "") for m in
                                                                         d.get("members") or [] if isinstance(m, dict))

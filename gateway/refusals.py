@@ -112,6 +112,12 @@ REFUSALS = {
     "getting_started.nobody_selected": _l("Select the members to send the getting started email to."),
     "getting_started.not_members": _l("Choose members of this organization."),
     "getting_started.too_many": _l("Send the getting started email to at most %(most)s members at a time."),
+    "integration.name_length": _l("The name must be 1 to %(most)s characters long."),
+    "integration.not_found": _l("No such credential."),
+    "integration.too_many": _l("A provider can have at most %(most)s credentials: revoke one first."),
+    "integration.too_many_connections": _l("At most %(calls)s connections a minute per credential: try again in "
+                                           "%(wait)s s."),
+    "integration.wrong_credential": _l("The client id or client secret is wrong, or the credential was revoked."),
     "group.members_invalid": _l("Choose members of this organization (revoked members cannot be added)."),
     "group.name_missing": _l("Enter the group's name."),
     "group.name_taken": _l("This organization already has a group with this name."),

@@ -37,6 +37,8 @@ from pathlib import Path
 from nats.aio.client import ServerVersion
 from nats.js import JetStreamContext
 
+from gateway.integrator_stream import ProviderStream, Start
+from services.common import provider_events
 from services.common.bus import Consumer, ensure_stream, relay_wake_subject
 from services.common.catalogue import STREAMS
 from services.common.config import SERVICES, Settings
@@ -131,6 +133,11 @@ class RecordingConnection:
         def next() -> bytearray:
             return bytearray(b"recorded")
 
+    is_connected = True
+
+    def jetstream(self, **options) -> JetStreamContext:
+        return JetStreamContext(self, **options)
+
     async def subscribe(self, subject: str, *args, **kwargs):
         self.needs.subscribe.add(subject)
         return _Subscription()
@@ -146,14 +153,16 @@ class RecordingConnection:
         tokens = subject.split(".")
         if subject.startswith("$JS.API.STREAM.INFO.") and not self._streams_exist:
             return _Reply({"error": {"code": 404, "err_code": 10059, "description": "stream not found"}})
-        if subject.startswith("$JS.API.STREAM.CREATE."):
+        if subject.startswith("$JS.API.STREAM.CREATE.") or subject.startswith("$JS.API.STREAM.UPDATE."):
             config = json.loads(payload)
-            self.stream_subjects.extend(config["subjects"])
+            self.stream_subjects.extend(config.get("subjects") or [])
             return _Reply({"config": config, "state": {"messages": 0, "bytes": 0, "first_seq": 0, "last_seq": 0,
                                                        "consumer_count": 0}})
         if subject.startswith("$JS.API.STREAM.INFO."):
             return _Reply({"config": {"name": tokens[4]}, "state": {"messages": 0, "bytes": 0, "first_seq": 0,
                                                                      "last_seq": 0, "consumer_count": 0}})
+        if subject.startswith("$JS.API.CONSUMER.DELETE."):
+            return _Reply({"success": True})
         if subject.startswith("$JS.API.CONSUMER.INFO.") and self._existing is None:
             return _Reply({"error": {"code": 404, "err_code": 10014, "description": "consumer not found"}})
         if subject.startswith("$JS.API.CONSUMER.INFO."):
@@ -196,10 +205,15 @@ def consumer_needs(consumer: Consumer) -> Needs:
     return needs
 
 
-def stream_needs(service: str) -> tuple[Needs, list[str]]:
-    """What making sure `service`'s stream exists takes (services/common/bus.py, `ensure_stream`), and its subjects."""
+def stream_needs(service: str, config=None) -> tuple[Needs, list[str]]:
+    """What making sure `service`'s stream (or `config`'s) exists takes (services/common/bus.py, `ensure_stream`),
+    and its subjects: made when missing, and a stream kept for a time brought to a changed age."""
     connection = RecordingConnection(streams_exist=False)
-    _on_a_loop_of_its_own(ensure_stream(JetStreamContext(connection), service))
+    _on_a_loop_of_its_own(ensure_stream(JetStreamContext(connection), service, config))
+    if config is not None and config.max_age:
+        existing = RecordingConnection()  # its info names no age: the relay updates it
+        _on_a_loop_of_its_own(ensure_stream(JetStreamContext(existing), service, config))
+        connection.needs.publish |= existing.needs.publish
     return connection.needs, connection.stream_subjects
 
 
@@ -208,8 +222,9 @@ def required(service: str) -> Needs:
     settings = Settings.from_env(service, PLACEHOLDERS)
     consumers = importlib.import_module(f"services.{service}.events").consumers(settings)
     needs = Needs(subscribe={INBOX})
-    if service in STREAMS:  # the worker relays its outbox (audit publishes nothing)
-        stream, subjects = stream_needs(service)
+    worker = importlib.import_module(f"services.{service}.worker").WORKER
+    if worker.publishes:  # the worker relays its outbox (audit's: the integrators' per-provider copies)
+        stream, subjects = stream_needs(service, worker.stream(settings) if worker.stream else None)
         needs.publish |= stream.publish | set(subjects)  # its stream (made when missing), then its events
         needs.subscribe.add(relay_wake_subject(service))  # the web process's poke after a commit
     for consumer in consumers:
@@ -236,10 +251,49 @@ def web_needs() -> Needs:
     return needs
 
 
+async def _integrator_stream_needs() -> Needs:
+    connection = RecordingConnection()
+    stream = ProviderStream(None, PROVIDER, "integration", Start(after=41))
+    await stream.begin(connection)
+    await stream.pull(0.01)  # what each turn of a stream does
+    await stream.end(connection)
+    needs = connection.needs
+    # Each connection's consumer has a name of its own, and each credential its provider: any name, any provider.
+    needs.publish = {subject.replace(stream.name, "*").replace(PROVIDER, "*") for subject in needs.publish}
+    return needs
+
+
+def gateway_events_needs() -> Needs:
+    """What the gateway's integrator streams (gateway/integrator_stream.py) publish to and subscribe to."""
+    return _on_a_loop_of_its_own(_integrator_stream_needs())
+
+
+PROVIDER = "provider-id"
+# What would let the gateway's user read past one provider's filter, or touch anything but the copy:
+# an unfiltered or every-provider consumer, a durable, single messages by sequence, the consumers'
+# list, or publishing an event.
+GATEWAY_EVENTS_FORBIDDEN = (
+    f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}",
+    f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}.sse-x",
+    f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}.sse-x.providers.>",
+    f"$JS.API.CONSUMER.CREATE.{provider_events.STREAM}.sse-x.orgs.>",
+    f"$JS.API.CONSUMER.DURABLE.CREATE.{provider_events.STREAM}.sse-x",
+    "$JS.API.CONSUMER.CREATE.ORGS.sse-x.orgs.>",
+    f"$JS.API.STREAM.MSG.GET.{provider_events.STREAM}",
+    f"$JS.API.DIRECT.GET.{provider_events.STREAM}",
+    f"$JS.API.DIRECT.GET.{provider_events.STREAM}.providers.x.orgs.y",
+    f"$JS.API.CONSUMER.LIST.{provider_events.STREAM}",
+    f"$JS.API.CONSUMER.NAMES.{provider_events.STREAM}",
+    f"$JS.API.STREAM.PURGE.{provider_events.STREAM}",
+    "providers.x.orgs.org.created",
+)
+
+
 def required_by_user() -> dict[str, Needs]:
     """Each Custodian user of the CUSTODIAN account and what its processes publish to and subscribe to."""
     needed = {f"{service}-worker": required(service) for service in SERVICES}
     needed["web"] = web_needs()
+    needed["gateway-events"] = gateway_events_needs()
     return needed
 
 
@@ -264,6 +318,11 @@ def problems(config_text: str) -> list[str]:
                 if beyond:
                     found.append(f'{user} may {kind} to "{pattern}", which its processes do not need: '
                                  f"remove it from its {kind} allow list")
+    for pattern in sorted(publish.get("gateway-events", ())):
+        for subject in GATEWAY_EVENTS_FORBIDDEN:
+            if covers(pattern, subject):
+                found.append(f'gateway-events may publish to "{pattern}", which lets it publish "{subject}" and read '
+                             "past one provider's events: remove it from its publish allow list")
     return found
 
 

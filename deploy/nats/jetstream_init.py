@@ -13,8 +13,9 @@ The services create their streams themselves when they are missing (services/com
 process its bucket of used nonces (services/common/nonces.py), but with one replica:
 on a cluster that stream would live on one node and stop with it. This script creates them
 first, with the same configuration and `NATS_REPLICAS` replicas (3), so the services find
-them and use them as they are. First it checks (check_config.py) that custodian.conf allows
-every worker what the code makes it do. It also creates the integrators' copies: streams of the same
+them and use them as they are; so too audit's per-provider copy PROVIDER_EVENTS (kept
+PROVIDER_EVENTS_DAYS), which the gateway's integrator streams read. First it checks
+(check_config.py) that custodian.conf allows every worker what the code makes it do. It also creates the integrators' copies: streams of the same
 names and subjects in the INTEGRATION account, which keep the events CUSTODIAN exports to it
 (deploy/nats/custodian.conf). It is idempotent: a stream that exists keeps its data and only
 has its replica count raised when it has fewer.
@@ -32,6 +33,7 @@ from nats.js.errors import NotFoundError
 
 import check_config  # deploy/nats/check_config.py, beside this file
 from gateway.sessions import BUCKET
+from services.common import provider_events
 from services.common.bus import DUPLICATE_WINDOW_SECONDS
 from services.common.catalogue import STREAMS
 from services.common.config import SERVICES
@@ -129,6 +131,10 @@ async def main() -> None:
             await retrying(f"create stream {stream} ({account})", lambda service=service, stream=stream:
                            ensure(js, event_stream(service, stream), replicas, account))
         if account == "CUSTODIAN":
+            # Audit's per-provider copy, which the gateway's integrator streams read (ADR 26).
+            days = int(os.environ.get("PROVIDER_EVENTS_DAYS", str(provider_events.DEFAULT_DAYS)))
+            await retrying(f"create stream {provider_events.STREAM} ({account})", lambda: ensure(
+                js, provider_events.stream_config(days), replicas, account))
             for service in SERVICES:
                 await retrying(f"create KV bucket {nonce_bucket(service)} ({account})", lambda service=service:
                                ensure_bucket(js, nonce_bucket(service), NONCE_MEMORY_SECONDS, replicas, account))

@@ -152,6 +152,26 @@ class Orgs(BoundClient):
         """Remove a provider user."""
         self._delete(f"/providers/{provider_id}/staff/{provider_user_id}")
 
+    # --- the integrator stream's credentials ---------------------------------------------------
+
+    def integrations(self, provider_id: str) -> dict:
+        """The provider's credentials that still work (never their secrets), and how many it may have."""
+        return self._get(f"/providers/{provider_id}/integrations")
+
+    def create_integration(self, provider_id: str, name: str) -> dict:
+        """A new credential; the answer holds its secret, this once."""
+        return self._post(f"/providers/{provider_id}/integrations", {"name": name})
+
+    def revoke_integration(self, provider_id: str, integration_id: str) -> None:
+        """Revoke a credential: its open streams end within 15 seconds."""
+        self._delete(f"/providers/{provider_id}/integrations/{integration_id}")
+
+    def verify_integration(self, client_id: str, client_secret: str, connecting: bool) -> dict:
+        """Whose events a credential reads ({provider_id, integration_id}); NotAuthenticated when wrong or revoked,
+        Throttled past its connections a minute (`connecting`: a new stream, not a running one's re-check)."""
+        return self._post("/integrations/verify", {"client_id": client_id, "client_secret": client_secret,
+                                                   "connecting": connecting})
+
     # --- the training hub ---------------------------------------------------------------------
 
     def hub_branding(self, provider_id: str) -> dict:

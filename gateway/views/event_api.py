@@ -75,11 +75,13 @@ def change_retention(organization_id: str):
     return _settings_page(organization, form, status=422)
 
 
-def _api_error(status: int, message: str, field: str | None = None, retry_after: int | None = None):
+def api_error(status: int, message: str, field: str | None = None, retry_after: int | None = None,
+              realm: str = REALM):
+    """A public API's refusal as JSON; a 401 names how to authenticate (`realm`)."""
     response = jsonify({"object": "error", "message": message, **({"field": field} if field else {})})
     response.status_code = status
     if status == 401:
-        response.headers["WWW-Authenticate"] = REALM
+        response.headers["WWW-Authenticate"] = realm
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     response.headers["Cache-Control"] = "no-store"
@@ -101,10 +103,10 @@ def public_events():
     Bitwarden's public API lists them; `continuationToken` asks for the next (older) page."""
     credentials = request.authorization
     if credentials is None or credentials.type != "basic" or not credentials.username:
-        return _api_error(401, "Authenticate with HTTP Basic: your API key's client_id and client_secret.")
+        return api_error(401, "Authenticate with HTTP Basic: your API key's client_id and client_secret.")
     unknown = sorted(set(request.args) - set(PUBLIC_PARAMETERS))
     if unknown:
-        return _api_error(422, f"Unknown parameter: {unknown[0]}.", unknown[0])
+        return api_error(422, f"Unknown parameter: {unknown[0]}.", unknown[0])
     query = {name: request.args.get(parameter, "")[:1000] for parameter, name in PUBLIC_PARAMETERS.items()}
     # A token longer than any cursor is damaged: cut, audit says so in its own words.
     query["continuation_token"] = query["continuation_token"][:MAX_CURSOR]
@@ -114,7 +116,7 @@ def public_events():
     except ServiceError as error:
         if error.status in (401, 422, 429):
             field = API_FIELDS.get(error.field or "", error.field)
-            return _api_error(error.status, error.message, field, error.retry_after)
+            return api_error(error.status, error.message, field, error.retry_after)
         raise
     response = jsonify({"object": "list", "data": [public_event(event) for event in found["events"]],
                         "continuationToken": found["continuation_token"]})

@@ -59,19 +59,32 @@ async def connect(url: str, name: str, **options):
     )
 
 
-async def ensure_stream(js, service: str) -> None:
-    """Create (or keep) the file-backed stream that holds `service`'s events."""
-    config = api.StreamConfig(
+def event_stream_config(service: str) -> api.StreamConfig:
+    """The file-backed stream that holds `service`'s events, kept without limits."""
+    return api.StreamConfig(
         name=STREAMS[service],
         subjects=[f"{service}.>"],
         storage=api.StorageType.FILE,
         retention=api.RetentionPolicy.LIMITS,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
     )
+
+
+async def ensure_stream(js, service: str, config: api.StreamConfig | None = None) -> None:
+    """Create (or keep) the stream a relay publishes to: `service`'s events, or `config`'s.
+
+    A stream kept for a time (`max_age`, audit's copy) follows a changed setting: its age is
+    updated in place; its messages stay."""
+    config = config or event_stream_config(service)
     try:
-        await js.stream_info(config.name)
+        info = await js.stream_info(config.name)
     except NotFoundError:
         await js.add_stream(config)
+        return
+    if config.max_age and int(info.config.max_age or 0) != int(config.max_age):
+        current = info.config
+        current.max_age = config.max_age
+        await js.update_stream(current)
 
 
 async def key_value_bucket(js, name: str, ttl: float):
@@ -121,8 +134,7 @@ async def publish_pending(js, engine, outbox_model, limit: int = RELAY_BATCH) ->
     are still marked and the failure is raised, so the relay waits and tries the rest again.
     """
     with Session(engine) as session:
-        rows = [(row.seq, row.event_id, row.subject, row.payload)
-                for row in pending_outbox(session, outbox_model, limit)]
+        rows = [tuple(row) for row in pending_outbox(session, outbox_model, limit)]
         if not rows:
             return 0
         if engine.dialect.name == "sqlite":
@@ -152,8 +164,10 @@ async def publish_pending(js, engine, outbox_model, limit: int = RELAY_BATCH) ->
     return len(published)
 
 
-async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Event, wake: asyncio.Event) -> None:
-    """Publish the outbox of `service` until `stop` is set; NATS down means events wait.
+async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Event, wake: asyncio.Event,
+                        stream: api.StreamConfig | None = None) -> None:
+    """Publish the outbox of `service` (to its own stream, or `stream`) until `stop` is set; NATS down means
+    events wait.
 
     It publishes when `wake` is set (a unit of work committed events) and every
     RELAY_FALLBACK_SECONDS anyway, so a poke lost on the way only delays an event.
@@ -164,7 +178,7 @@ async def relay_forever(js, engine, outbox_model, service: str, stop: asyncio.Ev
         wake.clear()
         try:
             if not ready:
-                await ensure_stream(js, service)
+                await ensure_stream(js, service, stream)
                 ready = True
             published = await publish_pending(js, engine, outbox_model)
         except (NatsError, *PASSING_FAULTS) as error:
@@ -266,6 +280,11 @@ class NatsLink:
             if self._nc is None:
                 self._nc = await connect(self._url, name=self._name)
         return self._nc
+
+    @property
+    def connected(self) -> bool:
+        """Whether the connection is open and up now (never opened counts as not)."""
+        return self._nc is not None and self._nc.is_connected
 
     def run(self, coroutine, timeout: float):
         """Run `coroutine` on this link's loop and return its result."""

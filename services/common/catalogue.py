@@ -220,6 +220,13 @@ CATALOGUE: dict[str, EventSpec] = {
                   "Someone who manages an organization's members had identity mail them the \"Getting started\" "
                   "email of their provider's training hub (`members`: each one's member_id, email and user_id).",
                   ("organization_id", "organization_name", "managing_provider_id", "hub_name", "members"), "members"),
+        EventSpec("orgs", "provider.integration.created", 9116, "Custodian_Provider_IntegrationCreated",
+                  "A Provider Admin created a read-only credential of the provider's event stream (its secret is "
+                  "shown once and never carried by an event).", ("provider_id", "integration_id", "name"),
+                  "provider"),
+        EventSpec("orgs", "provider.integration.revoked", 9117, "Custodian_Provider_IntegrationRevoked",
+                  "A Provider Admin revoked a credential of the provider's event stream: its streams end within "
+                  "15 seconds.", ("provider_id", "integration_id", "name"), "provider"),
         EventSpec("orgs", "provider.user.client_granted", 9118, "Custodian_ProviderUser_ClientGranted",
                   "A Provider Admin gave a client to a Service User limited to chosen clients: the client's org key "
                   "is wrapped to them (in the provider's log and the client's).",

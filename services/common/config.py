@@ -264,6 +264,12 @@ class Settings:
     password_hashing: PasswordHashing = PasswordHashing()
     # audit only: how long an organization's events are kept unless its owners chose otherwise
     event_retention_days: int = 365
+    # audit (and nats-init): how long the per-provider copy of the events is kept (ADR 26)
+    provider_events_days: int = 30
+    # gateway only: where its integrator streams read the copy (a CUSTODIAN user of its own in
+    # production; NATS_URL by default), and how many streams one process serves at once
+    provider_events_nats_url: str = ""
+    integration_streams: int = 4
     # Sends (ADR 19): the largest file, in plaintext bytes (gateway and orgs); where orgs keeps the
     # sealed parts: a local directory (default var/sends) or an S3-compatible bucket, under a prefix.
     send_max_file_bytes: int = 100 * MB
@@ -307,6 +313,12 @@ class Settings:
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, 5),
             metrics_token=_metrics_token(env),
             event_retention_days=_count(env, "EVENT_RETENTION_DAYS", 365, 3650, lowest=30),
+            provider_events_days=_count(env, "PROVIDER_EVENTS_DAYS", 30, 30, lowest=1),
+            provider_events_nats_url=env.get("PROVIDER_EVENTS_NATS_URL", "").strip()
+            or env.get("NATS_URL", "nats://127.0.0.1:4222"),
+            # A stream holds a gunicorn thread: at most half of them (WEB_THREADS), so pages still answer.
+            integration_streams=_count(env, "INTEGRATION_STREAMS",
+                                       max(1, _count(env, "WEB_THREADS", 4, 1000, lowest=1) // 2), 1000, lowest=1),
             send_max_file_bytes=_count(env, "SEND_MAX_FILE_BYTES", 100 * MB, 1024 * 1024 * MB),
             send_store=_send_store(env),
             send_store_dir=Path(env.get("SEND_STORE_DIR", "").strip() or var_dir / "sends"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import JSON, Column, LargeBinary, event
+from sqlalchemy import JSON, Column, LargeBinary, event, insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -102,6 +102,16 @@ class UnitOfWork:
         )
         self._events_written = True
 
+    def publish_all(self, copies: list[tuple[str, Event]]) -> None:
+        """Record each (subject, event) in the outbox of this transaction, in one insert: the relay
+        publishes the event on that subject rather than its own (audit's per-provider copies)."""
+        if copies:
+            now = utcnow()
+            self.session.execute(insert(self._outbox_model.__table__), [
+                {"event_id": event.id, "subject": subject, "payload": event.as_published(),
+                 "created_at": now} for subject, event in copies])
+            self._events_written = True
+
     def commit(self) -> None:
         """Make the changes and their events durable."""
         self.session.commit()
@@ -131,9 +141,10 @@ class UnitOfWork:
 
 
 def pending_outbox(session: Session, outbox_model, limit: int = 100):
-    """Unpublished outbox rows, oldest first; other relays skip rows locked by this one."""
+    """Unpublished outbox rows (seq, event_id, subject, payload), oldest first; other relays skip rows locked by
+    this one. Columns, not rows of the model: a relay reads hundreds at a time and needs nothing else."""
     statement = (
-        select(outbox_model)
+        select(outbox_model.seq, outbox_model.event_id, outbox_model.subject, outbox_model.payload)
         .where(outbox_model.published_at.is_(None))
         .order_by(outbox_model.seq)
         .limit(limit)

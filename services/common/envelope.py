@@ -34,6 +34,8 @@ class Event:
     traceparent: str | None = None
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # The bytes it arrived as, when it was read from the bus: passed on as they are (audit's copies).
+    raw: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def spec(self):
@@ -59,6 +61,10 @@ class Event:
                 attributes[name] = str(value)
         return _FORMAT.write(CloudEvent(attributes=attributes, data=self.data))
 
+    def as_published(self) -> bytes:
+        """This event as its producer published it: the bytes it was read from, else `to_json()`."""
+        return self.raw if self.raw is not None else self.to_json()
+
     @classmethod
     def from_json(cls, raw: bytes) -> "Event":
         """Parse a structured CloudEvent; MalformedEvent if it is not one of ours."""
@@ -82,5 +88,6 @@ class Event:
             subject=attributes.get("subject") or "",
             id=attributes["id"],
             time=time,
+            raw=bytes(raw),
             **{name: attributes.get(name) for name in EXTENSIONS},
         )

@@ -86,6 +86,7 @@ FIELDS: dict[str, dict] = {
     "has_password": FLAG,
     "hub_name": nullable({"type": "string", "minLength": 1, "maxLength": 50}),
     "include_clients": {"type": "string", "maxLength": 100},
+    "integration_id": ID,
     "invoice_id": ID,
     "logo_version": nullable({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
     "managing_provider_id": nullable(ID),
@@ -156,6 +157,8 @@ OVERRIDES: dict[str, dict[str, dict]] = {
     "provider.training_hub.updated": {"changed": listing({"enum": ["hub_name", "support_email", "support_url",
                                                                    "logo"]}, unique=True)},
     "provider.user.updated": {"role": PROVIDER_ROLE, "changed": listing({"enum": ["role", "scoped"]}, unique=True)},
+    **{t: {"name": {"type": "string", "minLength": 1, "maxLength": 50}} for t in CATALOGUE
+       if t.startswith("provider.integration.")},
     "invoice.issued": {"status": {"const": "open"}},
     "invoice.paid": {"status": {"const": "paid"}},
     "invoice.voided": {"status": {"const": "void"}},

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Callable
 
 from nats.errors import NoServersError
+from nats.js import api
 from sqlalchemy.exc import OperationalError
 
 from .bus import connect, relay_forever, relay_wake_subject
@@ -45,8 +46,9 @@ async def _repeat(chore: Chore, engine, settings: Settings, stop: asyncio.Event)
 
 
 async def run_worker(settings: Settings, models, consumers: list[Consumer], publishes: bool = True,
-                     stop: asyncio.Event | None = None, chores: tuple[Chore, ...] = ()) -> None:
-    """Relay the outbox of `settings.process` and run `consumers` until stopped.
+                     stop: asyncio.Event | None = None, chores: tuple[Chore, ...] = (),
+                     stream: api.StreamConfig | None = None) -> None:
+    """Relay the outbox of `settings.process` (to its stream, or `stream`) and run `consumers` until stopped.
 
     SIGTERM and SIGINT stop it gracefully: the batch in hand is applied and acked first.
     """
@@ -76,7 +78,7 @@ async def run_worker(settings: Settings, models, consumers: list[Consumer], publ
         # Every instance of the worker is poked; SKIP LOCKED shares the rows out between them.
         await nc.subscribe(relay_wake_subject(settings.process), cb=poked)
         tasks.append(asyncio.create_task(relay_forever(js, engine, models.OutboxMessage, settings.process, stop,
-                                                       wake)))
+                                                       wake, stream)))
     tasks.extend(asyncio.create_task(_repeat(chore, engine, settings, stop)) for chore in chores)
     log.info("worker of %s started: %d consumers", settings.process, len(consumers))
     stopping = asyncio.create_task(stop.wait())
@@ -121,11 +123,13 @@ class ServiceWorker:
     consumers: Callable[[Settings], list[Consumer]]
     publishes: bool = True
     chores: tuple[Chore, ...] = field(default=())
+    # The stream its relay publishes to, when not its own service's (audit's copy for integrators).
+    stream: Callable[[Settings], api.StreamConfig] | None = None
 
     async def run(self, settings: Settings, stop: asyncio.Event | None = None) -> None:
         """Run this worker with `settings` until stopped (see `run_worker`)."""
         await run_worker(settings, self.models, self.consumers(settings), self.publishes, stop=stop,
-                         chores=self.chores)
+                         chores=self.chores, stream=self.stream(settings) if self.stream else None)
 
 
 def main(worker: ServiceWorker) -> None:

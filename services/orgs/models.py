@@ -52,6 +52,23 @@ class TrainingHubBranding(OrgsTable, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class IntegrationCredential(OrgsTable, table=True):
+    """A provider's read-only credential of the integrator stream (ADR 26): it sees that provider's events
+    only. Its secret is kept as a SHA-256 and shown once, when made; a revoked one stays, for the record."""
+
+    __tablename__ = "integration_credentials"
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    provider_id: str = Field(foreign_key="providers.id", index=True, max_length=36)
+    name: str = Field(max_length=50)
+    secret_sha256: str = Field(max_length=64)
+    created_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None  # written at most once a minute
+    revoked_at: datetime | None = None
+    window_start: datetime | None = None  # the current minute of its connect limit, and the connects in it
+    window_calls: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
 class ProviderUser(OrgsTable, table=True):
     """A member of a provider's staff; confirmed once the provider key is wrapped to them, or, when
     scoped to chosen clients (ADR 27), once those clients' org keys are (never the provider key)."""

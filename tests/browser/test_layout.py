@@ -82,7 +82,8 @@ def test_the_tour_covers_every_page(stops):
             "send-new", "account", "two-step-login", "login", "register", "send-recipient", "training",
             "training-registration", "training-import", "training-videos", "training-video",
             "training-two-step-login", "training-passkey", "training-guides", "training-apps", "demo-sessions",
-            "demo-session-new", "demo-sign-up", "demo-sign-up-public", "provider-training-hub"} <= names
+            "demo-session-new", "demo-sign-up", "demo-sign-up-public", "provider-training-hub",
+            "provider-integrations", "integration-new"} <= names
 
 
 def test_no_page_is_wider_than_a_phone(visits):

@@ -78,6 +78,9 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     for name, label in (("provider-members", "Members"), ("provider-event-logs", "Event logs"),
                         ("provider-reports", "Reports"), ("provider-training-hub", "Training hub")):
         stops.append(Stop(name, _link(page, provider_nav, label)))
+    # Integrations: the credentials of the event stream, and its New credential dialog as a page.
+    visit("provider-integrations", _link(page, provider_nav, "Integrations"))
+    stops.append(Stop("integration-new", _link(page, "main", "New credential")))
     visit("billing-subscription", _link(page, provider_nav, "Billing"))
     for name, label in (("billing-history", "Billing history"), ("billing-payment-method", "Payment method"),
                         ("billing-information", "Billing information")):

@@ -2,6 +2,7 @@
 SMTP sink and SQLite files; Ctrl-C stops every process; a second run reuses the data."""
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -11,8 +12,11 @@ import sys
 import threading
 from pathlib import Path
 
+import nats
+
 from embedded.__main__ import free_port
 from tests.conftest import ROOT, wait_for
+from tests.sse import EventStream
 from tests.support import Visitor
 
 
@@ -62,6 +66,27 @@ def interrupt(process: subprocess.Popen, var_dir: Path) -> None:
     wait_for(lambda: not processes_of(var_dir), 30, 0.2, "every process of the system to stop")
 
 
+def integrators_read_the_demo_providers_events(visitor: Visitor, nats_port: int) -> None:
+    """Audit's relay made the per-provider copy, and a credential made in Integrations streams it (ADR 26)."""
+    async def copy_state():
+        nc = await nats.connect(f"nats://127.0.0.1:{nats_port}")
+        try:
+            return (await nc.jetstream().stream_info("PROVIDER_EVENTS")).state.messages
+        finally:
+            await nc.close()
+    wait_for(lambda: asyncio.run(copy_state()) > 0, 30, 0.5, "the demo's events to be copied to PROVIDER_EVENTS")
+    provider_id = re.search(r'href="/providers/([0-9a-f-]{36})/clients"', visitor.last_html).group(1)
+    made = visitor.submit(f"/providers/{provider_id}/integrations/new", {"name": "Make run"})
+    key = tuple(re.search(rf'<code id="{name}">([^<]+)</code>', made.text).group(1)
+                for name in ("client-id", "client-secret"))
+    stream = EventStream(visitor.base, key, since="2000-01-01T00:00:00Z")
+    try:
+        frame = stream.next(20, kinds=("provider.created",))
+        assert frame is not None and frame["data"]["providerid"] == provider_id
+    finally:
+        stream.close()
+
+
 def test_make_run_starts_everything_prints_the_login_stops_on_ctrl_c_and_reuses_its_data(tmp_path):
     var_dir = tmp_path / "var"
     process, found, log = start(var_dir)
@@ -76,6 +101,7 @@ def test_make_run_starts_everything_prints_the_login_stops_on_ctrl_c_and_reuses_
         # services' gunicorn and the gateway's (a master and a worker each), and one process for every
         # service's worker and the mail sink: 16, where one gunicorn per service made 45.
         assert len(processes_of(var_dir)) <= 16
+        integrators_read_the_demo_providers_events(visitor, found["nats_port"])
     finally:
         interrupt(process, var_dir)
     assert process.returncode == 0  # Ctrl-C is how it is meant to end, not a failure

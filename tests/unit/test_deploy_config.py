@@ -68,7 +68,7 @@ def test_only_the_relays_that_exist_are_poked_and_each_worker_hears_only_its_own
     assert check_config.problems(hears_orgs) == [
         f'identity-worker may subscribe to "{relay_wake_subject("orgs")}", which its processes do not need: '
         "remove it from its subscribe allow list"]
-    audit_hears = with_user_changed("audit-worker", '["_INBOX.>"]', '["_INBOX.>", "custodian.>"]')
+    audit_hears = with_user_changed("audit-worker", '"custodian.outbox.audit"]', '"custodian.outbox.audit", "custodian.>"]')
     assert check_config.problems(audit_hears) == [
         'audit-worker may subscribe to "custodian.>", which its processes do not need: '
         "remove it from its subscribe allow list"]
@@ -117,3 +117,34 @@ def test_every_gunicorn_of_production_shares_its_workers_metrics():
     assert len(commands) == 5  # the four services and the gateway
     for command in commands:
         assert command.startswith('command: ["gunicorn", "--config", "deploy/gunicorn.conf.py",'), command
+
+
+def test_audits_relay_may_publish_the_copies_and_make_their_stream():
+    needs = check_config.required("audit")
+    assert {"providers.>", "$JS.API.STREAM.CREATE.PROVIDER_EVENTS", "$JS.API.STREAM.INFO.PROVIDER_EVENTS",
+            "$JS.API.STREAM.UPDATE.PROVIDER_EVENTS"} <= needs.publish
+    assert relay_wake_subject("audit") in needs.subscribe
+    refused = with_user_changed("audit-worker", '"providers.>"', "")
+    assert check_config.problems(refused) == [
+        'audit-worker may not publish to "providers.>": add it to its publish allow list']
+
+
+def test_the_gateway_streams_through_filtered_consumers_only():
+    needs = check_config.gateway_events_needs()
+    assert needs.publish == {"$JS.API.STREAM.INFO.PROVIDER_EVENTS",
+                             "$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.*.providers.*.>",
+                             "$JS.API.CONSUMER.MSG.NEXT.PROVIDER_EVENTS.*", "$JS.API.CONSUMER.DELETE.PROVIDER_EVENTS.*"}
+
+
+@pytest.mark.parametrize("widened, why", [
+    ('"$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.*"', "$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.sse-x"),
+    ('"$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.>"', "$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.sse-x"),
+    ('"$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.*.>"', "$JS.API.CONSUMER.CREATE.PROVIDER_EVENTS.sse-x.providers.>"),
+    ('"$JS.API.DIRECT.GET.PROVIDER_EVENTS.>"', "$JS.API.DIRECT.GET.PROVIDER_EVENTS.providers.x.orgs.y"),
+    ('"$JS.API.STREAM.MSG.GET.PROVIDER_EVENTS"', "$JS.API.STREAM.MSG.GET.PROVIDER_EVENTS"),
+    ('"providers.>"', "providers.x.orgs.org.created")])
+def test_an_unfiltered_consumer_or_a_read_by_sequence_for_the_gateway_is_refused(widened, why):
+    config = with_user_changed("gateway-events", '"$JS.API.STREAM.INFO.PROVIDER_EVENTS"',
+                               f'"$JS.API.STREAM.INFO.PROVIDER_EVENTS" {widened}')
+    found = check_config.problems(config)
+    assert any(f'may publish to {widened}, which lets it publish "{why}"' in problem for problem in found), found

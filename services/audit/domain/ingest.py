@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, tuple_, update
 from sqlmodel import select
 
+from services.common import provider_events
 from services.common.envelope import Event
 
 from ..models import ClientLink, KnownUser, LogActor, LoggedEvent
@@ -30,13 +31,17 @@ def record_all(uow, events: list[Event]) -> None:
     """Keep a batch of new events in the log in one statement, and the projections it feeds.
 
     One row per event as its producer published it; an event already logged makes the whole
-    batch fail (the consumer then records each event alone, through `record`).
+    batch fail (the consumer then records each event alone, through `record`). Each event with a
+    roll-up provider is copied, in the same transaction, to that provider's subject of the
+    integrators' stream (ADR 26): the stream and the "All clients" log agree by construction.
     """
     known = _learn_users(uow, events)
     rollups = _follow_client_links(uow, events)
     uow.session.execute(insert(LoggedEvent.__table__), [_row(event, known, rollup)
                                                         for event, rollup in zip(events, rollups)])
     _note_actors(uow, events)
+    uow.publish_all([(provider_events.subject_of(rollup, event.spec), event)
+                     for event, rollup in zip(events, rollups) if provider_events.is_provider_id(rollup)])
 
 
 def _learn_users(uow, events: list[Event]) -> dict[str, tuple[str, str]]:

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 from services.common.database import utcnow
 from services.common.errors import Invalid
 
-from ..models import LoggedEvent, LogSettings
+from ..models import LoggedEvent, LogSettings, OutboxMessage
 
+COPIES_KEPT = timedelta(days=1)  # a published copy's outbox row, kept a day to tell what was sent
 MIN_RETENTION_DAYS = 30
 MAX_RETENTION_DAYS = 3650
 PURGE_BATCH = 5000  # rows per transaction: a purge never holds the log's table for long
@@ -68,4 +69,21 @@ def purge(engine, default_days: int, now: datetime | None = None) -> int:
                 break
     if total:
         log.info("retention: deleted %d events", total)
+    return total
+
+
+def drop_published_copies(engine, now: datetime | None = None) -> int:
+    """Delete the outbox rows of copies published more than a day ago, PURGE_BATCH a transaction (at
+    most PURGE_BATCHES_PER_TICK); how many were deleted. The stream keeps the copies themselves."""
+    before, total = (now or utcnow()) - COPIES_KEPT, 0
+    for _ in range(PURGE_BATCHES_PER_TICK):
+        with Session(engine) as session:
+            oldest = select(OutboxMessage.seq).where(OutboxMessage.published_at < before) \
+                .order_by(OutboxMessage.seq).limit(PURGE_BATCH)
+            deleted = session.exec(delete(OutboxMessage).where(OutboxMessage.seq.in_(oldest.scalar_subquery()))) \
+                .rowcount
+            session.commit()
+        total += deleted
+        if deleted < PURGE_BATCH:
+            break
     return total

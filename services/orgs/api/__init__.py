@@ -6,4 +6,4 @@ from apiflask import APIBlueprint
 
 bp = APIBlueprint("orgs", __name__)
 
-from . import clients, event_logs, members, personal, policies, reports, sends, sharing, staff, training_hub, vault  # noqa: E402,F401 - they register their views on bp
+from . import clients, event_logs, integrations, members, personal, policies, reports, sends, sharing, staff, training_hub, vault  # noqa: E402,F401 - they register their views on bp

@@ -62,6 +62,8 @@ PROVIDER_ACTIONS = {
     "brand_training_hub": ("admin",),
     # Policies in force in every client (ADR 28): a client may tighten them, never loosen them.
     "manage_provider_policies": ("admin",),
+    # Credentials of the integrator stream hand every event of every client to another system (ADR 26).
+    "manage_integrations": ("admin",),
 }
 
 # The access levels on a collection that let a member change its items, and those that show passwords too.

@@ -14,6 +14,7 @@ from gateway import keyring
 from gateway.backends import Backends
 from gateway.crypto import KdfParams, SymmetricKey
 from gateway.seed import DemoUser, open_account
+from services.common.bus import LoopThread
 from services.common.config import SERVICES
 from services.common.internal_auth import HEADER, Caller, CallerSigner, ClaimSigner, InternalRequest
 
@@ -53,6 +54,16 @@ class Visitor:
 
     def log_in(self, email: str, password: str) -> requests.Response:
         return self.submit("/login", {"email": email, "master_password": password})
+
+
+# Tests await NATS on a loop of their own: Playwright's sync API, once a browser test has run, keeps an event
+# loop running in the main thread, where asyncio.run() is refused.
+_BUS_LOOP = LoopThread()
+
+
+def on_bus(coroutine, timeout: float = 60):
+    """Run `coroutine` (a test's own NATS calls) to its end and return its result."""
+    return _BUS_LOOP.run(coroutine, timeout)
 
 
 def service_backends(system) -> Backends:

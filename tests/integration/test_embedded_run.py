@@ -2,7 +2,6 @@
 SMTP sink and SQLite files; Ctrl-C stops every process; a second run reuses the data."""
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -17,7 +16,7 @@ import nats
 from embedded.__main__ import free_port
 from tests.conftest import ROOT, wait_for
 from tests.sse import EventStream
-from tests.support import Visitor
+from tests.support import Visitor, on_bus
 
 
 def processes_of(var_dir: Path) -> list[int]:
@@ -74,7 +73,7 @@ def integrators_read_the_demo_providers_events(visitor: Visitor, nats_port: int)
             return (await nc.jetstream().stream_info("PROVIDER_EVENTS")).state.messages
         finally:
             await nc.close()
-    wait_for(lambda: asyncio.run(copy_state()) > 0, 30, 0.5, "the demo's events to be copied to PROVIDER_EVENTS")
+    wait_for(lambda: on_bus(copy_state()) > 0, 30, 0.5, "the demo's events to be copied to PROVIDER_EVENTS")
     provider_id = re.search(r'href="/providers/([0-9a-f-]{36})/clients"', visitor.last_html).group(1)
     made = visitor.submit(f"/providers/{provider_id}/integrations/new", {"name": "Make run"})
     key = tuple(re.search(rf'<code id="{name}">([^<]+)</code>', made.text).group(1)

@@ -3,7 +3,6 @@ cannot lower, carried to every client once by orgs' worker (mails and revocation
 events come again), the Compliance column and its filter, and identity away while a client is applied."""
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
@@ -21,7 +20,7 @@ from services.orgs.events import consumers
 from gateway.crypto import wrap
 from tests.conftest import TEST_SECRETS, free_port, wait_for
 from tests.integration.test_two_factor import turn_on_authenticator
-from tests.support import StaffedProvider
+from tests.support import StaffedProvider, on_bus
 
 STRICT = {"min_length": 16, "min_score": 2, "require_upper": True, "require_lower": False, "require_digits": True,
           "require_special": False}
@@ -143,7 +142,7 @@ def _published_again(system, events: list[Event]) -> None:
                                                      headers={"Nats-Msg-Id": str(uuid.uuid4())})
         finally:
             await connection.close()
-    asyncio.run(send())
+    on_bus(send())
 
 
 def _consumers_idle(system, *names: str) -> bool:
@@ -154,7 +153,7 @@ def _consumers_idle(system, *names: str) -> bool:
         finally:
             await connection.close()
         return all(info.num_pending == 0 and info.num_ack_pending == 0 for info in infos)
-    return asyncio.run(ask())
+    return on_bus(ask())
 
 
 def test_requiring_two_step_login_on_the_provider_revokes_in_every_client_once(system, smtp, msp):

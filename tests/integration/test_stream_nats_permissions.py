@@ -19,6 +19,7 @@ from services.common.bus import ensure_stream
 from services.common.catalogue import spec_for
 from services.common.envelope import Event
 from tests.conftest import NATS_BINARY, ROOT, wait_for
+from tests.support import on_bus
 
 PASSWORDS = {name: f"s{uuid.uuid4().hex}" for name in (
     "ROUTE", "ADMIN", "IDENTITY_WORKER", "ORGS_WORKER", "BILLING_WORKER", "AUDIT_WORKER", "WEB", "GATEWAY",
@@ -96,4 +97,4 @@ def test_audit_fills_the_copy_and_the_gateway_reads_one_provider_through_a_filte
             await audit.close()
             await gateway.close()
 
-    asyncio.run(scenario())
+    on_bus(scenario())

@@ -46,12 +46,36 @@ class Mirror:
         if self.state_path.exists():
             self.cursor = json.loads(self.state_path.read_text()).get("cursor")
         if out.exists():
+            self._drop_a_cut_line()
             with out.open("rb") as lines:
                 for line in deque(lines, maxlen=REMEMBERED):
                     try:
                         self.seen.append(json.loads(line)["id"])
                     except (ValueError, KeyError, TypeError):
-                        continue  # a line cut short by a crash: its event comes again and is written whole
+                        continue  # not one of ours: kept as it is, never read as an event
+
+    def _drop_a_cut_line(self) -> None:
+        """Cut a last line a crash left without its newline: its event comes again and is written whole,
+        on a line of its own rather than glued to the broken one."""
+        with self.out.open("r+b") as file:
+            size = file.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            file.seek(size - 1)
+            if file.read(1) == b"\n":
+                return
+            keep = size
+            while keep > 0:
+                start = max(0, keep - 65536)
+                file.seek(start)
+                newline = file.read(keep - start).rfind(b"\n")
+                if newline >= 0:
+                    keep = start + newline + 1
+                    break
+                keep = start
+            file.truncate(keep)
+            file.flush()
+            os.fsync(file.fileno())
 
     def write(self, cursor: str, event: dict) -> bool:
         """Append `event` unless it is already in the file, then remember `cursor`; whether it was written."""

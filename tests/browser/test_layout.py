@@ -83,7 +83,7 @@ def test_the_tour_covers_every_page(stops):
             "training-registration", "training-import", "training-videos", "training-video",
             "training-two-step-login", "training-passkey", "training-guides", "training-apps", "demo-sessions",
             "demo-session-new", "demo-sign-up", "demo-sign-up-public", "provider-training-hub",
-            "provider-integrations", "integration-new"} <= names
+            "provider-integrations", "integration-new", "provider-policies", "provider-member-clients"} <= names
 
 
 def test_no_page_is_wider_than_a_phone(visits):

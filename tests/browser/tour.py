@@ -75,9 +75,13 @@ def find_pages(page, client: str = "My Client's Organization", send_name: str = 
     page.goto(clients + "?" + urlencode({"q": client}))
     manage = _path(page, page.locator("table.clients tbody tr td:first-child a", has_text=client))
     provider_nav = "nav.side"
-    for name, label in (("provider-members", "Members"), ("provider-event-logs", "Event logs"),
-                        ("provider-reports", "Reports"), ("provider-training-hub", "Training hub")):
+    for name, label in (("provider-event-logs", "Event logs"), ("provider-reports", "Reports"),
+                        ("provider-policies", "Policies"), ("provider-training-hub", "Training hub")):
         stops.append(Stop(name, _link(page, provider_nav, label)))
+    # Members, and a Service User's Clients dialog as a page (the demo has one Service User).
+    visit("provider-members", _link(page, provider_nav, "Members"))
+    stops.append(Stop("provider-member-clients", _path(page, page.locator("main a", has_text="Clients").first)))
+    page.goto(clients)
     # Integrations: the credentials of the event stream, and its New credential dialog as a page.
     visit("provider-integrations", _link(page, provider_nav, "Integrations"))
     stops.append(Stop("integration-new", _link(page, "main", "New credential")))

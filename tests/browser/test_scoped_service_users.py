@@ -63,3 +63,36 @@ def test_an_admin_gives_a_service_user_one_client_then_takes_it(browser, system,
         them.get_by_role("link", name=alpha.name).click()  # the next click, in the page shown before
     assert answer.value.status == 404
     them.context.close()
+
+
+def test_in_french_an_admin_limits_a_service_user_to_one_client(browser, system):
+    world = StaffedProvider(system)
+    alpha, bravo = world.client(f"Alpha {uuid.uuid4().hex[:4]}"), world.client(f"Bravo {uuid.uuid4().hex[:4]}")
+    person = world.account("limitee", "Limitée Service")
+    world.backends.orgs.post(f"/providers/{world.provider_id}/users", world.admin.caller(), {
+        "user_id": person.user_id, "email": person.email, "role": "service_user",
+        "wrapped_provider_key": keyring.wrap_provider_key(world.provider_key, person.public_key)})
+    context = browser.new_context(base_url=system.url, locale="fr-FR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.get_by_label("Adresse électronique").fill(world.admin.email)
+        page.get_by_label("Mot de passe principal").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+        page.get_by_role("navigation", name="Portail fournisseur").get_by_role("link", name="Membres").click()
+        row = page.locator("table.staff tbody tr", has_text=person.email)
+        row.get_by_label(f"Options pour {person.email}").click()
+        row.get_by_role("link", name="Clients").click()
+        clients = dialog(page, f"Clients de {person.email}")
+        expect(clients.locator("#staff-clients-rotation")).to_contain_text("clé du fournisseur")
+        clients.get_by_label("Seulement ces clients").check()
+        clients.get_by_label("Rechercher des clients").fill(alpha.name)
+        expect(clients.get_by_label(bravo.name)).to_have_count(0)
+        clients.get_by_label(alpha.name).check()
+        clients.get_by_role("button", name="Enregistrer").click()
+        expect(page.locator(".toast")).to_contain_text(f"Les clients de {person.email} ont été enregistrés.")
+        expect(page.locator("table.staff tbody tr", has_text=person.email)).to_contain_text("Certains clients")
+    finally:
+        context.close()

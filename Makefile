@@ -17,7 +17,7 @@ test: install chromium
 
 # The database-touching tests again, on PostgreSQL (TEST_DATABASE_URL must be set).
 test-db: install
-	$(PY) -m pytest -m "not browser and not unit" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not unit and not no_database" $(PYTEST_ARGS)
 
 # Every benchmark in bench/ (each module but the package and its timing helper), one after the
 # other so none slows another down: each one's summary line here, its whole output in var/bench/.

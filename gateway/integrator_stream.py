@@ -40,10 +40,10 @@ log = logging.getLogger(__name__)
 CURSOR_VERSION = "v1."
 MAX_CURSOR = 100
 BATCH = 100  # events pulled at once
-HEARTBEAT_SECONDS = 15  # a comment line at least this often, and the credential re-checked as often
 # A pull waits this long at most: then the stream sees whether its client left (and frees its place, so
 # the client may come back at once), and never sends a heartbeat late.
 FETCH_SECONDS = 2
+OPEN_SECONDS = 5  # to reach NATS and make the consumer, at most
 MAX_SECONDS = 300  # then the stream ends and the client resumes by cursor
 SKEW_SECONDS = 60  # `since` starts this much earlier: clocks of the hosts may differ
 INACTIVE_SECONDS = 60  # JetStream deletes a consumer nobody pulled from this long (a gateway that died)
@@ -125,16 +125,19 @@ class Slots:
 class IntegratorStreams:
     """The process's streams: its own NATS connection (PROVIDER_EVENTS_NATS_URL), its slots and cursor key."""
 
-    def __init__(self, nats_url: str, secret_key: bytes, most: int):
+    def __init__(self, nats_url: str, secret_key: bytes, most: int, heartbeat_seconds: int = 15):
         self.link = NatsLink(nats_url, "gateway-events")
         self.slots = Slots(most)
+        # A comment line at least this often, and the credential re-checked as often.
+        self.heartbeat_seconds = heartbeat_seconds
         self.cursor_key = _cursor_key(secret_key)
 
     def open(self, provider_id: str, integration_id: str, start: Start) -> "ProviderStream":
         """A stream of the provider's events from `start`: its consumer made now; CopyUnavailable when it cannot be."""
         stream = ProviderStream(self, provider_id, integration_id, start)
         try:
-            self.link.run(self.on_link(stream.begin), timeout=10)
+            # Quick to answer when NATS is up; when it is not, the client hears 503 soon rather than hangs.
+            self.link.run(self.on_link(stream.begin), timeout=OPEN_SECONDS)
         except Exception as error:  # noqa: BLE001 - whatever NATS says, the client is told to come back
             log.warning("integrator stream unavailable: %r", error)
             stream.close()
@@ -216,11 +219,12 @@ class ProviderStream:
             yield f"retry: {RETRY_MILLISECONDS}\n\n".encode()
             if self.gap is not None:
                 yield b"event: gap\ndata: " + json.dumps({"first_available": self.gap}).encode() + b"\n\n"
+            heartbeat = self._streams.heartbeat_seconds
             began = last_check = last_write = time.monotonic()
             while time.monotonic() - began < MAX_SECONDS:
                 if not self._streams.link.connected or client_left():
                     return  # NATS went away (the client resumes by cursor), or the client did
-                wait = max(0.5, min(FETCH_SECONDS, HEARTBEAT_SECONDS - 1 - (time.monotonic() - last_write)))
+                wait = max(0.5, min(FETCH_SECONDS, heartbeat - 1 - (time.monotonic() - last_write)))
                 messages = self._streams.link.run(self.pull(wait), timeout=wait + 5)
                 written = False
                 for message in messages:
@@ -230,10 +234,10 @@ class ProviderStream:
                         yield frame
                 if written:
                     last_write = time.monotonic()
-                elif time.monotonic() - last_write >= HEARTBEAT_SECONDS - 1:
+                elif time.monotonic() - last_write >= heartbeat - 1:
                     yield b": keep-alive\n\n"
                     last_write = time.monotonic()
-                if time.monotonic() - last_check >= HEARTBEAT_SECONDS:
+                if time.monotonic() - last_check >= heartbeat:
                     if not still_allowed():
                         return
                     last_check = time.monotonic()

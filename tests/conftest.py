@@ -192,6 +192,8 @@ def system(tmp_path_factory, nats_server, smtp, range_server):
         "IMPORT_MAX_MB": "1", "IMPORT_MAX_ITEMS": "400",
         # A small Send limit, so that a file of exactly the limit is quick to send (the browser's is 5 MiB).
         "SEND_MAX_FILE_BYTES": str(6 * 1024 * 1024),
+        # Integrator streams' keep-alives and credential re-checks, which their tests wait for.
+        "INTEGRATION_HEARTBEAT_SECONDS": "4",
         # The exposed-passwords report asks the recording range server, which tests read back.
         "PWNED_RANGE_SOURCE": f"{range_server.url}/range/",
         **{f"{name.upper()}_PORT": str(free_port()) for name in SERVICES},

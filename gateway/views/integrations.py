@@ -37,7 +37,8 @@ class IntegrationForm(FlaskForm):
 def install(app, settings) -> None:
     """The process's integrator streams: a NATS connection of their own, opened on the first stream."""
     app.extensions["integrator_streams"] = IntegratorStreams(settings.provider_events_nats_url, settings.secret_key,
-                                                             settings.integration_streams)
+                                                             settings.integration_streams,
+                                                             settings.integration_heartbeat_seconds)
 
 
 def _list_page(provider: dict, status: int = 200, toast: str | None = None, alert: str | None = None):

@@ -270,6 +270,9 @@ class Settings:
     # production; NATS_URL by default), and how many streams one process serves at once
     provider_events_nats_url: str = ""
     integration_streams: int = 4
+    # gateway only: a stream's keep-alive comment comes, and its credential is checked again, this often (a
+    # proxy that cuts connections idle for less than 15 s wants it shorter)
+    integration_heartbeat_seconds: int = 15
     # Sends (ADR 19): the largest file, in plaintext bytes (gateway and orgs); where orgs keeps the
     # sealed parts: a local directory (default var/sends) or an S3-compatible bucket, under a prefix.
     send_max_file_bytes: int = 100 * MB
@@ -319,6 +322,7 @@ class Settings:
             # A stream holds a gunicorn thread: at most half of them (WEB_THREADS), so pages still answer.
             integration_streams=_count(env, "INTEGRATION_STREAMS",
                                        max(1, _count(env, "WEB_THREADS", 4, 1000, lowest=1) // 2), 1000, lowest=1),
+            integration_heartbeat_seconds=_count(env, "INTEGRATION_HEARTBEAT_SECONDS", 15, 60, lowest=3),
             send_max_file_bytes=_count(env, "SEND_MAX_FILE_BYTES", 100 * MB, 1024 * 1024 * MB),
             send_store=_send_store(env),
             send_store_dir=Path(env.get("SEND_STORE_DIR", "").strip() or var_dir / "sends"),

@@ -2,6 +2,7 @@
 SMTP sink and SQLite files; Ctrl-C stops every process; a second run reuses the data."""
 from __future__ import annotations
 
+import pytest
 import os
 import re
 import signal
@@ -86,6 +87,7 @@ def integrators_read_the_demo_providers_events(visitor: Visitor, nats_port: int)
         stream.close()
 
 
+@pytest.mark.no_database
 def test_make_run_starts_everything_prints_the_login_stops_on_ctrl_c_and_reuses_its_data(tmp_path):
     var_dir = tmp_path / "var"
     process, found, log = start(var_dir)

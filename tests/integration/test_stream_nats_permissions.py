@@ -52,6 +52,7 @@ def production_nats(tmp_path):
         process.wait(10)
 
 
+@pytest.mark.no_database
 def test_audit_fills_the_copy_and_the_gateway_reads_one_provider_through_a_filtered_consumer_only(production_nats):
     async def scenario():
         audit = await nats.connect(production_nats("audit-worker", "AUDIT_WORKER"))

@@ -118,6 +118,15 @@ def test_a_bad_proxy_count_or_metrics_token_stops_the_process_naming_the_variabl
         Settings.from_env("gateway", env)
 
 
+def test_integrator_streams_keep_alive_every_fifteen_seconds_unless_told_within_three_to_sixty():
+    env = {"CUSTODIAN_INTERNAL_SECRET": "x" * 40, "GATEWAY_SECRET_KEY": "y" * 40}
+    assert Settings.from_env("gateway", env).integration_heartbeat_seconds == 15
+    assert Settings.from_env("gateway", {**env, "INTEGRATION_HEARTBEAT_SECONDS": "5"}).integration_heartbeat_seconds == 5
+    for wrong in ("2", "61", "soon"):
+        with pytest.raises(ConfigurationError, match="INTEGRATION_HEARTBEAT_SECONDS"):
+            Settings.from_env("gateway", {**env, "INTEGRATION_HEARTBEAT_SECONDS": wrong})
+
+
 def test_a_body_over_the_callers_bound_is_refused_before_anything_is_sent():
     # Nothing listens there: a call that were sent would end in ServiceUnavailable instead.
     client = ServiceClient("orgs", f"http://127.0.0.1:{free_port()}", CallerSigner(b"s" * 48), timeout=1)

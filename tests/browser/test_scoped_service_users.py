@@ -11,6 +11,34 @@ from tests.browser.steps import dialog, log_in
 from tests.support import STAFF_PASSWORD, StaffedProvider
 
 
+# What the admin reads and clicks, in each language the tests speak.
+ENGLISH = {"portal": "Provider Portal", "members": "Members", "options": "Options for {}", "dialog": "Clients of {}",
+           "rotation": "provider key is rotated", "only": "Only these clients", "search": "Search clients",
+           "save": "Save", "saved": "The clients of {} were saved.", "badge": "Some clients"}
+FRENCH = {"portal": "Portail fournisseur", "members": "Membres", "options": "Options pour {}",
+          "dialog": "Clients de {}", "rotation": "clé du fournisseur", "only": "Seulement ces clients",
+          "search": "Rechercher des clients", "save": "Enregistrer", "saved": "Les clients de {} ont été enregistrés.",
+          "badge": "Certains clients"}
+
+
+def limit_to_one_client(page, person, alpha, bravo, words: dict):
+    """As the logged-in admin: Members → the user's row → Clients → Only these clients → alpha → Save; the row."""
+    page.get_by_role("navigation", name=words["portal"]).get_by_role("link", name=words["members"]).click()
+    row = page.locator("table.staff tbody tr", has_text=person.email)
+    row.get_by_label(words["options"].format(person.email)).click()
+    row.get_by_role("link", name="Clients").click()
+    clients = dialog(page, words["dialog"].format(person.email))
+    expect(clients.locator("#staff-clients-rotation")).to_contain_text(words["rotation"])
+    clients.get_by_label(words["only"]).check()
+    clients.get_by_label(words["search"]).fill(alpha.name)
+    expect(clients.get_by_label(bravo.name)).to_have_count(0)
+    clients.get_by_label(alpha.name).check()
+    clients.get_by_role("button", name=words["save"]).click()
+    expect(page.locator(".toast")).to_contain_text(words["saved"].format(person.email))
+    expect(page.locator("table.staff tbody tr", has_text=person.email)).to_contain_text(words["badge"])
+    return row
+
+
 def test_an_admin_gives_a_service_user_one_client_then_takes_it(browser, system, page):
     world = StaffedProvider(system)
     alpha, bravo = world.client(f"Alpha {uuid.uuid4().hex[:4]}"), world.client(f"Bravo {uuid.uuid4().hex[:4]}")
@@ -28,19 +56,7 @@ def test_an_admin_gives_a_service_user_one_client_then_takes_it(browser, system,
     page.goto("/login")
     log_in(page, world.admin.email, STAFF_PASSWORD)
     expect(page.get_by_role("heading", name="Clients")).to_be_visible()
-    page.get_by_role("navigation", name="Provider Portal").get_by_role("link", name="Members").click()
-    row = page.locator("table.staff tbody tr", has_text=person.email)
-    row.get_by_label(f"Options for {person.email}").click()
-    row.get_by_role("link", name="Clients").click()
-    clients = dialog(page, f"Clients of {person.email}")
-    expect(clients.locator("#staff-clients-rotation")).to_contain_text("provider key is rotated")
-    clients.get_by_label("Only these clients").check()
-    clients.get_by_label("Search clients").fill(alpha.name)
-    expect(clients.get_by_label(bravo.name)).to_have_count(0)
-    clients.get_by_label(alpha.name).check()
-    clients.get_by_role("button", name="Save").click()
-    expect(page.locator(".toast")).to_contain_text(f"The clients of {person.email} were saved.")
-    expect(page.locator("table.staff tbody tr", has_text=person.email)).to_contain_text("Some clients")
+    row = limit_to_one_client(page, person, alpha, bravo, ENGLISH)
 
     them.reload()  # the same session, logged in before
     expect(them.locator("table.clients")).to_contain_text(alpha.name)
@@ -81,18 +97,6 @@ def test_in_french_an_admin_limits_a_service_user_to_one_client(browser, system)
         page.get_by_label("Mot de passe principal").fill(STAFF_PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         expect(page.get_by_role("heading", name="Clients")).to_be_visible()
-        page.get_by_role("navigation", name="Portail fournisseur").get_by_role("link", name="Membres").click()
-        row = page.locator("table.staff tbody tr", has_text=person.email)
-        row.get_by_label(f"Options pour {person.email}").click()
-        row.get_by_role("link", name="Clients").click()
-        clients = dialog(page, f"Clients de {person.email}")
-        expect(clients.locator("#staff-clients-rotation")).to_contain_text("clé du fournisseur")
-        clients.get_by_label("Seulement ces clients").check()
-        clients.get_by_label("Rechercher des clients").fill(alpha.name)
-        expect(clients.get_by_label(bravo.name)).to_have_count(0)
-        clients.get_by_label(alpha.name).check()
-        clients.get_by_role("button", name="Enregistrer").click()
-        expect(page.locator(".toast")).to_contain_text(f"Les clients de {person.email} ont été enregistrés.")
-        expect(page.locator("table.staff tbody tr", has_text=person.email)).to_contain_text("Certains clients")
+        limit_to_one_client(page, person, alpha, bravo, FRENCH)
     finally:
         context.close()
